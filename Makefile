@@ -1,0 +1,42 @@
+# Attention from First Principles: the two commands are `make serve` and `make test`.
+# Everything a fresh machine needs (venv, pinned dependencies, headless Chromium) is set up here.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve test build bench lint chromium clean lesson
+
+serve: $(STAMP)  ## build and serve at http://127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch lesson_code --watch quizzes
+
+test: $(STAMP) chromium  ## the whole suite: unit, lesson code, builds, browser
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+build: $(STAMP)  ## strict build into site/
+	$(BIN)/mkdocs build --strict
+
+bench: $(STAMP) chromium  ## benchmark table (also written to bench.json)
+	$(BIN)/python -m tests.bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check lesson_code plugins tests
+
+chromium:  ## headless Chromium for browser tests (Debian's package; Playwright's download fails here)
+	@$(PYTHON) tools/ensure_chromium.py
+
+lesson: $(STAMP)  ## scaffold a new lesson: make lesson NAME="Title"
+	$(BIN)/python -m plugins.lessons.scaffold "$(NAME)"
+
+# The venv is rebuilt when the lock file or pyproject changes.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,168 @@
+"""Scaled dot-product attention, masks and multi-head attention in plain numpy.
+
+This is the code the course teaches. Every lesson imports from here, the tests check it
+against independent loops, and the explorer exports parameters built with it.
+
+Conventions
+-----------
+- Rows are tokens. ``q`` is ``(n_q, d_k)``, ``k`` is ``(n_k, d_k)``, ``v`` is ``(n_k, d_v)``.
+  A leading batch axis is allowed everywhere: ``(..., n, d)``.
+- Masks are boolean arrays broadcastable to the score matrix ``(n_q, n_k)``:
+  ``True`` means "this query may attend to this key", ``False`` means "blocked".
+- Weights are the softmax of the scaled scores, one row per query; every row sums to 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# --8<-- [start:softmax]
+def softmax(x, axis=-1):
+    """Turn scores into weights that are positive and sum to 1 along ``axis``.
+
+    Subtracting the maximum first changes nothing mathematically (softmax is
+    shift-invariant) but keeps ``exp`` from overflowing for large scores.
+
+    x: array of scores, any shape. Returns an array of the same shape.
+    """
+    x = np.asarray(x, dtype=float)
+    shifted = x - np.max(x, axis=axis, keepdims=True)  # largest score becomes 0
+    exps = np.exp(shifted)  # every value now in (0, 1]
+    return exps / np.sum(exps, axis=axis, keepdims=True)
+# --8<-- [end:softmax]
+
+
+def _masked_softmax(scores, mask):
+    """Softmax of ``scores`` where ``mask`` is False gets exactly zero weight.
+
+    A row whose keys are all blocked has nothing to attend to; it gets all-zero
+    weights (rather than NaN) so padding queries stay harmless.
+    """
+    if mask is None:
+        return softmax(scores, axis=-1)
+    mask = np.asarray(mask, dtype=bool)
+    assert mask.ndim >= 2, f"mask must be at least 2-D (n_q, n_k), got shape {mask.shape}"
+    blocked = np.broadcast_to(~mask, scores.shape)
+    scores = np.where(blocked, -np.inf, scores)
+    row_max = np.max(scores, axis=-1, keepdims=True)
+    row_max = np.where(np.isfinite(row_max), row_max, 0.0)  # fully blocked rows
+    exps = np.where(blocked, 0.0, np.exp(scores - row_max))
+    totals = np.sum(exps, axis=-1, keepdims=True)
+    return np.divide(exps, totals, out=np.zeros_like(exps), where=totals > 0)
+
+
+# --8<-- [start:sdpa]
+def scaled_dot_product_attention(q, k, v, mask=None):
+    """Attention(Q, K, V) = softmax(Q Kᵀ / √d_k) V.
+
+    q: (..., n_q, d_k)   one query per row
+    k: (..., n_k, d_k)   one key per row
+    v: (..., n_k, d_v)   one value per row (same rows as k)
+    mask: optional bool, broadcastable to (..., n_q, n_k); True = may attend
+
+    Returns (output, weights):
+      output:  (..., n_q, d_v)  each row is a weighted average of the rows of v
+      weights: (..., n_q, n_k)  each row sums to 1 (or is all 0 if fully masked)
+    """
+    q, k, v = (np.asarray(a, dtype=float) for a in (q, k, v))
+    d_k = q.shape[-1]
+    assert k.shape[-1] == d_k, f"queries have d_k={d_k} but keys have {k.shape[-1]}"
+    assert k.shape[-2] == v.shape[-2], (
+        f"keys and values need one row per token: {k.shape[-2]} keys vs {v.shape[-2]} values"
+    )
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(d_k)  # (..., n_q, n_k)
+    weights = _masked_softmax(scores, mask)  # (..., n_q, n_k), rows sum to 1
+    output = weights @ v  # (..., n_q, d_v)
+    return output, weights
+# --8<-- [end:sdpa]
+
+
+# --8<-- [start:causal]
+def causal_mask(n):
+    """Lower-triangular (n, n) bool mask: position i may attend to j only if j <= i."""
+    assert n >= 1, f"causal_mask needs n >= 1, got {n}"
+    return np.tril(np.ones((n, n), dtype=bool))
+# --8<-- [end:causal]
+
+
+def padding_mask(lengths, n):
+    """(batch, 1, n) bool mask: key j is real (True) iff j < length of that sequence.
+
+    lengths: sequence of ints, one per batch item. Broadcasts over queries.
+    """
+    lengths = np.asarray(lengths)
+    assert np.all((lengths >= 0) & (lengths <= n)), f"lengths must lie in [0, {n}]: {lengths}"
+    return (np.arange(n)[None, :] < lengths[:, None])[:, None, :]
+
+
+# --8<-- [start:split_heads]
+def split_heads(x, n_heads):
+    """(..., n, d_model) -> (..., n_heads, n, d_head): cut the feature axis into slices."""
+    *lead, n, d_model = x.shape
+    assert d_model % n_heads == 0, f"d_model={d_model} is not divisible by n_heads={n_heads}"
+    d_head = d_model // n_heads
+    x = x.reshape(*lead, n, n_heads, d_head)  # (..., n, h, d_head)
+    return np.swapaxes(x, -3, -2)  # (..., h, n, d_head)
+
+
+def merge_heads(x):
+    """(..., n_heads, n, d_head) -> (..., n, n_heads * d_head): concatenate the heads."""
+    *lead, h, n, d_head = x.shape
+    return np.swapaxes(x, -3, -2).reshape(*lead, n, h * d_head)
+# --8<-- [end:split_heads]
+
+
+# --8<-- [start:mha]
+def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads, mask=None, context=None):
+    """Multi-head attention: project, split into heads, attend per head, concatenate, project.
+
+    x:       (..., n_q, d_model)  the tokens that ask (queries come from here)
+    context: (..., n_k, d_model)  the tokens that answer (keys, values); defaults to x
+    w_q, w_k, w_v, w_o: (d_model, d_model) projection matrices
+    n_heads: number of heads; each head uses a d_model / n_heads slice
+    mask:    optional bool broadcastable to (n_q, n_k) or (..., n_heads, n_q, n_k)
+
+    Returns (output, weights):
+      output:  (..., n_q, d_model)
+      weights: (..., n_heads, n_q, n_k), one attention pattern per head
+    """
+    x = np.asarray(x, dtype=float)
+    context = x if context is None else np.asarray(context, dtype=float)
+    d_model = x.shape[-1]
+    for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v), ("w_o", w_o)):
+        assert np.shape(w) == (d_model, d_model), (
+            f"{name} must be ({d_model}, {d_model}), got {np.shape(w)}"
+        )
+    q = split_heads(x @ w_q, n_heads)  # (..., h, n_q, d_head)
+    k = split_heads(context @ w_k, n_heads)  # (..., h, n_k, d_head)
+    v = split_heads(context @ w_v, n_heads)  # (..., h, n_k, d_head)
+    if mask is not None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.ndim == 2:
+            mask = mask[None, :, :]  # same mask for every head
+    heads, weights = scaled_dot_product_attention(q, k, v, mask)  # (..., h, n_q, d_head)
+    output = merge_heads(heads) @ w_o  # (..., n_q, d_model)
+    return output, weights
+# --8<-- [end:mha]
+
+
+def sinusoidal_positions(n, d_model, base=10000.0):
+    """(n, d_model) sinusoidal position encodings (Vaswani et al., 2017).
+
+    Even columns hold sin(pos / base^(2i/d_model)), odd columns the matching cos.
+    """
+    assert d_model % 2 == 0, f"d_model must be even for sin/cos pairs, got {d_model}"
+    positions = np.arange(n)[:, None]  # (n, 1)
+    rates = base ** (-np.arange(0, d_model, 2) / d_model)  # (d_model/2,)
+    angles = positions * rates[None, :]  # (n, d_model/2)
+    enc = np.empty((n, d_model))
+    enc[:, 0::2] = np.sin(angles)
+    enc[:, 1::2] = np.cos(angles)
+    return enc
+
+
+def init_projections(d_model, seed=0, scale=None):
+    """Four random (d_model, d_model) matrices (w_q, w_k, w_v, w_o) from a fixed seed."""
+    rng = np.random.default_rng(seed)
+    scale = 1.0 / np.sqrt(d_model) if scale is None else scale
+    return tuple(rng.normal(0.0, scale, size=(d_model, d_model)) for _ in range(4))

@@ -1,0 +1,100 @@
+"""Notebooks: a downloadable notebook per lesson, and executed lab notebooks.
+
+Lesson scripts are written in jupytext's "percent" format (``# %%`` starts a code cell,
+``# %% [markdown]`` a text cell), so one file is both the script the build runs and the
+notebook a learner downloads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+INTRO = (
+    "This notebook is generated from `{script}` in the course repository. "
+    "Run it from the repository root (after `make serve` or `make test` has created "
+    "`.venv`) so that `import lesson_code` works: "
+    "`.venv/bin/python -m pip install jupyter && .venv/bin/jupyter lab`."
+)
+
+
+SECTION_MARK_RE = re.compile(r"^\s*# -{1,}8<-{1,} \[(start|end):[^\]]*\]\s*$")
+
+
+def script_to_notebook(script: Path, rel_script: str) -> str:
+    """The lesson script as an ``.ipynb`` JSON string, with a first cell saying where it came from.
+
+    Snippet section markers (``# --8<-- [start:name]``) are for the page, not the learner,
+    so they are left out of the notebook.
+    """
+    text = script.read_text(encoding="utf-8")
+    text = "\n".join(ln for ln in text.splitlines() if not SECTION_MARK_RE.match(ln))
+    notebook = jupytext.reads(text, fmt="py:percent")
+    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(INTRO.format(script=rel_script)))
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    notebook.metadata.pop("jupytext", None)
+    return nbformat.writes(notebook)
+
+
+def code_of(notebook_path: Path) -> str:
+    """All code cells of a notebook joined into one Python source (for the cache key)."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    # IPython magics are not Python: comment them out so ast can parse the rest.
+    lines = [
+        "# " + line if line.lstrip().startswith(("%", "!")) else line
+        for cell in cells
+        for line in cell.splitlines()
+    ]
+    return "\n".join(lines)
+
+
+class LabError(Exception):
+    """A lab notebook cell raised: carries the cell number and the error line."""
+
+
+def execute_lab(notebook_path: Path, root: Path, timeout: int) -> str:
+    """Execute every cell (errors not allowed) and return the executed notebook JSON."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    old_path = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), old_path]))
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(root)}},
+    )
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError) as exc:
+        cell = next(
+            (i for i, c in enumerate(notebook.cells) if _has_error(c)),
+            None,
+        )
+        last = [ln for ln in str(exc).splitlines() if ln.strip()]
+        reason = last[-1] if last else type(exc).__name__
+        where = f"cell {cell + 1}" if cell is not None else "a cell"
+        raise LabError(f"{where}: {reason}") from None
+    finally:
+        if old_path is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old_path
+    return nbformat.writes(notebook)
+
+
+def _has_error(cell) -> bool:
+    return any(out.get("output_type") == "error" for out in cell.get("outputs", []))

@@ -1,0 +1,101 @@
+"""What the lesson runner does to a lesson page's Markdown before it is rendered.
+
+- ``{{ name }}`` outside code is replaced by the value the lesson script recorded with
+  ``lesson_code.report.value(name, ...)``.
+- Every snippet line (``--8<-- "path"``) is checked before pymdownx.snippets sees it, so a
+  missing output or figure is reported as ``page:line`` with the names that do exist.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+VALUE_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+SNIPPET_RE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1\s*$""")
+
+
+class PageProblem(Exception):
+    """A problem in a page, with the 1-based line it is on."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _suggest(name: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f'; did you mean "{close[0]}"?' if close else ""
+
+
+def _code_lines(lines: Sequence[str]) -> set[int]:
+    """Indices of lines inside fenced code blocks (fence lines included)."""
+    inside: set[int] = set()
+    fence = None
+    for i, line in enumerate(lines):
+        m = FENCE_RE.match(line)
+        if fence is None and m:
+            fence = m.group(1)[0] * len(m.group(1))
+            inside.add(i)
+        elif fence is not None:
+            inside.add(i)
+            if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
+                fence = None
+    return inside
+
+
+def substitute_values(markdown: str, values: dict[str, str], script: str) -> str:
+    """Replace ``{{ name }}`` with recorded values; unknown names raise ``PageProblem``."""
+    lines = markdown.split("\n")
+    code = _code_lines(lines)
+    for i, line in enumerate(lines):
+        if i in code or "{{" not in line:
+            continue
+
+        def replace(match: re.Match, line_no=i + 1) -> str:
+            name = match.group(1)
+            if name not in values:
+                known = ", ".join(sorted(values)) or "none yet"
+                raise PageProblem(
+                    line_no,
+                    f'"{{{{ {name} }}}}" is not a value recorded by {script}{_suggest(name, values)}'
+                    f" (it records: {known}; add report.value(\"{name}\", ...) to the script)",
+                )
+            return values[name]
+
+        lines[i] = VALUE_RE.sub(replace, line)
+    return "\n".join(lines)
+
+
+def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
+    """Raise ``PageProblem`` for a snippet whose file is not found under any base path."""
+    for i, line in enumerate(markdown.split("\n")):
+        m = SNIPPET_RE.match(line)
+        if not m:
+            continue
+        target = m.group("path")
+        # "file.py:section" and "file.py:10:20" name a part of a file
+        file_part = re.sub(r"(:[A-Za-z0-9_\-]+)+$", "", target)
+        if any((base / file_part).is_file() for base in base_paths):
+            continue
+        siblings: list[str] = []
+        for base in base_paths:
+            folder = (base / file_part).parent
+            if folder.is_dir():
+                prefix = Path(file_part).parent.as_posix()
+                siblings += [
+                    f"{prefix}/{p.name}" if prefix != "." else p.name
+                    for p in folder.iterdir()
+                    if p.is_file() and p.name != "KEY"
+                ]
+        hint = _suggest(file_part, siblings)
+        available = f" (available: {', '.join(sorted(siblings))})" if siblings and not hint else ""
+        raise PageProblem(
+            i + 1,
+            f'snippet "{file_part}" not found{hint}{available}; outputs are written by the '
+            "lesson script with report.output(name) / report.figure(fig, name, alt=...)",
+        )

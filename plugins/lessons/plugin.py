@@ -1,0 +1,282 @@
+"""MkDocs plugin: run lesson scripts at build time and embed what they print and draw.
+
+Events (thin; the work is in the sibling modules):
+
+- ``on_config``: require pymdownx.snippets, point it at the project and the output cache.
+- ``on_pre_build``: find lessons, run the stale ones in parallel, abort on any failure.
+- ``on_files``: add each lesson's notebook; execute lab notebooks (cached) and hand the
+  executed copies to mkdocs-jupyter.
+- ``on_page_markdown``: fill ``{{ value }}`` placeholders and check snippet paths.
+- ``on_post_build``: drop cache entries no lesson uses any more.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from lesson_code.report import VALUES_FILE
+
+from . import cache, notebooks, pages
+from .config import LessonsConfig
+from .runner import Lesson, RunResult, run_lesson
+
+log = get_plugin_logger(__name__.removeprefix("plugins."))
+
+LESSON_PAGE_RE = re.compile(r"^(?P<num>\d{2})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+
+
+def script_name(slug: str) -> str:
+    """Script file name of a lesson slug: "04-softmax" -> "04_softmax.py"."""
+    return slug.replace("-", "_") + ".py"
+
+
+class LessonsPlugin(BasePlugin[LessonsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.lessons: dict[str, Lesson] = {}
+        self.ran: list[RunResult] = []
+        self.used_entries: set[Path] = set()
+
+    # -- paths -------------------------------------------------------------------------
+    def _paths(self, config) -> None:
+        self.root = Path(config.config_file_path).resolve().parent
+        self.docs_dir = Path(config.docs_dir).resolve()
+        self.cache_root = (self.root / self.config.cache_dir).resolve()
+        self.outputs_root = self.cache_root / "outputs"
+        self.labs_root = self.cache_root / "labs"
+        self.package = Path(self.config.package_dir).name
+        self.package_parent = (self.root / self.config.package_dir).resolve().parent
+        self.data_dir = (self.root / self.config.data_dir).resolve()
+
+    def _rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    # -- events ------------------------------------------------------------------------
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+        self._paths(config)
+        if "pymdownx.snippets" not in config.markdown_extensions:
+            raise PluginError(
+                "lessons: pymdownx.snippets is not enabled; add it to markdown_extensions in "
+                "mkdocs.yml (lessons include code and outputs with it)"
+            )
+        snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
+        base = snippets.get("base_path", ["."])
+        base = [base] if isinstance(base, str) else list(base)
+        base = [str((self.root / b).resolve()) for b in base]
+        snippets["base_path"] = [*base, str(self.outputs_root)]
+        snippets.setdefault("check_paths", True)
+        self.snippet_bases = [Path(b) for b in snippets["base_path"]]
+        return config
+
+    def on_pre_build(self, config):
+        if not self.config.enabled:
+            return
+        self.used_entries = set()
+        self.lessons = self._discover()
+        stale: list[tuple[Lesson, Path, str]] = []
+        for lesson in self.lessons.values():
+            entry = self.outputs_root / lesson.slug
+            self.used_entries.add(entry)
+            try:
+                key = cache.compute_key(
+                    lesson.script, self.package_parent, self.package, self.data_dir
+                )
+            except SyntaxError as exc:
+                raise PluginError(
+                    f"lesson {lesson.page}: {self._rel(Path(exc.filename))}:{exc.lineno}: "
+                    f"syntax error: {exc.msg}"
+                ) from None
+            if cache.is_fresh(entry, key):
+                log.debug("cache hit: %s", lesson.slug)
+                continue
+            stale.append((lesson, entry, key))
+        self.ran = self._run_all(stale)
+        failures = [r for r in self.ran if not r.ok]
+        if failures:
+            lines = [f"  lesson page docs/{r.lesson.page}: {r.error}" for r in failures]
+            raise PluginError(
+                f"{len(failures)} lesson script(s) failed; the build stops here:\n"
+                + "\n".join(lines)
+                + "\nRun the script by hand to see the full traceback, e.g. "
+                f".venv/bin/python {self._rel(failures[0].lesson.script)}"
+            )
+
+    # Runs before other plugins' on_files (default priority 0) so that mkdocs-jupyter
+    # wraps the executed copies of lab notebooks, not the unexecuted sources.
+    @event_priority(50)
+    def on_files(self, files: Files, config):
+        if not self.config.enabled:
+            return files
+        if self.config.notebooks:
+            for lesson in self.lessons.values():
+                nb = self.outputs_root / lesson.slug / "notebook.ipynb"
+                uri = f"{self.config.pages_dir}/notebooks/{lesson.slug}.ipynb"
+                files.append(File.generated(config, uri, abs_src_path=str(nb)))
+        labs_prefix = self.config.labs_dir.strip("/") + "/"
+        for file in list(files):
+            if file.src_uri.startswith(labs_prefix) and file.src_uri.endswith(".ipynb"):
+                entry = self._execute_lab(file)
+                files.remove(file)
+                # A real File rooted in the cache entry (not File.generated): mkdocs-jupyter's
+                # wrapper recomputes abs_src_path from src_dir and src_uri.
+                files.append(File(file.src_uri, str(entry), config.site_dir,
+                                  config.use_directory_urls))
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        if not self.config.enabled:
+            return markdown
+        src = page.file.src_uri
+        original = markdown
+        lesson = next((ls for ls in self.lessons.values() if ls.page == src), None)
+        try:
+            if lesson is not None:
+                values_file = self.outputs_root / lesson.slug / VALUES_FILE
+                values = (
+                    json.loads(values_file.read_text(encoding="utf-8"))
+                    if values_file.is_file()
+                    else {}
+                )
+                markdown = pages.substitute_values(markdown, values, self._rel(lesson.script))
+            pages.check_snippets(markdown, self.snippet_bases)
+        except pages.PageProblem as problem:
+            line = problem.line + _front_matter_lines(page, original)
+            raise PluginError(f"docs/{src}:{line}: {problem.message}") from None
+        if lesson is not None:
+            page.meta.setdefault("notebook", f"notebooks/{lesson.slug}.ipynb")
+            page.meta.setdefault("lesson_script", self._rel(lesson.script))
+        return markdown
+
+    def on_post_build(self, config):
+        if not self.config.enabled:
+            return
+        for root in (self.outputs_root, self.labs_root):
+            if not root.is_dir():
+                continue
+            for entry in root.iterdir():
+                if entry.is_dir() and entry not in self.used_entries:
+                    shutil.rmtree(entry, ignore_errors=True)
+                    log.debug("dropped unused cache entry %s", entry.name)
+
+    def on_serve(self, server, config, builder):
+        if not self.config.enabled:
+            return server
+        for folder in (self.config.package_dir,):
+            path = self.root / folder
+            if path.is_dir():
+                server.watch(str(path))
+        return server
+
+    # -- helpers -----------------------------------------------------------------------
+    def _discover(self) -> dict[str, Lesson]:
+        """Lesson pages docs/<pages_dir>/NN-slug.md, each with its script."""
+        folder = self.docs_dir / self.config.pages_dir
+        scripts = (self.root / self.config.scripts_dir).resolve()
+        found: dict[str, Lesson] = {}
+        if not folder.is_dir():
+            return found
+        for page in sorted(folder.glob("*.md")):
+            if not LESSON_PAGE_RE.match(page.name):
+                continue
+            slug = page.stem
+            script = scripts / script_name(slug)
+            rel_page = f"{self.config.pages_dir}/{page.name}"
+            if not script.is_file():
+                raise PluginError(
+                    f"docs/{rel_page}: this lesson has no script; create "
+                    f"{self._rel(script)} (every lesson's code runs at build time)"
+                )
+            found[slug] = Lesson(slug=slug, page=rel_page, script=script)
+        if scripts.is_dir():
+            expected = {script_name(s) for s in found}
+            for orphan in sorted(scripts.glob("[0-9][0-9]_*.py")):
+                if orphan.name not in expected:
+                    log.warning(
+                        "%s has no lesson page; create docs/%s/%s.md or delete the script",
+                        self._rel(orphan),
+                        self.config.pages_dir,
+                        orphan.stem.replace("_", "-"),
+                    )
+        return found
+
+    def _run_all(self, stale: list[tuple[Lesson, Path, str]]) -> list[RunResult]:
+        if not stale:
+            log.debug("all %d lessons up to date", len(self.lessons))
+            return []
+        jobs = self.config.run_jobs or os.cpu_count() or 1
+        log.info("running %d of %d lesson scripts (%d at a time)",
+                 len(stale), len(self.lessons), jobs)
+
+        def work(item: tuple[Lesson, Path, str]) -> RunResult:
+            lesson, entry, key = item
+            result = run_lesson(lesson, self.root, entry, key, self.config.run_timeout)
+            if result.ok and self.config.notebooks:
+                nb = notebooks.script_to_notebook(lesson.script, self._rel(lesson.script))
+                (entry / "notebook.ipynb").write_text(nb, encoding="utf-8")
+            return result
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(work, stale))
+        for r in results:
+            log.info("lesson %s: %s in %.1f s", r.lesson.slug, "ok" if r.ok else "FAILED",
+                     r.seconds)
+        return results
+
+    def _execute_lab(self, file: File) -> Path:
+        """Execute a lab notebook unless its cache entry is fresh.
+
+        Returns the cache entry, which holds the executed copy at ``entry / file.src_uri``.
+        """
+        source = Path(file.abs_src_path)
+        try:
+            code = notebooks.code_of(source)
+            key = cache.compute_key(
+                source, self.package_parent, self.package, self.data_dir, source=code
+            )
+        except Exception as exc:  # unreadable notebook or code cells that do not parse
+            raise PluginError(f"lab docs/{file.src_uri}: cannot read its code: {exc}") from None
+        entry = self.labs_root / Path(file.src_uri).stem
+        self.used_entries.add(entry)
+        executed = entry / file.src_uri  # keeps "labs/<name>.ipynb" at the end of the path
+        if cache.is_fresh(entry, key) and executed.is_file():
+            return entry
+        log.info("executing lab %s", file.src_uri)
+        try:
+            text = notebooks.execute_lab(source, self.root, self.config.run_timeout)
+        except notebooks.LabError as exc:
+            raise PluginError(f"lab docs/{file.src_uri}: {exc}") from None
+        if entry.exists():
+            shutil.rmtree(entry)
+        executed.parent.mkdir(parents=True, exist_ok=True)
+        executed.write_text(text, encoding="utf-8")
+        (entry / cache.KEY_FILE).write_text(key, encoding="utf-8")
+        return entry
+
+
+def _front_matter_lines(page, markdown: str) -> int:
+    """Lines MkDocs stripped (front matter, blank lines) before ``on_page_markdown``.
+
+    MkDocs only removes text at the start of the file, so the difference in line counts
+    between the source file and the Markdown it hands to plugins is that offset.
+    """
+    path = page.file.abs_src_path
+    if not path or not os.path.isfile(path):
+        return 0
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    return max(0, source.count("\n") - markdown.count("\n"))

@@ -1,0 +1,113 @@
+"""Run one lesson script in a subprocess and turn a failure into a message that names the line.
+
+Each run gets a fresh working directory (so relative paths in a script cannot touch the
+project), ``MPLBACKEND=Agg``, a fixed hash seed, and ``LESSON_OUTPUT_DIR`` pointing at a
+scratch folder. Only a run that succeeds is moved into the cache, and its key is written
+last, so an interrupted build never leaves an entry that looks valid.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from lesson_code.report import OUTPUT_ENV, SLUG_ENV
+
+from .cache import KEY_FILE
+
+FRAME_RE = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)', re.MULTILINE)
+
+
+@dataclass
+class Lesson:
+    slug: str  # "04-softmax"
+    page: str  # "lessons/04-softmax.md" (relative to docs_dir)
+    script: Path  # absolute path of lesson_code/lessons/04_softmax.py
+
+
+@dataclass
+class RunResult:
+    lesson: Lesson
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+def _rel(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def describe_failure(stderr: str, root: Path) -> tuple[str, str]:
+    """(location, reason) of the error in a traceback.
+
+    The location is the innermost frame inside the project (``lesson_code/attention.py:41``),
+    which is where an author has to look; library frames (numpy's) are skipped.
+    """
+    frames = [(m["file"], int(m["line"])) for m in FRAME_RE.finditer(stderr)]
+    inside = [(f, n) for f, n in frames if _rel(f, root) != f and ".venv" not in f]
+    location = ""
+    if inside:
+        file, line = inside[-1]
+        location = f"{_rel(file, root)}:{line}"
+    lines = [ln for ln in stderr.strip().splitlines() if ln.strip()]
+    reason = lines[-1].strip() if lines else "the script exited with an error and printed nothing"
+    return location, reason
+
+
+def run_lesson(lesson: Lesson, root: Path, entry: Path, key: str, timeout: int) -> RunResult:
+    """Run ``lesson`` and, when it succeeds, store its outputs in ``entry`` under ``key``."""
+    started = time.perf_counter()
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f"{lesson.slug}-", dir=entry.parent))
+    out_dir = scratch / "out"
+    work_dir = scratch / "cwd"
+    out_dir.mkdir()
+    work_dir.mkdir()
+    env = {
+        **os.environ,
+        "MPLBACKEND": "Agg",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
+        OUTPUT_ENV: str(out_dir),
+        SLUG_ENV: lesson.slug,
+    }
+    try:
+        try:
+            proc = subprocess.run(
+                [sys.executable, str(lesson.script)],
+                cwd=work_dir,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            return RunResult(
+                lesson,
+                False,
+                time.perf_counter() - started,
+                f"{_rel(str(lesson.script), root)}: did not finish within {timeout} s "
+                "(raise plugins.lessons.run_timeout in mkdocs.yml if it really needs longer)",
+            )
+        if proc.returncode != 0:
+            location, reason = describe_failure(proc.stderr, root)
+            where = location or _rel(str(lesson.script), root)
+            return RunResult(lesson, False, time.perf_counter() - started, f"{where}: {reason}")
+        if entry.exists():
+            shutil.rmtree(entry)
+        out_dir.rename(entry)
+        (entry / KEY_FILE).write_text(key, encoding="utf-8")  # last: marks the entry complete
+        return RunResult(lesson, True, time.perf_counter() - started)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
