@@ -57,6 +57,9 @@ def code_of(notebook_path: Path) -> str:
     return "\n".join(lines)
 
 
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+
+
 class LabError(Exception):
     """A lab notebook cell raised: carries the cell number and the error line."""
 
@@ -84,7 +87,8 @@ def execute_lab(notebook_path: Path, root: Path, timeout: int) -> str:
             (i for i, c in enumerate(notebook.cells) if _has_error(c)),
             None,
         )
-        last = [ln for ln in str(exc).splitlines() if ln.strip()]
+        plain = ANSI_RE.sub("", str(exc))  # IPython colours its tracebacks
+        last = [ln for ln in plain.splitlines() if ln.strip()]
         reason = last[-1] if last else type(exc).__name__
         where = f"cell {cell + 1}" if cell is not None else "a cell"
         raise LabError(f"{where}: {reason}") from None

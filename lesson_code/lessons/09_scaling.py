@@ -1,0 +1,254 @@
+# %% [markdown]
+# # Lesson 9: why divide by √d_k
+#
+# Measure how the spread of a dot product grows with the vector size d, what that does
+# to the softmax, and why attention divides by √d_k rather than by d_k.
+# The simulations live in `lesson_code/scaling.py`.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from lesson_code import report
+from lesson_code.attention import softmax
+from lesson_code.scaling import (
+    DIVISORS,
+    peakiness,
+    random_dot_products,
+    random_weights,
+    scale_factor,
+    softmax_jacobian_norm,
+)
+
+report.style()
+SEED = 9
+DIMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
+N_KEYS = 16  # a 16-token context: one query against 16 keys
+report.value("n_keys", N_KEYS)
+report.value("uniform_weight", 1 / N_KEYS, ".4f")
+
+# %% [markdown]
+# ## Dot products of random vectors grow with d
+# Draw many pairs q, k whose components are independent with mean 0 and variance 1,
+# and measure the variance of q · k for each size d.
+
+# %%
+with report.output("spread"):
+    # --8<-- [start:spread]
+    print("   d   std of q.k   variance of q.k   variance of q.k/sqrt(d)")
+    measured = {}
+    for d in DIMS:
+        dots = random_dot_products(d, n_draws=20_000, seed=SEED + d)  # (20000,)
+        measured[d] = dots
+        scaled = dots / np.sqrt(d)
+        print(f"{d:>4}   {dots.std():>10.2f}   {dots.var():>15.2f}   {scaled.var():>23.3f}")
+    # --8<-- [end:spread]
+for d, dots in measured.items():
+    assert abs(dots.var() / d - 1) < 0.1, f"var(q.k) should be about d={d}, got {dots.var():.2f}"
+    assert abs(dots.mean()) < 0.1 * np.sqrt(d) + 0.05, f"mean of q.k should be ~0 at d={d}"
+report.value("var_64", measured[64].var(), ".1f")
+report.value("var_512", measured[512].var(), ".0f")
+report.value("std_512", measured[512].std(), ".1f")
+report.value("std_4", measured[4].std(), ".1f")
+report.value("scaled_var_512", (measured[512] / np.sqrt(512)).var(), ".2f")
+report.value("over_d_var_512", (measured[512] / 512).var(), ".4f")
+report.value("one_over_512", 1 / 512, ".4f")
+report.value("n_draws", 20_000, ",")
+
+# %%
+# Figure: the spread of q.k for three sizes, and the variance against d for three divisors.
+fig, (ax_hist, ax_var) = plt.subplots(1, 2, figsize=(7, 3.2), width_ratios=[1.1, 1])
+bins = np.linspace(-80, 80, 81)
+for d in (4, 64, 512):
+    ax_hist.hist(measured[d], bins=bins, density=True, histtype="step", linewidth=2,
+                 label=f"d = {d}")
+ax_hist.set_xlabel("q · k (no scaling)")
+ax_hist.set_ylabel("density")
+ax_hist.set_title("Spread of q · k", fontsize=11)
+ax_hist.legend(fontsize=9)
+dims = np.array(DIMS)
+variances = np.array([measured[d].var() for d in DIMS])
+for divide_by, label, marker in (("none", "q·k", "o"), ("sqrt", "q·k / √d", "s"),
+                                 ("d", "q·k / d", "^")):
+    div = np.array([scale_factor(divide_by, d) for d in DIMS])
+    ax_var.plot(dims, variances / div**2, marker=marker, markersize=5, label=label)
+ax_var.set_xscale("log", base=2)
+ax_var.set_yscale("log", base=2)
+ax_var.set_xlabel("d (vector size)")
+ax_var.set_ylabel("variance")
+ax_var.set_title("Variance against d", fontsize=11)
+ax_var.legend(fontsize=9)
+fig.tight_layout()
+report.figure(
+    fig,
+    "spread",
+    alt=(
+        "Left: histograms of the dot product of two random vectors for d = 4, 64 and 512; "
+        "the curve for d = 512 is many times wider than the one for d = 4. Right: on "
+        "log-log axes the variance of q·k rises along the line variance = d, the variance "
+        "of q·k/√d stays flat at 1, and the variance of q·k/d falls as 1/d."
+    ),
+    caption=(
+        "Unit-variance components: q·k has variance d. Dividing by √d keeps it at 1; "
+        "dividing by d shrinks it to 1/d."
+    ),
+)
+
+# %% [markdown]
+# ## What the spread does to the softmax
+# One query against 16 keys, all random with unit-variance components, for each d and
+# three choices of divisor. The largest weight is 1/16 for a uniform row and 1 for a
+# one-hot row.
+
+# %%
+with report.output("peaky"):
+    # --8<-- [start:peaky]
+    print("   d   largest weight:  no scaling    / sqrt(d)        / d")
+    tops = {m: [] for m in DIVISORS}
+    for d in DIMS:
+        row = []
+        for divide_by in DIVISORS:
+            top, _ = peakiness(d, n_keys=16, n_draws=2_000, divide_by=divide_by, seed=SEED)
+            tops[divide_by].append(top)
+            row.append(top)
+        print(f"{d:>4}   {row[0]:>26.3f}   {row[1]:>10.3f}   {row[2]:>8.3f}")
+    # --8<-- [end:peaky]
+tops = {m: np.array(v) for m, v in tops.items()}
+assert np.all(np.diff(tops["none"]) > 0), "without scaling the top weight must grow with d"
+assert tops["none"][-1] > 0.9, f"unscaled weights should be nearly one-hot, {tops['none'][-1]}"
+assert np.ptp(tops["sqrt"][2:]) < 0.05, f"√d scaling should keep peakiness steady: {tops['sqrt']}"
+assert tops["d"][-1] < 1.1 / N_KEYS, f"1/d scaling should approach uniform: {tops['d'][-1]}"
+i512 = DIMS.index(512)
+report.value("top_none_512", tops["none"][i512], ".2f")
+report.value("top_sqrt_512", tops["sqrt"][i512], ".2f")
+report.value("top_d_512", tops["d"][i512], ".3f")
+report.value("top_none_4", tops["none"][DIMS.index(4)], ".2f")
+report.value("top_sqrt_4", tops["sqrt"][DIMS.index(4)], ".2f")
+report.value("top_sqrt_min", tops["sqrt"][2:].min(), ".2f")
+report.value("top_sqrt_max", tops["sqrt"][2:].max(), ".2f")
+report.value("top_none_1024", tops["none"][-1], ".2f")
+_, entropy_none = peakiness(512, N_KEYS, 2_000, "none", SEED)
+_, entropy_sqrt = peakiness(512, N_KEYS, 2_000, "sqrt", SEED)
+_, entropy_d = peakiness(512, N_KEYS, 2_000, "d", SEED)
+report.value("entropy_none_512", entropy_none, ".2f")
+report.value("entropy_sqrt_512", entropy_sqrt, ".2f")
+report.value("entropy_d_512", entropy_d, ".3f")
+
+# %%
+# Figure: mean largest weight against d for the three divisors.
+fig, ax = plt.subplots(figsize=(6.4, 3.4))
+labels = {"none": "no scaling", "sqrt": "divide by √d", "d": "divide by d"}
+for (divide_by, marker) in zip(DIVISORS, "os^", strict=True):
+    ax.plot(DIMS, tops[divide_by], marker=marker, markersize=5, label=labels[divide_by])
+ax.axhline(1.0, linestyle=":", linewidth=1, color=report.FG_LIGHT)
+ax.axhline(1 / N_KEYS, linestyle=":", linewidth=1, color=report.FG_LIGHT)
+ax.text(1, 1.0, "one-hot", va="bottom", fontsize=9)
+ax.text(1, 1 / N_KEYS, "uniform (1/16)", va="bottom", fontsize=9)
+ax.set_xscale("log", base=2)
+ax.set_ylim(0, 1.1)
+ax.set_xlabel("d_k (query and key size)")
+ax.set_ylabel("mean largest weight")
+ax.set_title("One query, 16 random keys", fontsize=11)
+ax.legend(fontsize=9, loc="center right")
+report.figure(
+    fig,
+    "peaky",
+    alt=(
+        "Line chart of the average largest attention weight against d_k from 1 to 1024, "
+        "for 16 random keys. Without scaling the line climbs toward 1 (one-hot). Dividing "
+        "by the square root of d_k keeps it flat near 0.25. Dividing by d_k makes it sink "
+        "to 1/16, the uniform weight."
+    ),
+    caption=(
+        "Only √d_k keeps the softmax equally decisive at every key size: no scaling "
+        "saturates, 1/d_k flattens."
+    ),
+)
+
+# %% [markdown]
+# ## One query, three divisors
+# The same query and keys at d = 256, with the scores divided by 1, √256 = 16 and 256.
+
+# %%
+with report.output("one_query"):
+    # --8<-- [start:one_query]
+    d = 256
+    rows = {m: random_weights(d, n_keys=16, n_draws=1, divide_by=m, seed=SEED)[0]
+            for m in DIVISORS}  # same seed: same q and keys, only the divisor differs
+    for divide_by, w in rows.items():
+        print(f"divide by {scale_factor(divide_by, d):>5g}: largest {w.max():.3f}, "
+              f"smallest {w.min():.2e}")
+    # --8<-- [end:one_query]
+assert rows["none"].max() > 0.99, f"unscaled d=256 row should be one-hot: {rows['none'].max()}"
+assert rows["d"].max() < 2 / N_KEYS, "the 1/d row should be close to uniform"
+report.value("oq_none_top", rows["none"].max(), ".4f")
+report.value("oq_sqrt_top", rows["sqrt"].max(), ".2f")
+report.value("oq_d_top", rows["d"].max(), ".3f")
+report.value("oq_d_min", rows["d"].min(), ".3f")
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(7, 2.6), sharey=True)
+titles = {"none": "no scaling", "sqrt": "÷ √256 = 16", "d": "÷ 256"}
+order = np.argsort(-rows["sqrt"])  # same key order in all three panels
+for ax, (divide_by, colour) in zip(axes, zip(DIVISORS, report.PALETTE, strict=False),
+                                   strict=True):
+    ax.bar(np.arange(N_KEYS), rows[divide_by][order], color=colour)
+    ax.axhline(1 / N_KEYS, linestyle=":", linewidth=1, color=report.FG_LIGHT)
+    ax.set_title(titles[divide_by], fontsize=10)
+    ax.set_xticks([0, 5, 10, 15])
+    ax.set_xlabel("key (sorted)", fontsize=9)
+axes[0].set_ylabel("weight")
+axes[0].set_ylim(0, 1.05)
+fig.tight_layout()
+report.figure(
+    fig,
+    "one_query",
+    alt=(
+        "Three bar charts of the weights of one random query over 16 random keys with "
+        "d = 256. Without scaling one bar reaches almost 1 and the others vanish. Divided "
+        "by 16 several bars share the weight. Divided by 256 all bars sit near the dotted "
+        "uniform line at 1/16."
+    ),
+    caption="Same query, same keys: only the divisor changes.",
+)
+
+# %% [markdown]
+# ## A saturated softmax passes almost no gradient
+# The derivative of the weights with respect to the scores is diag(w) − w wᵀ. For a
+# one-hot row it is zero: nudging the scores changes nothing, so training gets no signal.
+
+# %%
+with report.output("gradient"):
+    # --8<-- [start:gradient]
+    for divide_by in ("none", "sqrt"):
+        w = random_weights(512, n_keys=16, n_draws=2_000, divide_by=divide_by, seed=SEED)
+        norm = softmax_jacobian_norm(w)  # (2000,) one norm per query
+        print(f"d = 512, divide by {scale_factor(divide_by, 512):>6.2f}: "
+              f"mean gradient size {norm.mean():.3f}, below 0.01 in {np.mean(norm < 0.01):.0%}")
+    # --8<-- [end:gradient]
+w_none = random_weights(512, N_KEYS, 2_000, "none", SEED)
+w_sqrt = random_weights(512, N_KEYS, 2_000, "sqrt", SEED)
+jac_none = softmax_jacobian_norm(w_none)
+jac_sqrt = softmax_jacobian_norm(w_sqrt)
+assert jac_none.mean() < 0.5 * jac_sqrt.mean(), "saturated rows must pass less gradient"
+report.value("jac_none", jac_none.mean(), ".3f")
+report.value("jac_sqrt", jac_sqrt.mean(), ".3f")
+report.value("jac_none_tiny", np.mean(jac_none < 0.01), ".0%")
+
+# %% [markdown]
+# ## The trophy scores again
+# The scores 8.2, 3.1 and 2.4 from lessons 4 and 10, with d_k = 8.
+
+# %%
+with report.output("trophy"):
+    # --8<-- [start:trophy]
+    scores = np.array([8.2, 3.1, 2.4])
+    for name, divisor in (("none", 1.0), ("sqrt(8)", np.sqrt(8)), ("8", 8.0)):
+        print(f"divide by {name:<8} -> {softmax(scores / divisor).round(3)}")
+    # --8<-- [end:trophy]
+w_sqrt8 = softmax(scores / np.sqrt(8))
+w_8 = softmax(scores / 8)
+assert w_8.max() < w_sqrt8.max() < softmax(scores).max(), "bigger divisor, flatter weights"
+report.value("tr_sqrt_top", w_sqrt8[0], ".3f")
+report.value("tr_d_top", w_8[0], ".3f")
+report.value("tr_none_top", softmax(scores)[0], ".3f")

@@ -1,0 +1,85 @@
+"""Shared fixtures: paths, Debian's Chromium for Playwright, and a built, served site.
+
+Browser tests follow ../shared/BROWSER-TESTS.md: Playwright drives Debian's chromium
+(Playwright's own download cannot reach its host here), and the site is built with
+``site_url`` set to the exact port it is served on so instant navigation is exercised.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def mkdocs_build(
+    config: Path, site_dir: Path, *, env: dict | None = None, args=("--strict",), cwd=None
+) -> subprocess.CompletedProcess:
+    """Run the real ``mkdocs build`` in a subprocess and return its result (never raises)."""
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site_dir), *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or config.parent,
+        timeout=900,
+    )
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory):
+    """The real course site, built strictly for a free port and served from a thread.
+
+    Yields the base URL (``http://127.0.0.1:<port>/``) and the site directory.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    site = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT / "mkdocs.yml", site, env={"SITE_URL": url})
+    assert result.returncode == 0, f"site build failed:\n{result.stderr[-4000:]}"
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url, site
+    finally:
+        server.shutdown()
+        server.server_close()
