@@ -83,3 +83,33 @@ def served_site(tmp_path_factory):
     finally:
         server.shutdown()
         server.server_close()
+
+
+_SESSION_START = {}
+
+
+def pytest_sessionstart(session):
+    import time
+
+    _SESSION_START["t"] = time.perf_counter()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Record the whole suite's wall time for `make bench` (controller process only)."""
+    import datetime as dt
+    import json
+    import time
+
+    if hasattr(session.config, "workerinput") or "t" not in _SESSION_START:
+        return
+    full_run = session.config.args in ([], ["tests"]) and not session.config.option.keyword
+    if not full_run:  # only the whole suite (make test) is a meaningful suite time
+        return
+    out = ROOT / ".cache" / "bench" / "test-suite.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
+        "seconds": round(time.perf_counter() - _SESSION_START["t"], 1),
+        "tests": session.testscollected,
+        "exit": int(exitstatus),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }))
