@@ -1,0 +1,283 @@
+/*
+ * Course frame in the browser: progress on the home page, "continue where you left off",
+ * a note when a prerequisite has not been read, and the Listen button (speech synthesis).
+ *
+ * Loaded once as a static file; runs on every page load through Material's `document$`
+ * (instant navigation), idempotently. Everything stored lives in localStorage under
+ * "afp:"; unavailable, full or corrupted storage is ignored (the page still works).
+ * Text from storage is only ever inserted with textContent.
+ */
+(function () {
+  "use strict";
+
+  var PREFIX = "afp:";
+  var VISITED = PREFIX + "visited";
+  var LAST = PREFIX + "last";
+
+  /* ---- storage that never throws ---------------------------------------------------- */
+  function readJSON(key, fallback) {
+    try {
+      var raw = window.localStorage.getItem(key);
+      if (raw === null) return fallback;
+      var value = JSON.parse(raw);
+      return value && typeof value === "object" ? value : fallback;
+    } catch (e) {
+      return fallback;
+    }
+  }
+  function writeJSON(key, value) {
+    try {
+      window.localStorage.setItem(key, JSON.stringify(value));
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+  function isSlug(value) {
+    return typeof value === "string" && /^\d{2}-[a-z0-9-]+$/.test(value);
+  }
+
+  /* ---- lesson pages: remember the visit, flag unread prerequisites -------------------- */
+  function recordVisit(frame) {
+    var slug = frame.getAttribute("data-lesson");
+    if (!isSlug(slug)) return;
+    var visited = readJSON(VISITED, {});
+    visited[slug] = Date.now();
+    writeJSON(VISITED, visited);
+    var title = document.querySelector("article h1");
+    writeJSON(LAST, {
+      slug: slug,
+      title: title ? title.textContent.replace(/\s+/g, " ").trim() : slug,
+      path: window.location.pathname
+    });
+  }
+
+  function notePrerequisites(frame) {
+    var note = frame.querySelector("[data-prereq-note]");
+    if (!note) return;
+    var visited = readJSON(VISITED, {});
+    var unread = [];
+    frame.querySelectorAll("[data-prerequisite]").forEach(function (link) {
+      if (!visited[link.getAttribute("data-prerequisite")]) unread.push(link.textContent.trim());
+    });
+    note.hidden = unread.length === 0;
+    note.textContent = unread.length
+      ? "You may want to read " + (unread.length === 1 ? "this" : "these") + " first: you have not opened " + unread.join(", ") + " yet."
+      : "";
+  }
+
+  /* ---- home page: progress marks, continue, reset ------------------------------------ */
+  function quizProgress() {
+    var api = window.attentionQuiz;
+    if (!api || typeof api.progress !== "function") return {};
+    try {
+      return api.progress() || {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function progressText(entry, visited) {
+    if (entry && entry.total) {
+      if (entry.passed) return "\u2713 quiz passed (" + entry.best + " / " + entry.total + ")";
+      if (entry.answered) return "\u25D0 quiz started (" + entry.correct + " / " + entry.total + ")";
+    }
+    return visited ? "\u25CB opened" : "";
+  }
+
+  function showProgress(root) {
+    var progress = quizProgress();
+    var visited = readJSON(VISITED, {});
+    var done = 0;
+    root.querySelectorAll("[data-progress-for]").forEach(function (mark) {
+      var slug = mark.getAttribute("data-progress-for");
+      var entry = progress[slug];
+      var text = progressText(entry, visited[slug]);
+      mark.textContent = text;
+      mark.setAttribute("data-state", entry && entry.passed ? "passed" : text ? "started" : "none");
+      if (entry && entry.passed) done += 1;
+    });
+    return done;
+  }
+
+  function showContinue(root) {
+    var slot = root.querySelector("[data-course-continue]");
+    if (!slot) return;
+    var last = readJSON(LAST, null);
+    slot.textContent = "";
+    if (!last || !isSlug(last.slug) || typeof last.path !== "string" || last.path.charAt(0) !== "/") {
+      slot.hidden = true;
+      return;
+    }
+    var link = document.createElement("a");
+    link.className = "md-button md-button--primary";
+    link.href = last.path;
+    link.textContent = "Continue where you left off: " + String(last.title || last.slug).slice(0, 120);
+    slot.appendChild(link);
+    slot.hidden = false;
+  }
+
+  function setupReset(root, refresh) {
+    var slot = root.querySelector("[data-course-reset]");
+    if (!slot) return;
+    slot.textContent = "";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button";
+    button.textContent = "Reset all progress";
+    var status = document.createElement("span");
+    status.setAttribute("role", "status");
+    status.className = "course-reset__status";
+    button.addEventListener("click", function () {
+      if (!window.confirm("Forget every quiz answer and visited lesson in this browser?")) return;
+      try {
+        var keys = [];
+        for (var i = 0; i < window.localStorage.length; i++) keys.push(window.localStorage.key(i));
+        keys.forEach(function (key) {
+          if (key && key.indexOf(PREFIX) === 0) window.localStorage.removeItem(key);
+        });
+      } catch (e) { /* storage unavailable: nothing to forget */ }
+      var api = window.attentionQuiz;
+      if (api && typeof api.resetAll === "function") {
+        try { api.resetAll(); } catch (e) { /* keep going */ }
+      }
+      refresh();
+      status.textContent = "Progress reset.";
+    });
+    slot.appendChild(button);
+    slot.appendChild(status);
+    slot.hidden = false;
+  }
+
+  /* ---- Listen: read the lesson aloud with the browser's own voices -------------------- */
+  var SKIP = "pre, code, .highlight, svg, math, figure, form, .lesson-frame, .headerlink, " +
+             "details:not([open]), .md-source-file, script, style, [data-quiz], .admonition-title";
+
+  function readableChunks(article) {
+    var chunks = [];
+    article.querySelectorAll("h1, h2, h3, p, li, blockquote, dd, dt, td").forEach(function (el) {
+      if (el.closest(SKIP)) return;
+      if (el.querySelector("p, li")) return; /* read the innermost blocks only */
+      var clone = el.cloneNode(true);
+      clone.querySelectorAll(SKIP).forEach(function (n) {
+        var alt = n.getAttribute && (n.getAttribute("alttext") || n.getAttribute("aria-label"));
+        n.replaceWith(document.createTextNode(alt ? " " + alt + " " : " "));
+      });
+      var text = clone.textContent.replace(/\s+/g, " ").trim();
+      if (text) chunks.push(text);
+    });
+    return chunks;
+  }
+
+  function setupListen(frame) {
+    var slot = frame.querySelector("[data-listen-slot]");
+    if (!slot || slot.hasAttribute("data-ready")) return;
+    var synth = window.speechSynthesis;
+    if (!synth || typeof window.SpeechSynthesisUtterance !== "function") return;
+
+    function build() {
+      if (slot.hasAttribute("data-ready") || !synth.getVoices().length) return;
+      slot.setAttribute("data-ready", "");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button lesson-listen";
+      button.textContent = "Listen";
+      button.setAttribute("aria-pressed", "false");
+      var stop = document.createElement("button");
+      stop.type = "button";
+      stop.className = "md-button lesson-listen";
+      stop.textContent = "Stop";
+      stop.hidden = true;
+      var label = document.createElement("label");
+      label.className = "lesson-listen__speed";
+      label.textContent = "Speed ";
+      var speed = document.createElement("select");
+      [0.75, 1, 1.25, 1.5, 2].forEach(function (rate) {
+        var option = document.createElement("option");
+        option.value = String(rate);
+        option.textContent = rate + "\u00D7";
+        if (rate === 1) option.selected = true;
+        speed.appendChild(option);
+      });
+      label.appendChild(speed);
+      var queue = [];
+      var state = "idle";
+
+      function setState(next) {
+        state = next;
+        button.textContent = next === "playing" ? "Pause" : next === "paused" ? "Resume" : "Listen";
+        button.setAttribute("aria-pressed", next === "playing" ? "true" : "false");
+        stop.hidden = next === "idle";
+      }
+      function speakNext() {
+        if (!queue.length) { setState("idle"); return; }
+        var utterance = new window.SpeechSynthesisUtterance(queue.shift());
+        utterance.rate = parseFloat(speed.value) || 1;
+        utterance.onend = function () { if (state === "playing") speakNext(); };
+        utterance.onerror = function () { setState("idle"); };
+        synth.speak(utterance);
+      }
+      button.addEventListener("click", function () {
+        if (state === "idle") {
+          var article = document.querySelector("article.md-content__inner");
+          queue = article ? readableChunks(article) : [];
+          synth.cancel();
+          setState("playing");
+          speakNext();
+        } else if (state === "playing") {
+          synth.pause();
+          setState("paused");
+        } else {
+          synth.resume();
+          setState("playing");
+        }
+      });
+      stop.addEventListener("click", function () {
+        queue = [];
+        setState("idle");
+        synth.cancel();
+      });
+      slot.appendChild(button);
+      slot.appendChild(stop);
+      slot.appendChild(label);
+    }
+    build();
+    if (!slot.hasAttribute("data-ready") && synth.addEventListener) {
+      synth.addEventListener("voiceschanged", build, { once: true });
+    }
+  }
+
+  /* ---- per page ---------------------------------------------------------------------- */
+  function init() {
+    if (window.speechSynthesis) {
+      try { window.speechSynthesis.cancel(); } catch (e) { /* nothing was playing */ }
+    }
+    var frame = document.querySelector("[data-lesson-frame]");
+    if (frame && !frame.hasAttribute("data-course-ready")) {
+      frame.setAttribute("data-course-ready", "");
+      notePrerequisites(frame);
+      recordVisit(frame);
+      setupListen(frame);
+    }
+    var syllabus = document.querySelector(".syllabus");
+    if (syllabus && !syllabus.hasAttribute("data-course-ready")) {
+      syllabus.setAttribute("data-course-ready", "");
+      var root = syllabus.parentNode;
+      var refresh = function () { showProgress(root); showContinue(root); };
+      refresh();
+      setupReset(root, refresh);
+      if (!window.attentionQuiz) {
+        /* the quiz script may run after this one: read its progress once all have loaded */
+        window.addEventListener("load", refresh, { once: true });
+      }
+    }
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

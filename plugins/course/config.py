@@ -1,0 +1,28 @@
+"""Typed configuration of the course frame plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+PHASES = ["Why attention", "By hand", "Worked examples", "Variants", "Multi-head", "Big picture"]
+
+
+class CourseConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+
+    # Lesson pages: docs/<pages_dir>/NN-slug.md with front matter
+    pages_dir = c.Type(str, default="lessons")
+    phases = c.ListOfItems(c.Type(str), default=PHASES)
+
+    # Home page: this HTML comment is replaced by the syllabus
+    syllabus_page = c.Type(str, default="index.md")
+    syllabus_marker = c.Type(str, default="<!-- syllabus -->")
+
+    # Reading time: words of prose (code and figures excluded) per minute
+    reading_words_per_minute = c.Type(int, default=200)
+
+    # Glossary: a page whose definition list is the one source of term definitions;
+    # the first use of each term on a lesson page becomes a focusable tooltip.
+    glossary_page = c.Type(str, default="glossary.md")
+    glossary_in_pages = c.Type(list, default=["lessons/", "faq.md"])

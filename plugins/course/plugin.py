@@ -1,0 +1,92 @@
+"""MkDocs plugin: the frame that turns lesson pages into a course.
+
+- ``on_files``: read and check every lesson's front matter (errors name file:line).
+- ``on_page_markdown``: syllabus on the home page; reading time, prerequisite links and
+  glossary tooltips on lesson pages.
+- ``on_config``: adds the course script, which shows progress, "continue where you left
+  off", prerequisite notes and the Listen button in the browser.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import Files
+
+from . import syllabus, text
+from .config import CourseConfig
+from .frontmatter import PAGE_RE, FrontMatterError, LessonInfo, check_prerequisites, read_lesson
+
+log = get_plugin_logger(__name__.removeprefix("plugins."))
+
+
+class CoursePlugin(BasePlugin[CourseConfig]):
+    def __init__(self):
+        self.lessons: dict[str, LessonInfo] = {}
+        self.glossary: dict[str, str] = {}
+
+    def on_files(self, files: Files, config):
+        if not self.config.enabled:
+            return files
+        docs = Path(config.docs_dir)
+        folder = docs / self.config.pages_dir
+        self.lessons = {}
+        problems = []
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+            if not PAGE_RE.match(path.name):
+                continue
+            rel = f"{self.config.pages_dir}/{path.name}"
+            try:
+                info = read_lesson(path, rel, list(self.config.phases))
+            except FrontMatterError as exc:
+                problems.append(str(exc))
+                continue
+            self.lessons[info.slug] = info
+        problems += check_prerequisites(self.lessons, docs) if not problems else []
+        if problems:
+            raise PluginError("lesson front matter:\n" + "\n".join(problems))
+        glossary = docs / self.config.glossary_page
+        self.glossary = (
+            text.parse_glossary(glossary.read_text(encoding="utf-8")) if glossary.is_file() else {}
+        )
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        if not self.config.enabled:
+            return markdown
+        src = page.file.src_uri
+        if src == self.config.syllabus_page and self.config.syllabus_marker in markdown:
+            ordered = sorted(self.lessons.values(), key=lambda info: info.number)
+            folder = str(Path(src).parent).replace(".", "")
+            markdown = markdown.replace(
+                self.config.syllabus_marker,
+                syllabus.render(ordered, list(self.config.phases), folder),
+            )
+        lesson = self.lessons.get(Path(src).stem) if src.startswith(
+            self.config.pages_dir + "/") else None
+        if lesson is not None:
+            page.meta["reading_time"] = text.reading_minutes(
+                markdown, self.config.reading_words_per_minute)
+            page.meta["lesson_slug"] = lesson.slug
+            page.meta["prerequisite_links"] = [
+                {"slug": slug, "title": self.lessons[slug].title,
+                 "url": files.get_file_from_path(self.lessons[slug].path).url_relative_to(
+                     page.file)}
+                for slug in lesson.prerequisites
+            ]
+        if self.glossary and self._wants_glossary(src):
+            markdown = text.mark_first_uses(markdown, self.glossary, _slug)
+        return markdown
+
+    def _wants_glossary(self, src: str) -> bool:
+        if src == self.config.glossary_page:
+            return False
+        return any(src == p or (p.endswith("/") and src.startswith(p))
+                   for p in self.config.glossary_in_pages)
+
+
+def _slug(term: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")

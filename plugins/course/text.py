@@ -1,0 +1,139 @@
+"""Markdown-level helpers: prose words, glossary terms and their first use on a page.
+
+These work on the Markdown source, line by line, and never touch fenced code, inline code,
+math, links, HTML tags or `{{ value }}` placeholders.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Iterable
+
+FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+PROTECTED_RE = re.compile(
+    r"<abbr[^>]*>.*?</abbr>"   # terms already marked
+    r"|`[^`]*`"                # inline code
+    r"|\$\$?[^$]*\$\$?"        # math
+    r"|!?\[[^\]]*\]\([^)]*\)"  # links and images
+    r"|\[[^\]]*\]\[[^\]]*\]"   # reference links
+    r"|<[^>]*>"                # HTML tags
+    r"|\{\{[^}]*\}\}"          # lesson values
+    r"|\{[:.#][^}]*\}"         # attribute lists
+    r"|https?://\S+"
+)
+SKIP_LINE_RE = re.compile(r"^\s*(#|!!!|\?\?\?|--8<--|<|\$\$|\*\[|\||:)")
+
+
+def prose_lines(markdown: str) -> list[tuple[int, str]]:
+    """(index, line) of lines that are prose: not in code fences, not headings, not HTML."""
+    out = []
+    fence = None
+    in_math = False
+    for i, line in enumerate(markdown.split("\n")):
+        m = FENCE_RE.match(line)
+        if fence is None and m:
+            fence = m.group(1)[0] * len(m.group(1))
+            continue
+        if fence is not None:
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            continue
+        if line.strip().startswith("$$"):
+            in_math = not (in_math or line.strip().endswith("$$") and len(line.strip()) > 2)
+            continue
+        if in_math or not line.strip() or SKIP_LINE_RE.match(line):
+            continue
+        out.append((i, line))
+    return out
+
+
+def reading_minutes(markdown: str, words_per_minute: int) -> int:
+    """Minutes to read the prose of a page (code, math and markup not counted), at least 1."""
+    words = 0
+    for _, line in prose_lines(markdown):
+        text = PROTECTED_RE.sub(" ", line)
+        words += len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", text))
+    return max(1, math.ceil(words / words_per_minute))
+
+
+def parse_glossary(markdown: str) -> dict[str, str]:
+    """Terms of a definition list (``Term`` then ``:   definition`` lines) -> plain definitions."""
+    terms: dict[str, str] = {}
+    lines = markdown.split("\n")
+    for i, line in enumerate(lines):
+        if not line.startswith(":   ") or i == 0:
+            continue
+        j = i - 1
+        while j >= 0 and not lines[j].strip():
+            j -= 1
+        term = lines[j].strip()
+        if not term or term.startswith((":", "#", "<", "-", "*")):
+            continue
+        definition = [line[4:].strip()]
+        k = i + 1
+        while k < len(lines) and lines[k].startswith("    "):
+            definition.append(lines[k].strip())
+            k += 1
+        terms[term] = plain_text(" ".join(definition))
+    return terms
+
+
+def plain_text(markdown: str) -> str:
+    """Strip the Markdown a tooltip cannot show: links keep their text, code its content."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    text = re.sub(r"\$([^$]*)\$", r"\1", text)
+    text = re.sub(r"(\*\*|__|\*|_)(\S(?:.*?\S)?)\1", r"\2", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def forms(term: str) -> list[str]:
+    """Spellings of a term to look for: as written, capitalised, lower case, plural."""
+    base = {term, term[:1].upper() + term[1:], term.lower()}
+    plurals = set()
+    for word in base:
+        if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
+            plurals.add(word[:-1] + "ies")
+        elif word.endswith(("s", "x", "ch", "sh")):
+            plurals.add(word + "es")
+        else:
+            plurals.add(word + "s")
+    return sorted(base | plurals, key=len, reverse=True)
+
+
+def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
+    """Wrap the first prose use of each glossary term in a focusable ``<abbr>`` tooltip."""
+    lines = markdown.split("\n")
+    candidates = prose_lines(markdown)
+    done: set[str] = set()
+    for term in sorted(glossary, key=len, reverse=True):
+        pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, forms(term))) + r")(?![\w-])")
+        for i, _ in candidates:
+            line = lines[i]
+            spans = _unprotected(line)
+            hit = None
+            for start, end in spans:
+                m = pattern.search(line, start, end)
+                if m:
+                    hit = m
+                    break
+            if hit:
+                title = html.escape(glossary[term], quote=True)
+                tag = (f'<abbr title="{title}" tabindex="0" data-glossary="{slug_of(term)}">'
+                       f"{hit.group(1)}</abbr>")
+                lines[i] = line[: hit.start()] + tag + line[hit.end():]
+                done.add(term)
+                break
+    return "\n".join(lines)
+
+
+def _unprotected(line: str) -> Iterable[tuple[int, int]]:
+    pos = 0
+    for m in PROTECTED_RE.finditer(line):
+        if m.start() > pos:
+            yield pos, m.start()
+        pos = m.end()
+    if pos < len(line):
+        yield pos, len(line)
