@@ -157,6 +157,8 @@ def themed_svg(fig, salt: str) -> str:
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype
+    # matplotlib's global "*{stroke-linejoin: round}" rule would leak into the page
+    svg = re.sub(r"<style[^>]*>[\s\S]*?</style>", "", svg)
     for sentinel, css in THEME_COLOURS.items():
         svg = re.sub(re.escape(sentinel), css, svg, flags=re.IGNORECASE)
     # Scale with the column: drop the fixed size in points, keep the viewBox.

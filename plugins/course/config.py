@@ -26,3 +26,7 @@ class CourseConfig(base.Config):
     # the first use of each term on a lesson page becomes a focusable tooltip.
     glossary_page = c.Type(str, default="glossary.md")
     glossary_in_pages = c.Type(list, default=["lessons/", "faq.md"])
+
+    # Content security policy <meta> in every built page (off under `mkdocs serve`,
+    # whose live-reload script is injected inline)
+    csp = c.Type(bool, default=True)

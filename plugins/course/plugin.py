@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files
 
-from . import syllabus, text
+from . import csp, syllabus, text
 from .config import CourseConfig
 from .frontmatter import PAGE_RE, FrontMatterError, LessonInfo, check_prerequisites, read_lesson
 
@@ -27,6 +27,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def __init__(self):
         self.lessons: dict[str, LessonInfo] = {}
         self.glossary: dict[str, str] = {}
+        self.serving = False
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
 
     def on_files(self, files: Files, config):
         if not self.config.enabled:
@@ -80,6 +84,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.glossary and self._wants_glossary(src):
             markdown = text.mark_first_uses(markdown, self.glossary, _slug)
         return markdown
+
+    def on_post_build(self, config):
+        if not self.config.enabled or not self.config.csp or self.serving:
+            return
+        pages = csp.apply(Path(config.site_dir))
+        log.debug("content security policy added to %d pages", pages)
 
     def _wants_glossary(self, src: str) -> bool:
         if src == self.config.glossary_page:

@@ -32,7 +32,8 @@ def render(lessons: list[LessonInfo], phases: list[str], from_dir: str) -> str:
                 f"{minutes} min</span>", "", "    ---", ""]
         for lesson in in_phase:
             out.append(
-                f"    {lesson.number}. [{lesson.title}]({prefix}{lesson.path})"
+                f'    - <span class="syllabus-num">{lesson.number}</span> '
+                f"[{lesson.title}]({prefix}{lesson.path})"
                 f'{{ data-lesson="{lesson.slug}" }} <span class="syllabus-minutes">'
                 f"{lesson.minutes} min</span>"
                 f' <span class="syllabus-progress" data-progress-for="{lesson.slug}"></span>'

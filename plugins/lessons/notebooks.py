@@ -102,3 +102,21 @@ def execute_lab(notebook_path: Path, root: Path, timeout: int) -> str:
 
 def _has_error(cell) -> bool:
     return any(out.get("output_type") == "error" for out in cell.get("outputs", []))
+
+
+# mkdocs-jupyter's template loads MathJax and Mermaid for every notebook page: Mermaid by
+# an import() from cdnjs, MathJax through a <script src=""> that requests the page itself.
+# The site makes no request to another host and labs use neither, so those three blocks
+# are removed from the rendered lab (the only HTML we rewrite, and only blocks we name).
+_FOREIGN_SCRIPTS = [
+    re.compile(r'<script src="">\s*</script>'),
+    re.compile(r'<script type="text/x-mathjax-config">[\s\S]*?</script>'),
+    re.compile(r'<script type="module">(?:(?!</script>)[\s\S])*?mermaid[\s\S]*?</script>'),
+]
+
+
+def strip_foreign_loaders(html: str) -> str:
+    """Remove mkdocs-jupyter's MathJax and Mermaid loaders from a rendered notebook page."""
+    for pattern in _FOREIGN_SCRIPTS:
+        html = pattern.sub("", html)
+    return html

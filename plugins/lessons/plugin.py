@@ -162,6 +162,14 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             page.meta.setdefault("lesson_script", self._rel(lesson.script))
         return markdown
 
+    def on_page_content(self, html, page, config, files):
+        if not self.config.enabled:
+            return html
+        labs_prefix = self.config.labs_dir.strip("/") + "/"
+        if page.file.src_uri.startswith(labs_prefix) and page.file.src_uri.endswith(".ipynb"):
+            return notebooks.strip_foreign_loaders(html)
+        return html
+
     def on_post_build(self, config):
         if not self.config.enabled:
             return

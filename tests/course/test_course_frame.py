@@ -154,5 +154,6 @@ def test_syllabus_groups_lessons_by_phase_with_minutes():
     md = syllabus.render(lessons, PHASES, "")
     assert "3 lessons in 6 phases, about 0 h 35 min in all." in md
     assert "**Phase 2 · By hand** <span class=\"syllabus-minutes\">25 min</span>" in md
-    assert '    2. [B](lessons/02-b.md){ data-lesson="02-b" }' in md
+    assert ('    - <span class="syllabus-num">2</span> [B](lessons/02-b.md){ data-lesson="02-b" }'
+            in md)
     assert "Phase 3" not in md  # empty phases are left out

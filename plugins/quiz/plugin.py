@@ -1,0 +1,352 @@
+"""MkDocs plugin: the thin adapter around the quiz core.
+
+Events (the work is in the core modules):
+
+- ``on_config``: add the one stylesheet and the one script (loaded by URL on every page,
+  so the course home can read progress too).
+- ``on_pre_build``: load and validate every quiz under ``quizzes_dir`` and compute their
+  ``answer_from`` keys in a fresh process; any problem stops the build with the same lines
+  as ``python -m plugins.quiz check``.
+- ``on_files``: ship ``assets/quiz/quiz.js`` and ``quiz.css`` from the package.
+- ``on_page_markdown``: put a placeholder where each quiz goes (the lesson's own quiz,
+  and ``/// quiz | path`` blocks).
+- ``on_page_content``: swap each placeholder for the rendered quiz (after Markdown, so
+  nothing mangles the quiz HTML).
+- ``on_env``: fail when a quiz file is shown on no page.
+- ``on_post_build``: write ``assets/quiz/quizzes.json`` (id, title, page, size of every quiz).
+- ``on_serve``: watch ``quizzes_dir``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from markdown import Extension
+from markdown.treeprocessors import Treeprocessor
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from . import ASSETS_DIR, answers, placement
+from .config import QuizConfig
+from .errors import Problem, QuizError
+from .model import Quiz
+from .render import MarkdownRenderer, render_quiz, strings_from
+from .validate import load_file, suggest
+
+log = get_plugin_logger(__name__.removeprefix("plugins."))
+
+ASSET_URIS = {"quiz.css": "assets/quiz/quiz.css", "quiz.js": "assets/quiz/quiz.js"}
+MANIFEST_URI = "assets/quiz/quizzes.json"
+QUIZ_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Slot:
+    """One place on one page where a quiz goes."""
+
+    quiz: str  # key of QuizPlugin.quizzes: "quizzes/04-softmax.yaml"
+    marker: str
+
+
+@dataclass
+class Shown:
+    quiz: Quiz
+    quiz_id: str
+    pages: list[str] = field(default_factory=list)
+
+
+class QuizPlugin(BasePlugin[QuizConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.quizzes: dict[str, Shown] = {}
+        self.slots: dict[str, list[Slot]] = {}
+        self.token = secrets.token_hex(6)
+        self.count = 0
+
+    # -- paths -------------------------------------------------------------------------
+    def _rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def _quiz_id(self, path: Path, quiz: Quiz) -> str:
+        if quiz.id:
+            return quiz.id
+        rel = path.resolve().relative_to(self.quizzes_dir).with_suffix("")
+        return rel.as_posix().replace("/", "-")
+
+    # -- events ------------------------------------------------------------------------
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+        self.root = Path(config.config_file_path).resolve().parent
+        self.quizzes_dir = (self.root / self.config.quizzes_dir).resolve()
+        self.strings = strings_from(dict(self.config.strings))
+        if ASSET_URIS["quiz.css"] not in [str(x) for x in config.extra_css]:
+            config.extra_css.append(ASSET_URIS["quiz.css"])
+        if ASSET_URIS["quiz.js"] not in [str(x) for x in config.extra_javascript]:
+            config.extra_javascript.append(ASSET_URIS["quiz.js"])
+        return config
+
+    def on_pre_build(self, config):
+        if not self.config.enabled:
+            return
+        self.quizzes = {}
+        self.slots = {}
+        files = []
+        if self.quizzes_dir.is_dir():
+            files = sorted(
+                p for p in self.quizzes_dir.rglob("*") if p.suffix in QUIZ_SUFFIXES and p.is_file()
+            )
+        problems: list[Problem] = []
+        loaded: list[tuple[Path, Quiz]] = []
+        for path in files:
+            try:
+                loaded.append((path, load_file(str(path), self._rel(path))))
+            except QuizError as exc:
+                problems += exc.problems
+        problems += answers.resolve([q for _, q in loaded], root=self.root, isolated=True)
+        if problems:
+            raise PluginError(_report(problems))
+        for path, quiz in loaded:
+            self.quizzes[quiz.path] = Shown(quiz, self._quiz_id(path, quiz))
+        log.debug("%d quizzes valid", len(loaded))
+
+    def on_files(self, files: Files, config):
+        if not self.config.enabled:
+            return files
+        for name, uri in ASSET_URIS.items():
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, uri, abs_src_path=str(ASSETS_DIR / name)))
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        if not self.config.enabled:
+            return markdown
+        src = page.file.src_uri
+        original = markdown
+        slots: list[Slot] = []
+        try:
+            markdown, blocks = placement.replace_blocks(markdown, self._marker)
+        except placement.PlacementError as exc:
+            line = exc.line + _front_matter_lines(page, original)
+            raise PluginError(f"docs/{src}:{line}: {exc.message}") from None
+        for block in blocks:
+            key = self._block_quiz(block, page, original)
+            slots.append(Slot(key, block.marker))
+        lesson = self._lesson_quiz(src)
+        if lesson is not None:
+            marker = self._marker()
+            markdown = placement.insert_section(
+                markdown, self.config.heading, self.config.heading_before, marker
+            )
+            slots.append(Slot(lesson, marker))
+        self.slots[src] = slots
+        return markdown
+
+    def on_page_content(self, html, page, config, files):
+        if not self.config.enabled:
+            return html
+        slots = self.slots.get(page.file.src_uri, [])
+        if not slots:
+            return html
+        md = self._markdown(config, page, files)
+        used_ids: dict[str, int] = {}
+        for slot in slots:
+            needle = f"<p>{slot.marker}</p>"
+            if html.count(needle) != 1:
+                raise PluginError(
+                    f"docs/{page.file.src_uri}: the quiz {slot.quiz} could not be placed: its "
+                    "placeholder paragraph was changed by a Markdown extension; put the quiz "
+                    "block on its own, with blank lines around it"
+                )
+            shown = self.quizzes[slot.quiz]
+            dom_id = "quiz-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in shown.quiz_id)
+            used_ids[dom_id] = used_ids.get(dom_id, 0) + 1
+            if used_ids[dom_id] > 1:
+                dom_id += f"-{used_ids[dom_id]}"
+            rendered = render_quiz(
+                shown.quiz,
+                quiz_id=shown.quiz_id,
+                dom_id=dom_id,
+                md=md,
+                strings=self.strings,
+                pass_mark=self.config.pass_mark,
+            )
+            html = html.replace(needle, rendered)
+            if page.url not in shown.pages:
+                shown.pages.append(page.url)
+        return html
+
+    def on_env(self, env, config, files):
+        if not self.config.enabled:
+            return env
+        lessons = sorted(
+            f.src_uri[len(self.config.pages_dir) + 1 : -3]
+            for f in files.documentation_pages()
+            if f.src_uri.startswith(self.config.pages_dir + "/") and f.src_uri.endswith(".md")
+        )
+        problems = [
+            self._unshown(key, lessons) for key, shown in self.quizzes.items() if not shown.pages
+        ]
+        if problems:
+            raise PluginError(_report(problems))
+        return env
+
+    def on_post_build(self, config):
+        if not self.config.enabled:
+            return
+        manifest = {
+            shown.quiz_id: {
+                "title": shown.quiz.title,
+                "file": key,
+                "pages": shown.pages,
+                "questions": len(shown.quiz.questions),
+                "pass_mark": shown.quiz.pass_mark
+                if shown.quiz.pass_mark is not None
+                else self.config.pass_mark,
+            }
+            for key, shown in sorted(self.quizzes.items())
+        }
+        out = Path(config.site_dir) / MANIFEST_URI
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+
+    def on_serve(self, server, config, builder):
+        if not self.config.enabled:
+            return server
+        if self.quizzes_dir.is_dir():
+            server.watch(str(self.quizzes_dir))
+        return server
+
+    # -- helpers -----------------------------------------------------------------------
+    def _marker(self) -> str:
+        self.count += 1
+        return f"QUIZSLOT{self.token}N{self.count}"
+
+    def _lesson_quiz(self, src: str) -> str | None:
+        """Key of the quiz attached to lesson page ``src`` (``lessons/<slug>.md``), if any."""
+        folder = self.config.pages_dir.strip("/")
+        if not (src.startswith(folder + "/") and src.endswith(".md")):
+            return None
+        slug = src[len(folder) + 1 : -3]
+        if "/" in slug:
+            return None
+        for suffix in QUIZ_SUFFIXES:
+            key = self._rel(self.quizzes_dir / f"{slug}{suffix}")
+            if key in self.quizzes:
+                return key
+        return None
+
+    def _block_quiz(self, block: placement.Block, page, markdown: str) -> str:
+        target = (self.root / block.path).resolve()
+        key = self._rel(target)
+        if key in self.quizzes:
+            return key
+        line = block.line + _front_matter_lines(page, markdown)
+        where = f"docs/{page.file.src_uri}:{line}"
+        if not target.is_relative_to(self.quizzes_dir):
+            raise PluginError(
+                f"{where}: /// quiz | {block.path}: quizzes live under {self.config.quizzes_dir}/ "
+                "(where the build validates them); move the file there"
+            )
+        close = suggest(key, self.quizzes)
+        hint = f"; did you mean {close}?" if close else ""
+        raise PluginError(f"{where}: /// quiz | {block.path}: no such quiz file{hint}")
+
+    def _unshown(self, key: str, lessons: list[str]) -> Problem:
+        slug = Path(key).stem
+        page = f"docs/{self.config.pages_dir}/{slug}.md"
+        close = suggest(slug, lessons)
+        hint = f" (did you mean {self.config.quizzes_dir}/{close}.yaml?)" if close else ""
+        return Problem(
+            key,
+            1,
+            1,
+            "quiz",
+            f"no lesson page {page} for this quiz and no page shows it with "
+            f"'/// quiz | {key}'; rename the file after its lesson{hint}, create the page, "
+            "or place the quiz on a page with that block",
+        )
+
+    def _markdown(self, config, page, files) -> MarkdownRenderer:
+        """The site's Markdown extensions, plus one that points .md links at their pages."""
+        extensions = [*config.markdown_extensions, _PageLinks(page, files)]
+        return MarkdownRenderer(extensions, config.mdx_configs)
+
+
+def _report(problems: list[Problem]) -> str:
+    lines = [str(p) for p in sorted(problems)]
+    return (
+        f"quiz: {len(lines)} problem(s) in quiz files (python -m plugins.quiz check lists "
+        "them too):\n" + "\n".join(lines)
+    )
+
+
+def _front_matter_lines(page, markdown: str) -> int:
+    """Lines MkDocs removed from the top of the page (front matter) before plugins see it."""
+    path = page.file.abs_src_path
+    if not path or not os.path.isfile(path):
+        return 0
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    return max(0, source.count("\n") - markdown.count("\n"))
+
+
+class _PageLinks(Extension):
+    """Rewrites relative links to ``.md`` files in quiz Markdown into page URLs.
+
+    MkDocs does this for a page's own Markdown; quizzes are rendered separately, so links
+    are resolved here, relative to the page the quiz is shown on. A link to a missing page
+    is a warning (an error under ``--strict``), as for pages.
+    """
+
+    def __init__(self, page, files: Files):
+        super().__init__()
+        self.page = page
+        self.files = files
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API name)
+        md.treeprocessors.register(_LinkFixer(md, self.page, self.files), "quiz_links", 1)
+
+
+class _LinkFixer(Treeprocessor):
+    def __init__(self, md, page, files: Files):
+        super().__init__(md)
+        self.page = page
+        self.files = files
+
+    def run(self, root):
+        for element in root.iter("a"):
+            href = element.get("href")
+            if href:
+                element.set("href", self.fix(href))
+        return None
+
+    def fix(self, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path or not parts.path.endswith(".md"):
+            return url
+        base = posixpath.dirname(self.page.file.src_uri)
+        target = posixpath.normpath(posixpath.join(base, parts.path.lstrip("/")))
+        file = self.files.get_file_from_path(target)
+        if file is None:
+            log.warning(
+                "docs/%s: a quiz on this page links to '%s', which is not a page of the site",
+                self.page.file.src_uri,
+                url,
+            )
+            return url
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        return file.url_relative_to(self.page.file) + fragment

@@ -1,0 +1,487 @@
+"""Render a :class:`~plugins.quiz.model.Quiz` as semantic HTML (no MkDocs needed).
+
+The HTML works before any script runs: every question is a ``<fieldset>`` with a
+``<legend>``, answers are native inputs with ``<label>``s, and a ``<details>`` "Show
+answer" under each question holds the answer key, the feedback of every option and the
+explanation. ``quiz.js`` then enhances the form (Check, Reset, score, stored progress),
+reading the answer key from a ``<script type="application/json" data-quiz-data>`` block.
+Controls that need the script carry ``hidden`` until it runs.
+
+Markdown (prompts, options, feedback, explanations) is rendered by
+:class:`MarkdownRenderer` with the extensions the adapter passes in (the site's own, so
+code and ``$math$`` look the same as in lessons). Raw HTML in quiz Markdown is shown as
+text, never interpreted, so ``<script>`` in a prompt is harmless.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import math
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+import markdown
+
+from .answers import show_number
+from .model import (
+    DEFAULT_PASS_MARK,
+    ChoiceQuestion,
+    FreeQuestion,
+    MatchQuestion,
+    MultipleQuestion,
+    NumericQuestion,
+    OrderQuestion,
+    Question,
+    Quiz,
+    SingleQuestion,
+    TextQuestion,
+    TrueFalseQuestion,
+    fingerprint,
+)
+
+DEFAULT_EXTENSIONS = ("fenced_code", "plugins.mathml")
+
+
+@dataclass
+class Strings:
+    """Every piece of UI text; translate by passing other values (``{name}`` are filled in)."""
+
+    check: str = "Check"
+    reset: str = "Reset"
+    show_answer: str = "Show answer"
+    question: str = "Question {n} of {total}"
+    your_answer: str = "Your answer"
+    choose: str = "Choose…"
+    position_of: str = "Position of"
+    order_hint: str = "Number the items from 1 to {total} in the right order."
+    true: str = "True"
+    false: str = "False"
+    right_option: str = "Right"
+    wrong_option: str = "Wrong"
+    answer_is: str = "Answer:"
+    accepted: str = "Accepted answers:"
+    within: str = "(answers within ±{tolerance} count)"
+    model_answer: str = "Model answer:"
+    correct_order: str = "Correct order:"
+    matches: str = "Matches:"
+    self_question: str = "How does your answer compare with the model answer?"
+    self_yes: str = "It makes the same points"
+    self_no: str = "It misses something"
+    correct: str = "Correct."
+    incorrect: str = "Incorrect."
+    partial: str = "Incorrect, but partly right: {right} of {total} correct choices, {wrong} wrong."
+    order_partial: str = "Incorrect: {right} of {total} items are in the right place."
+    match_partial: str = "Incorrect: {right} of {total} pairs match."
+    unanswered: str = "Incorrect: no answer given yet."
+    not_a_number: str = "Incorrect: that is not a number (write it like 0.25)."
+    too_high: str = "Incorrect: too high."
+    too_low: str = "Incorrect: too low."
+    self_pending: str = "Now compare your answer with the model answer below, then say how it went."
+    self_correct: str = "Correct, by your own assessment."
+    self_incorrect: str = "Incorrect, by your own assessment: reread the model answer."
+    score: str = "Score: {score} / {total}"
+    passed: str = "Passed: the pass mark is {pass_mark}."
+    not_passed: str = "Not passed yet: the pass mark is {pass_mark}. Retry the questions marked Incorrect."
+
+
+# Strings the script needs (the others are only used here, in the HTML).
+SCRIPT_STRINGS = (
+    "correct incorrect partial order_partial match_partial unanswered not_a_number too_high "
+    "too_low self_pending self_correct self_incorrect score passed not_passed"
+).split()
+
+
+class MarkdownRenderer:
+    """Python-Markdown with the given extensions, minus raw HTML (escaped instead)."""
+
+    def __init__(
+        self,
+        extensions: Sequence[Any] = DEFAULT_EXTENSIONS,
+        configs: dict[str, dict] | None = None,
+    ):
+        self.md = markdown.Markdown(extensions=list(extensions), extension_configs=configs or {})
+        if "html_block" in self.md.preprocessors:
+            self.md.preprocessors.deregister("html_block")
+        if "html" in self.md.inlinePatterns:
+            self.md.inlinePatterns.deregister("html")
+
+    def block(self, text: str) -> str:
+        self.md.reset()
+        return self.md.convert(text).strip()
+
+    def inline(self, text: str) -> str:
+        """Markdown whose single paragraph is unwrapped (for labels and legends)."""
+        rendered = self.block(text)
+        if _is_one_paragraph(rendered):
+            return rendered[3:-4]
+        return rendered
+
+    def plain(self, text: str) -> str:
+        """The text of rendered Markdown, for ``<option>`` elements (math read as its TeX)."""
+        extractor = _TextExtractor()
+        extractor.feed(self.block(text))
+        extractor.close()
+        return " ".join("".join(extractor.parts).split())
+
+
+def _is_one_paragraph(rendered: str) -> bool:
+    return (
+        rendered.startswith("<p>")
+        and rendered.endswith("</p>")
+        and rendered.count("<p>") == 1
+        and rendered.count("</p>") == 1
+    )
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.in_math = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "math":
+            if not self.in_math:
+                self.parts.append(dict(attrs).get("alttext") or "")
+            self.in_math += 1
+
+    def handle_endtag(self, tag):
+        if tag == "math" and self.in_math:
+            self.in_math -= 1
+
+    def handle_data(self, data):
+        if not self.in_math:
+            self.parts.append(data)
+
+
+# -- the quiz --------------------------------------------------------------------------
+
+
+def render_quiz(
+    quiz: Quiz,
+    *,
+    quiz_id: str,
+    dom_id: str | None = None,
+    md: MarkdownRenderer | None = None,
+    strings: Strings | None = None,
+    heading_level: int = 3,
+    pass_mark: float = DEFAULT_PASS_MARK,
+) -> str:
+    """The HTML of ``quiz``.
+
+    ``quiz_id`` names the quiz in stored progress (a lesson slug); ``dom_id`` prefixes
+    every element id (unique on the page; defaults to ``quiz-<quiz_id>``); ``pass_mark``
+    applies when the quiz sets none. Numeric answers must be resolved already.
+    """
+    md = md or MarkdownRenderer()
+    s = strings or Strings()
+    prefix = dom_id or "quiz-" + _slug(quiz_id)
+    level = min(max(heading_level, 2), 6)
+    total = len(quiz.questions)
+    mark = quiz.pass_mark if quiz.pass_mark is not None else pass_mark
+    parts = [
+        f'<form class="quiz" id="{prefix}" data-quiz="{_attr(quiz_id)}" '
+        f'data-quiz-mode="{quiz.mode}" aria-labelledby="{prefix}-title" novalidate '
+        "data-search-exclude>",
+        f'<h{level} class="quiz__title" id="{prefix}-title">{html.escape(quiz.title)}</h{level}>',
+    ]
+    if quiz.intro:
+        parts.append(f'<div class="quiz__intro">{md.block(quiz.intro)}</div>')
+    keys = []
+    for n, question in enumerate(quiz.questions):
+        qid = f"{prefix}-q{n + 1}"
+        body, key = _question(question, n, total, qid, quiz, md, s)
+        parts.append(body)
+        keys.append(key)
+    parts.append(_footer(quiz, s, prefix, total))
+    data = {
+        "id": quiz_id,
+        "title": quiz.title,
+        "mode": quiz.mode,
+        "passMark": mark,
+        "strings": {name: getattr(s, name) for name in SCRIPT_STRINGS},
+        "questions": keys,
+    }
+    parts.append(f'<script type="application/json" data-quiz-data>{_json(data)}</script>')
+    parts.append("</form>")
+    return "\n".join(parts)
+
+
+def _footer(quiz: Quiz, s: Strings, prefix: str, total: int) -> str:
+    check_all = (
+        f'<button type="button" class="md-button md-button--primary" data-quiz-check-all>'
+        f"{html.escape(s.check)}</button>"
+        if quiz.mode == "end"
+        else ""
+    )
+    score = html.escape(s.score.format(score=0, total=total))
+    return (
+        f'<div class="quiz__footer" data-quiz-footer hidden>{check_all}'
+        f'<button type="button" class="md-button" data-quiz-reset>{html.escape(s.reset)}</button>'
+        f'<p class="quiz__score" id="{prefix}-score" data-quiz-score aria-live="polite" '
+        f'tabindex="-1">{score}</p>'
+        f'<p class="quiz__verdict" data-quiz-verdict aria-live="polite"></p></div>'
+    )
+
+
+def _question(q, n, total, qid, quiz, md, s) -> tuple[str, dict]:
+    fp = fingerprint(q)
+    prompt = md.block(q.prompt)
+    inline_prompt = _is_one_paragraph(prompt)
+    number = html.escape(s.question.format(n=n + 1, total=total))
+    legend_prompt = f' <span class="quiz__prompt">{prompt[3:-4]}</span>' if inline_prompt else ""
+    described = "" if inline_prompt else f' aria-describedby="{qid}-prompt"'
+    renderer = RENDERERS[type(q)]
+    inputs, key_html, key = renderer(q, qid, fp, quiz, md, s)
+    key.update({"type": q.TYPE, "fingerprint": fp})
+    if q.id:
+        key["id"] = q.id
+    explanation = (
+        f'<div class="quiz__explanation" data-quiz-explanation>{md.block(q.explanation)}</div>'
+        if q.explanation
+        else ""
+    )
+    check = (
+        f'<div class="quiz__actions" data-quiz-actions hidden><button type="button" '
+        f'class="md-button md-button--primary" data-quiz-check>{html.escape(s.check)}</button></div>'
+        if quiz.mode == "immediate"
+        else ""
+    )
+    body = (
+        f'<fieldset class="quiz__question" id="{qid}" data-quiz-q="{n}" '
+        f'data-quiz-type="{q.TYPE}" data-quiz-fp="{fp}"{described}>'
+        f'<legend class="quiz__legend"><span class="quiz__number">{number}</span>{legend_prompt}</legend>'
+        + ("" if inline_prompt else f'<div class="quiz__prompt" id="{qid}-prompt">{prompt}</div>')
+        + f'<div class="quiz__body">{inputs}</div>{check}'
+        f'<div class="quiz__result" data-quiz-result>'
+        f'<p class="quiz__status" role="status" tabindex="-1" data-quiz-status></p>'
+        f'<ul class="quiz__why quiz__chosen" data-quiz-feedback hidden></ul></div>'
+        f'<details class="quiz__reveal" data-quiz-reveal><summary>{html.escape(s.show_answer)}</summary>'
+        f'<div class="quiz__key">{key_html}</div>{explanation}</details>'
+        "</fieldset>"
+    )
+    return body, key
+
+
+# -- one function per question type: (inputs HTML, answer key HTML, answer key data) ----
+
+
+def _choice(q: ChoiceQuestion, qid, fp, quiz, md, s):
+    multiple = isinstance(q, MultipleQuestion)
+    kind = "checkbox" if multiple else "radio"
+    order = list(range(len(q.options)))
+    shuffle = q.shuffle if q.shuffle is not None else quiz.shuffle
+    if shuffle:
+        _shuffle(order, fp)
+    texts = [md.inline(o.text) for o in q.options]
+    rows = []
+    for j in order:
+        rows.append(
+            f'<div class="quiz__option"><input type="{kind}" id="{qid}-o{j}" name="{qid}" '
+            f'value="{j}" data-quiz-option><label for="{qid}-o{j}">{texts[j]}</label></div>'
+        )
+    inputs = f'<div class="quiz__options">{"".join(rows)}</div>'
+    why = _why(
+        ((str(j), q.options[j].correct, texts[j], md.block(q.options[j].feedback)) for j in order),
+        s,
+    )
+    key = {"correct": [j for j, o in enumerate(q.options) if o.correct], "count": len(q.options)}
+    return inputs, why, key
+
+
+def _truefalse(q: TrueFalseQuestion, qid, fp, quiz, md, s):
+    rows = []
+    for value, label in (("true", s.true), ("false", s.false)):
+        rows.append(
+            f'<div class="quiz__option"><input type="radio" id="{qid}-{value}" name="{qid}" '
+            f'value="{value}" data-quiz-option><label for="{qid}-{value}">{html.escape(label)}'
+            "</label></div>"
+        )
+    inputs = f'<div class="quiz__options quiz__options--inline">{"".join(rows)}</div>'
+    answer = s.true if q.answer else s.false
+    why = f'<p><strong>{html.escape(s.answer_is)}</strong> {html.escape(answer)}</p>' + _why(
+        [
+            ("true", q.answer is True, html.escape(s.true), md.block(q.feedback_true)),
+            ("false", q.answer is False, html.escape(s.false), md.block(q.feedback_false)),
+        ],
+        s,
+    )
+    return inputs, why, {"correct": q.answer}
+
+
+def _numeric(q: NumericQuestion, qid, fp, quiz, md, s):
+    if q.answer is None:
+        raise ValueError(f"{quiz.path}: numeric answer not resolved; call answers.resolve first")
+    unit = ""
+    described = ""
+    if q.unit:
+        unit = f' <span class="quiz__unit" id="{qid}-unit">{html.escape(q.unit)}</span>'
+        described = f' aria-describedby="{qid}-unit"'
+    inputs = (
+        f'<div class="quiz__field"><label for="{qid}-input">{html.escape(s.your_answer)}</label> '
+        f'<input type="text" inputmode="decimal" autocomplete="off" spellcheck="false" '
+        f'id="{qid}-input" name="{qid}" data-quiz-input{described}>{unit}</div>'
+    )
+    shown = _format_answer(q)
+    tolerance = (
+        " " + html.escape(s.within.format(tolerance=show_number(q.tolerance))) if q.tolerance else ""
+    )
+    unit_text = f" {html.escape(q.unit)}" if q.unit else ""
+    key_html = f"<p><strong>{html.escape(s.answer_is)}</strong> {shown}{unit_text}{tolerance}</p>"
+    key = {"answer": q.answer, "tolerance": q.tolerance, "unit": q.unit or ""}
+    return inputs, key_html, key
+
+
+def _format_answer(q: NumericQuestion) -> str:
+    """The answer as shown to learners: as written, or computed and rounded to the tolerance."""
+    if q.computed is None or "answer" in q.where:
+        return show_number(q.answer)
+    if q.tolerance > 0:
+        digits = max(0, -math.floor(math.log10(q.tolerance)) + 1)
+        return f"{q.answer:.{digits}f}"
+    return show_number(q.answer)
+
+
+def _text(q: TextQuestion, qid, fp, quiz, md, s):
+    inputs = (
+        f'<div class="quiz__field"><label for="{qid}-input">{html.escape(s.your_answer)}</label> '
+        f'<input type="text" autocomplete="off" spellcheck="false" id="{qid}-input" '
+        f'name="{qid}" data-quiz-input></div>'
+    )
+    accepted = ", ".join(f"<code>{html.escape(a)}</code>" for a in q.accept)
+    key_html = f"<p><strong>{html.escape(s.accepted)}</strong> {accepted}</p>"
+    key = {"accept": list(q.accept), "pattern": q.accept_regex or ""}
+    return inputs, key_html, key
+
+
+def _free(q: FreeQuestion, qid, fp, quiz, md, s):
+    inputs = (
+        f'<div class="quiz__field quiz__field--block"><label for="{qid}-input">'
+        f'{html.escape(s.your_answer)}</label><textarea id="{qid}-input" name="{qid}" rows="4" '
+        f'data-quiz-input></textarea></div>'
+        f'<fieldset class="quiz__self" data-quiz-self hidden><legend>{html.escape(s.self_question)}</legend>'
+        f'<div class="quiz__option"><input type="radio" id="{qid}-yes" name="{qid}-self" value="yes" '
+        f'data-quiz-self-mark><label for="{qid}-yes">{html.escape(s.self_yes)}</label></div>'
+        f'<div class="quiz__option"><input type="radio" id="{qid}-no" name="{qid}-self" value="no" '
+        f'data-quiz-self-mark><label for="{qid}-no">{html.escape(s.self_no)}</label></div>'
+        "</fieldset>"
+    )
+    key_html = (
+        f'<p><strong>{html.escape(s.model_answer)}</strong></p>'
+        f'<div class="quiz__model">{md.block(q.model_answer)}</div>'
+    )
+    return inputs, key_html, {}
+
+
+def _order(q: OrderQuestion, qid, fp, quiz, md, s):
+    n = len(q.items)
+    shown = list(range(n))
+    _shuffle(shown, fp, avoid_identity=True)
+    texts = [md.inline(item) for item in q.items]
+    hint = html.escape(s.order_hint.format(total=n))
+    choices = '<option value="">–</option>' + "".join(
+        f'<option value="{p}">{p}</option>' for p in range(1, n + 1)
+    )
+    rows = []
+    for i in shown:
+        rows.append(
+            f'<li class="quiz__item"><select id="{qid}-i{i}" name="{qid}-i{i}" data-quiz-item="{i}" '
+            f'aria-describedby="{qid}-hint">{choices}</select> <label for="{qid}-i{i}">'
+            f'<span class="quiz__sr">{html.escape(s.position_of)} </span>{texts[i]}</label></li>'
+        )
+    inputs = f'<p class="quiz__hint" id="{qid}-hint">{hint}</p><ul class="quiz__items">{"".join(rows)}</ul>'
+    key_html = f'<p><strong>{html.escape(s.correct_order)}</strong></p><ol>' + "".join(
+        f"<li>{t}</li>" for t in texts
+    ) + "</ol>"
+    return inputs, key_html, {"count": n}
+
+
+def _match(q: MatchQuestion, qid, fp, quiz, md, s):
+    rights = [md.plain(p.right) for p in q.pairs] + [md.plain(d) for d in q.distractors]
+    order = list(range(len(rights)))
+    _shuffle(order, fp, avoid_identity=True)
+    choices = f'<option value="">{html.escape(s.choose)}</option>' + "".join(
+        f'<option value="{j}">{html.escape(rights[j])}</option>' for j in order
+    )
+    rows = []
+    lefts = [md.inline(p.left) for p in q.pairs]
+    for i, left in enumerate(lefts):
+        rows.append(
+            f'<div class="quiz__pair"><label for="{qid}-m{i}">{left}</label> '
+            f'<select id="{qid}-m{i}" name="{qid}-m{i}" data-quiz-left="{i}">{choices}</select></div>'
+        )
+    inputs = f'<div class="quiz__pairs">{"".join(rows)}</div>'
+    key_html = f'<p><strong>{html.escape(s.matches)}</strong></p><ul>' + "".join(
+        f"<li>{left} → {html.escape(rights[i])}</li>" for i, left in enumerate(lefts)
+    ) + "</ul>"
+    return inputs, key_html, {"count": len(q.pairs), "choices": len(rights)}
+
+
+RENDERERS: dict[type[Question], Callable] = {
+    SingleQuestion: _choice,
+    MultipleQuestion: _choice,
+    TrueFalseQuestion: _truefalse,
+    NumericQuestion: _numeric,
+    TextQuestion: _text,
+    FreeQuestion: _free,
+    OrderQuestion: _order,
+    MatchQuestion: _match,
+}
+
+
+def _why(rows: Iterable[tuple[str, bool, str, str]], s: Strings) -> str:
+    """Every option with its verdict and feedback; the script copies the chosen ones."""
+    items = []
+    for value, right, text, feedback in rows:
+        verdict = s.right_option if right else s.wrong_option
+        state = "correct" if right else "incorrect"
+        items.append(
+            f'<li class="quiz__fb" data-quiz-fb="{value}" data-quiz-state="{state}">'
+            f'<span class="quiz__verdict-tag">{html.escape(verdict)}:</span> '
+            f'<span class="quiz__fb-option">{text}</span>'
+            f'<div class="quiz__fb-text">{feedback}</div></li>'
+        )
+    return f'<ul class="quiz__why">{"".join(items)}</ul>'
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _shuffle(order: list[int], seed: str, avoid_identity: bool = False) -> None:
+    """Shuffle in place, the same way on every build (seeded by the question fingerprint)."""
+    original = list(order)
+    random.Random(seed).shuffle(order)
+    if avoid_identity and len(order) > 1 and order == original:
+        order.append(order.pop(0))  # never show the items already in the right order
+
+
+def _json(data: Any) -> str:
+    """JSON safe inside ``<script>``: no ``</script>``, no ``<!--``, no ``&`` surprises."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _slug(value: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in value)
+    return cleaned.strip("-") or "quiz"
+
+
+def strings_from(values: dict[str, str]) -> Strings:
+    """A :class:`Strings` with the given overrides (unknown names are ignored)."""
+    known = {f.name for f in dataclasses.fields(Strings)}
+    return Strings(**{k: v for k, v in values.items() if k in known and v is not None})
