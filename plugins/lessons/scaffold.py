@@ -1,0 +1,220 @@
+"""`make lesson NAME="Title"`: create the three files of a new lesson, numbered next.
+
+    python -m plugins.lessons.scaffold "Attention in vision transformers" [--phase "Big picture"]
+
+Creates docs/lessons/NN-slug.md, lesson_code/lessons/NN_slug.py and quizzes/NN-slug.yaml
+and adds the page to the nav of mkdocs.yml after the last lesson. The new lesson builds
+and passes the tests as it is; every part is a working example to replace with your own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PAGE = '''---
+title: {title}
+phase: {phase}
+minutes: 15
+prerequisites:
+  - {previous}
+objectives:
+  - Replace this with something the learner can do after the lesson.
+---
+
+# {title}
+
+Start from a concrete example, then name the rule. The numbers in this paragraph come
+from the script: the two scores {{{{ score_a }}}} and {{{{ score_b }}}} become the weights
+{{{{ weight_a }}}} and {{{{ weight_b }}}}.
+
+```python
+--8<-- "lesson_code/lessons/{script_stem}.py:example"
+```
+
+```text title="Output"
+--8<-- "{slug}/example.txt"
+```
+
+--8<-- "{slug}/weights.fig.md"
+
+!!! warning "Common misconception: replace with one learners really hold"
+    Say what people wrongly believe, and show with the code above why it is wrong.
+
+## Check yourself
+
+??? question "A question the learner should be able to answer now"
+    A short answer sketch.
+
+??? question "A second question"
+    A short answer sketch.
+
+## Further reading
+
+- Vaswani, A. et al. (2017). *Attention Is All You Need.*
+
+## What's next
+
+Back to the [course home](../index.md).
+'''
+
+SCRIPT = '''# %% [markdown]
+# # {title}
+#
+# The code of this lesson. Each `with report.output(...)` block prints the text the page
+# shows; `report.value` records numbers for the prose; `report.figure` saves a figure.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from lesson_code import report
+from lesson_code.attention import softmax
+
+report.style()
+
+# %%
+with report.output("example"):
+    # --8<-- [start:example]
+    scores = np.array([2.0, 1.0])
+    weights = softmax(scores)
+    print("weights:", weights.round(3))
+    # --8<-- [end:example]
+assert np.isclose(weights.sum(), 1.0), f"weights must sum to 1, got {{weights.sum()}}"
+report.value("score_a", scores[0], ".1f")
+report.value("score_b", scores[1], ".1f")
+report.value("weight_a", weights[0], ".3f")
+report.value("weight_b", weights[1], ".3f")
+
+# %%
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.bar(["first", "second"], weights)
+ax.set_ylabel("weight")
+ax.set_ylim(0, 1)
+report.figure(
+    fig,
+    "weights",
+    alt="Bar chart of two softmax weights: the higher score gets the larger weight.",
+    caption="Replace with your own figure.",
+)
+'''
+
+QUIZ = '''# yaml-language-server: $schema=schema.json
+title: "End-of-lesson check: {title_yaml}"
+questions:
+  - type: single
+    prompt: "Two scores 2.0 and 1.0 go through softmax. Which weight is larger?"
+    options:
+      - text: "The weight of the first score"
+        correct: true
+        feedback: "Right: softmax keeps the order of the scores."
+      - text: "The weight of the second score"
+        feedback: "Softmax never reverses the order of scores."
+    explanation: "Softmax is increasing in each score, so a larger score gets a larger weight."
+  - type: numeric
+    prompt: "What weight does the score 2.0 get? (three decimals)"
+    answer_from: "lesson_code.attention.softmax([2.0, 1.0])[0]"
+    tolerance: 0.001
+    explanation: "e^2 / (e^2 + e^1) = 1 / (1 + e^-1), about 0.731."
+  - type: truefalse
+    prompt: "Adding 10 to both scores changes the weights."
+    answer: false
+    feedback_true: "Softmax only depends on differences between scores."
+    feedback_false: "Right: a common shift cancels out."
+    explanation: "Shift invariance: softmax(s + c) = softmax(s)."
+  - type: free
+    prompt: "In one sentence, why must the weights sum to 1?"
+    model_answer: "So that the output is a weighted average of the values, on the same scale as the values."
+'''
+
+
+def slugify(title: str) -> str:
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    return "-".join(words[:6]) or "lesson"
+
+
+def next_number(pages: Path) -> int:
+    numbers = [int(p.name[:2]) for p in pages.glob("[0-9][0-9]-*.md")]
+    return max(numbers, default=0) + 1
+
+
+def last_lesson(pages: Path) -> str | None:
+    found = sorted(p.stem for p in pages.glob("[0-9][0-9]-*.md"))
+    return found[-1] if found else None
+
+
+def phase_of(page: Path) -> str:
+    match = re.search(r"^phase:\s*(.+)$", page.read_text(encoding="utf-8"), re.MULTILINE)
+    return match.group(1).strip() if match else "Big picture"
+
+
+def add_to_nav(mkdocs_yml: Path, previous: str | None, slug: str) -> bool:
+    """Insert the page into the nav right after the previous lesson's entry."""
+    text = mkdocs_yml.read_text(encoding="utf-8")
+    if previous is None:
+        return False
+    pattern = re.compile(rf"^(?P<indent>\s*- )lessons/{re.escape(previous)}\.md\s*$", re.MULTILINE)
+    match = pattern.search(text)
+    if not match:
+        return False
+    line = f"\n{match.group('indent')}lessons/{slug}.md"
+    mkdocs_yml.write_text(text[: match.end()] + line + text[match.end():], encoding="utf-8")
+    return True
+
+
+def scaffold(title: str, root: Path = ROOT, phase: str | None = None) -> list[Path]:
+    title = " ".join(title.split())
+    if not title:
+        raise SystemExit('make lesson: give the lesson a title, e.g. make lesson NAME="Rotary '
+                         'embeddings in depth"')
+    pages = root / "docs" / "lessons"
+    number = next_number(pages)
+    if number > 99:
+        raise SystemExit("make lesson: lesson numbers have two digits; 99 lessons is the limit")
+    previous = last_lesson(pages)
+    slug = f"{number:02d}-{slugify(title)}"
+    script_stem = slug.replace("-", "_")
+    page = pages / f"{slug}.md"
+    script = root / "lesson_code" / "lessons" / f"{script_stem}.py"
+    quiz = root / "quizzes" / f"{slug}.yaml"
+    for path in (page, script, quiz):
+        if path.exists():
+            raise SystemExit(f"make lesson: {path.relative_to(root)} already exists")
+    phase = phase or (phase_of(pages / f"{previous}.md") if previous else "Why attention")
+    values = {"title": title, "phase": phase, "previous": previous or "",
+              "slug": slug, "script_stem": script_stem,
+              "title_yaml": title.replace('"', "'")}
+    page_text = PAGE.format(**values)
+    if previous is None:
+        page_text = page_text.replace("prerequisites:\n  - \n", "prerequisites: []\n")
+    page.write_text(page_text, encoding="utf-8")
+    script.write_text(SCRIPT.format(**values), encoding="utf-8")
+    quiz.parent.mkdir(exist_ok=True)
+    quiz.write_text(QUIZ.format(**values), encoding="utf-8")
+    created = [page, script, quiz]
+    if add_to_nav(root / "mkdocs.yml", previous, slug):
+        created.append(root / "mkdocs.yml")
+    return created
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make lesson", description=__doc__.split("\n")[0])
+    parser.add_argument("title", help='the lesson title, e.g. "Attention in vision transformers"')
+    parser.add_argument("--phase", help="phase of the course (default: the last lesson's)")
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    created = scaffold(args.title, args.root, args.phase)
+    for path in created:
+        verb = "updated" if path.name == "mkdocs.yml" else "created"
+        print(f"{verb} {path.relative_to(args.root)}")
+    print("Next: edit the three files, then `make serve` to see the lesson and "
+          "`python -m plugins.quiz check quizzes/` to check the quiz.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""`make lesson NAME=...` creates a lesson that builds and passes the lesson tests as it is."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plugins.lessons import scaffold
+from tests.conftest import mkdocs_build
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
+
+
+def test_slug_and_numbering(tmp_path):
+    (tmp_path / "docs" / "lessons").mkdir(parents=True)
+    assert scaffold.slugify("Rotary Embeddings, in depth!") == "rotary-embeddings-in-depth"
+    assert scaffold.next_number(tmp_path / "docs" / "lessons") == 1
+
+
+def test_refuses_empty_title(tmp_path):
+    with pytest.raises(SystemExit, match="give the lesson a title"):
+        scaffold.scaffold("   ", tmp_path)
+
+
+@pytest.fixture()
+def project_copy(tmp_path, served_site):
+    """A copy of the project with the lesson cache of the site build (so only new code runs)."""
+    dest = tmp_path / "project"
+    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
+        ".venv", "site", ".git", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis",
+        "bench.json", "mkdocs-jupyter"))
+    return dest
+
+
+def test_scaffolded_lesson_builds_and_passes_lesson_tests(project_copy):
+    before = sorted(p.name for p in (project_copy / "docs" / "lessons").glob("*.md"))
+    number = int(before[-1][:2]) + 1
+    created = scaffold.scaffold("Attention in vision transformers", project_copy)
+    slug = f"{number:02d}-attention-in-vision-transformers"
+    names = [p.relative_to(project_copy).as_posix() for p in created]
+    assert names == [f"docs/lessons/{slug}.md",
+                     f"lesson_code/lessons/{slug.replace('-', '_')}.py",
+                     f"quizzes/{slug}.yaml", "mkdocs.yml"]
+    assert f"lessons/{slug}.md" in (project_copy / "mkdocs.yml").read_text()
+    result = mkdocs_build(project_copy / "mkdocs.yml", project_copy / "site",
+                          env={"LESSONS_CACHE_DIR": str(project_copy / ".cache" / "lessons")})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "running 1 of" in result.stderr, "only the new lesson should run"
+    html = (project_copy / "site" / "lessons" / slug / "index.html").read_text()
+    assert "become the weights 0.731 and 0.269" in html
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/test_lesson_code_runs.py", "-k", slug.split("-", 1)[1].replace("-", "_")
+         + " or " + slug],
+        cwd=project_copy, capture_output=True, text=True, timeout=600,
+    )
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    assert "passed" in tests.stdout
