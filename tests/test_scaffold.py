@@ -55,8 +55,7 @@ def test_scaffolded_lesson_builds_and_passes_lesson_tests(project_copy):
     assert "become the weights 0.731 and 0.269" in html
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "tests/test_lesson_code_runs.py", "-k", slug.split("-", 1)[1].replace("-", "_")
-         + " or " + slug],
+         "tests/test_lesson_code_runs.py", "-k", "vision"],
         cwd=project_copy, capture_output=True, text=True, timeout=600,
     )
     assert tests.returncode == 0, tests.stdout[-3000:]
