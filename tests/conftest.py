@@ -59,8 +59,22 @@ def mkdocs_build(
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static server like GitHub Pages: the site's 404.html for unknown paths."""
+
     def log_message(self, *args):  # keep test output clean
         pass
+
+    def send_error(self, code, message=None, explain=None):
+        not_found = Path(self.directory) / "404.html"
+        if code != 404 or not not_found.is_file():
+            return super().send_error(code, message, explain)
+        body = not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @pytest.fixture(scope="session")

@@ -87,3 +87,21 @@ def test_hand_designed_roles_show_up_in_the_weights():
     assert max(s.TOKENS, key=lambda t: s.weight("hungry", t)) == "cat"
     top_two = sorted(s.TOKENS, key=lambda t: s.weight("ate", t))[-2:]
     assert set(top_two) == {"cat", "fish"}
+
+
+def test_table_labels_rows_and_columns_and_checks_the_shape():
+    text = s.table(np.eye(5))
+    lines = text.splitlines()
+    assert len(lines) == 6
+    assert lines[0].split() == list(s.TOKENS)
+    assert lines[1].split() == ["the", "1.00", "0.00", "0.00", "0.00", "0.00"]
+    assert len({len(line) for line in lines}) == 1, "columns must line up"
+    with pytest.raises(AssertionError, match="labels"):
+        s.table(np.zeros((2, 3)))
+
+
+def test_embedding_dot_is_the_dot_product_of_two_rows():
+    cat, fish = s.EMBEDDINGS[s.VOCAB.index("cat")], s.EMBEDDINGS[s.VOCAB.index("fish")]
+    assert s.embedding_dot("cat", "fish") == pytest.approx(cat @ fish)
+    dot = s.embedding_dot
+    assert dot("cat", "dog") > dot("cat", "fish") > dot("cat", "ate")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lesson_code.report import OUTPUT_ENV, SLUG_ENV
 
-from .cache import KEY_FILE
+from .cache import KEY_FILE, is_fresh
 
 FRAME_RE = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)', re.MULTILINE)
 
@@ -64,6 +64,26 @@ def describe_failure(stderr: str, root: Path) -> tuple[str, str]:
     return location, reason
 
 
+def publish(out_dir: Path, entry: Path, key: str) -> None:
+    """Move a finished run into the cache; the key file is written last.
+
+    Two builds sharing a cache (parallel test workers) may finish the same lesson at the
+    same moment; whichever lands second finds a complete entry for the same key and keeps it.
+    """
+    for _ in range(3):
+        if entry.exists():
+            shutil.rmtree(entry, ignore_errors=True)
+        try:
+            out_dir.rename(entry)
+        except OSError:
+            if is_fresh(entry, key):
+                return
+            continue
+        (entry / KEY_FILE).write_text(key, encoding="utf-8")  # last: marks the entry complete
+        return
+    raise OSError(f"could not store the outputs of {entry.name} in {entry.parent}")
+
+
 def run_lesson(lesson: Lesson, root: Path, entry: Path, key: str, timeout: int) -> RunResult:
     """Run ``lesson`` and, when it succeeds, store its outputs in ``entry`` under ``key``."""
     started = time.perf_counter()
@@ -104,10 +124,7 @@ def run_lesson(lesson: Lesson, root: Path, entry: Path, key: str, timeout: int) 
             location, reason = describe_failure(proc.stderr, root)
             where = location or _rel(str(lesson.script), root)
             return RunResult(lesson, False, time.perf_counter() - started, f"{where}: {reason}")
-        if entry.exists():
-            shutil.rmtree(entry)
-        out_dir.rename(entry)
-        (entry / KEY_FILE).write_text(key, encoding="utf-8")  # last: marks the entry complete
+        publish(out_dir, entry, key)
         return RunResult(lesson, True, time.perf_counter() - started)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
