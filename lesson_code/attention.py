@@ -120,7 +120,9 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads, mask=None, context=None
     context: (..., n_k, d_model)  the tokens that answer (keys, values); defaults to x
     w_q, w_k, w_v, w_o: (d_model, d_model) projection matrices
     n_heads: number of heads; each head uses a d_model / n_heads slice
-    mask:    optional bool broadcastable to (n_q, n_k) or (..., n_heads, n_q, n_k)
+    mask:    optional bool. Without a head axis, (..., n_q, n_k) with the same number of
+             axes as x (for example causal_mask(n), or padding_mask(...) for a batch):
+             the same mask for every head. With a head axis: (..., n_heads, n_q, n_k).
 
     Returns (output, weights):
       output:  (..., n_q, d_model)
@@ -138,8 +140,12 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads, mask=None, context=None
     v = split_heads(context @ w_v, n_heads)  # (..., h, n_k, d_head)
     if mask is not None:
         mask = np.asarray(mask, dtype=bool)
-        if mask.ndim == 2:
-            mask = mask[None, :, :]  # same mask for every head
+        assert mask.ndim in (x.ndim, x.ndim + 1), (
+            f"mask has {mask.ndim} axes; for x with {x.ndim} axes give (..., n_q, n_k) with "
+            f"{x.ndim} axes (same for every head) or {x.ndim + 1} axes with a head axis"
+        )
+        if mask.ndim == x.ndim:
+            mask = np.expand_dims(mask, -3)  # (..., 1, n_q, n_k): same mask for every head
     heads, weights = scaled_dot_product_attention(q, k, v, mask)  # (..., h, n_q, d_head)
     output = merge_heads(heads) @ w_o  # (..., n_q, d_model)
     return output, weights

@@ -200,3 +200,23 @@ def test_sinusoidal_positions():
     np.testing.assert_allclose(enc[3, 0], np.sin(3.0))
     # each sin/cos pair has unit norm at every position
     np.testing.assert_allclose(enc[:, 0] ** 2 + enc[:, 1] ** 2, 1.0)
+
+
+def test_batched_padding_mask_applies_to_every_head_of_its_own_sentence():
+    """padding_mask's (batch, 1, n) must not be read as a per-head mask (batch == heads)."""
+    x = RNG.normal(size=(2, 4, 8))
+    w = init_projections(8, seed=3)
+    mask = padding_mask([2, 4], 4)  # sentence 0 has two padding tokens
+    _, weights = multi_head_attention(x, *w, 2, mask=mask)
+    assert weights.shape == (2, 2, 4, 4)  # (batch, heads, n_q, n_k)
+    assert np.all(weights[0, :, :, 2:] == 0.0), "padding keys of sentence 0 got weight"
+    assert np.all(weights[1] > 0.0), "sentence 1 has no padding: every key gets weight"
+    for b in range(2):
+        out_b, w_b = multi_head_attention(x[b], *w, 2, mask=mask[b])
+        np.testing.assert_allclose(weights[b], w_b)
+
+
+def test_mask_with_wrong_number_of_axes_is_refused():
+    with pytest.raises(AssertionError, match="mask has 4 axes"):
+        multi_head_attention(np.ones((3, 8)), *init_projections(8), 2,
+                             mask=np.ones((1, 1, 3, 3), dtype=bool))

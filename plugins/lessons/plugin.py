@@ -157,8 +157,11 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         except pages.PageProblem as problem:
             line = problem.line + _front_matter_lines(page, original)
             raise PluginError(f"docs/{src}:{line}: {problem.message}") from None
+        if lesson is not None and self.config.notebooks:
+            notebook = files.get_file_from_path(
+                f"{self.config.pages_dir}/notebooks/{lesson.slug}.ipynb")
+            page.meta["notebook"] = notebook.url_relative_to(page.file)
         if lesson is not None:
-            page.meta.setdefault("notebook", f"notebooks/{lesson.slug}.ipynb")
             page.meta.setdefault("lesson_script", self._rel(lesson.script))
         return markdown
 
