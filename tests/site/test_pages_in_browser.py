@@ -1,0 +1,58 @@
+"""Every built page in real Chromium, light and dark: no axe violation, no request to
+another host, no console error (so no content-security-policy violation either)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.site.pages import page_paths
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+PAGES = page_paths()
+
+
+def open_page(page, url):
+    """Load ``url`` recording requests to other hosts and console errors."""
+    host = urlparse(url).netloc
+    foreign, errors = [], []
+    page.on("request", lambda r: foreign.append(r.url)
+            if urlparse(r.url).scheme in ("http", "https", "ws", "wss")
+            and urlparse(r.url).netloc != host else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url, wait_until="networkidle")
+    return foreign, errors
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_accessible_offline_and_csp_clean(served_site, browser, path, scheme):
+    base, _ = served_site
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    try:
+        foreign, errors = open_page(page, base + path)
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+        result = Axe().run(page)
+        assert result.violations_count == 0, result.generate_report()
+        assert not foreign, f"requests to other hosts: {foreign}"
+        assert not errors, f"console errors: {errors}"
+    finally:
+        context.close()
+
+
+def test_not_found_page_helps(served_site, browser):
+    base, _ = served_site
+    page = browser.new_page()
+    try:
+        response = page.goto(base + "no/such/page/", wait_until="networkidle")
+        assert response.status == 404
+        page.get_by_role("link", name="Course home").click()
+        page.wait_for_url(base)
+        assert "lessons in" in page.text_content("article")
+    finally:
+        page.close()
