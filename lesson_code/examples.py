@@ -31,19 +31,19 @@ from lesson_code.attention import softmax
 
 # --8<-- [start:published]
 # Scores that a popular explanation gives for the query of "it" in
-# "the trophy did not fit in the suitcase because it was too small".
+# "The trophy didn't fit in the suitcase because it was too small".
 PUBLISHED_SCORES = {"trophy": 8.2, "suitcase": 3.1, "small": 2.4}
 PUBLISHED_D_K = 8  # the key size the explanation scales by: √8
-PUBLISHED_CLAIM = {"trophy": 0.79, "suitcase": 0.13}  # "...small residual weights elsewhere"
+PUBLISHED_CLAIM = {"trophy": 0.79, "suitcase": 0.13}  # "...the rest: tiny"
 
 
 def published_weights(scale=True, n_other=0):
-    """Softmax weights for the published scores, in the order trophy, suitcase, small.
+    """Softmax weights of the published scores: trophy, suitcase, small.
 
     scale:   divide the scores by √PUBLISHED_D_K first (as attention does)
     n_other: how many other tokens of the sentence join the softmax with score 0
 
-    Returns an array of shape (3 + n_other,): trophy, suitcase, small, then the others.
+    Returns (3 + n_other,): trophy, suitcase, small, then the others.
     """
     scores = np.array(list(PUBLISHED_SCORES.values()), dtype=float)  # (3,)
     if scale:
@@ -114,6 +114,7 @@ CAT_FEATURES = ("determiner", "noun", "animate", "verb")
 CAT_VALUE_FEATURES = ("grammar", "animal", "action")
 
 
+# --8<-- [start:cat_sat]
 def _cat_sat() -> HandBuilt:
     tokens = ("The", "cat", "sat")
     keys = _vectors(
@@ -125,7 +126,11 @@ def _cat_sat() -> HandBuilt:
     values = _vectors(
         CAT_VALUE_FEATURES, [{"grammar": 1}, {"animal": 1}, {"action": 1}]
     )
-    return HandBuilt("cat_sat", tokens, CAT_FEATURES, keys, 2, query, CAT_VALUE_FEATURES, values)
+    return HandBuilt(
+        "cat_sat", tokens, CAT_FEATURES, keys, 2, query,
+        CAT_VALUE_FEATURES, values,
+    )
+# --8<-- [end:cat_sat]
 
 
 # --- "it": the trophy and the suitcase (a Winograd schema) ----------------------------
@@ -172,20 +177,24 @@ def _trophy_values():
     return _vectors(TROPHY_VALUE_FEATURES, rows)
 
 
+# --8<-- [start:trophy]
 def _trophy(adjective: str) -> HandBuilt:
-    # Earlier layers have already mixed "too small" or "too big" into "it", so its query
-    # can ask for the right role: a thing that is too small must be the container; a thing
-    # that is too big must be what goes inside. Function words are pushed down a little.
+    # Earlier layers have mixed "too small" / "too big" into "it", so its
+    # query can ask for the right role: what is too small must be the
+    # container; what is too big must be the thing that goes inside.
+    # Function words are pushed down a little.
     role = {"small": "holds things", "big": "goes inside"}[adjective]
     query = _vectors(
         TROPHY_FEATURES,
         [{"noun": 2, "physical object": 2, role: 4, "function word": -2}],
     )[0]
     tokens = TROPHY_TOKENS_SMALL if adjective == "small" else TROPHY_TOKENS_BIG
+    it = tokens.index("it")
     return HandBuilt(
-        f"trophy_{adjective}", tokens, TROPHY_FEATURES, _trophy_keys(), 9, query,
-        TROPHY_VALUE_FEATURES, _trophy_values(),
+        f"trophy_{adjective}", tokens, TROPHY_FEATURES, _trophy_keys(), it,
+        query, TROPHY_VALUE_FEATURES, _trophy_values(),
     )
+# --8<-- [end:trophy]
 
 
 # --- "bank": river bank or money bank ---------------------------------------------------
@@ -194,16 +203,17 @@ BANK_VALUE_FEATURES = ("water", "money", "place", "other")
 BANK_TOKENS_RIVER = ("we", "sat", "on", "the", "bank", "of", "the", "river")
 BANK_TOKENS_MONEY = ("she", "paid", "the", "cash", "into", "the", "bank")
 
-_BANK_KEYS = {
+# --8<-- [start:bank]
+_FUNCTION = {"function word": 1}
+_BANK_KEYS = {  # what each word offers to be matched on
     "we": {"person": 1}, "she": {"person": 1},
     "sat": {"verb": 1}, "paid": {"verb": 1, "money": 0.5},
-    "on": {"function word": 1}, "the": {"function word": 1}, "of": {"function word": 1},
-    "into": {"function word": 1},
+    "on": _FUNCTION, "the": _FUNCTION, "of": _FUNCTION, "into": _FUNCTION,
     "bank": {"place": 1},
     "river": {"water": 1, "place": 1},
     "cash": {"money": 1},
 }
-_BANK_VALUES = {
+_BANK_VALUES = {  # what a word hands over; words not listed hand over "other"
     "bank": {"place": 1}, "river": {"water": 1, "place": 0.5},
     "cash": {"money": 1}, "paid": {"money": 0.5, "other": 0.5},
 }
@@ -212,16 +222,20 @@ _BANK_VALUES = {
 def _bank(context: str) -> HandBuilt:
     tokens = BANK_TOKENS_RIVER if context == "river" else BANK_TOKENS_MONEY
     keys = _vectors(BANK_FEATURES, [_BANK_KEYS[t] for t in tokens])
-    values = _vectors(BANK_VALUE_FEATURES, [_BANK_VALUES.get(t, {"other": 1}) for t in tokens])
-    # "bank" asks the same question in both sentences: is there a water clue or a money
-    # clue nearby? Its query is identical; only the keys around it differ.
+    values = _vectors(
+        BANK_VALUE_FEATURES, [_BANK_VALUES.get(t, {"other": 1}) for t in tokens]
+    )
+    # "bank" asks the same question in both sentences: is there a water clue
+    # or a money clue nearby? Only the keys around it differ.
     query = _vectors(
-        BANK_FEATURES, [{"water": 3, "money": 3, "place": 1, "function word": -1}]
+        BANK_FEATURES,
+        [{"water": 3, "money": 3, "place": 1, "function word": -1}],
     )[0]
     return HandBuilt(
-        f"bank_{context}", tokens, BANK_FEATURES, keys, tokens.index("bank"), query,
-        BANK_VALUE_FEATURES, values,
+        f"bank_{context}", tokens, BANK_FEATURES, keys, tokens.index("bank"),
+        query, BANK_VALUE_FEATURES, values,
     )
+# --8<-- [end:bank]
 
 
 # --8<-- [start:examples]

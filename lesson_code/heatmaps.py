@@ -15,7 +15,7 @@ LIGHT_TEXT = "white"
 
 
 def relative_luminance(rgb):
-    """WCAG relative luminance (0 = black, 1 = white) of an sRGB colour given as floats in [0, 1]."""
+    """WCAG relative luminance (0 = black, 1 = white) of an sRGB colour, floats in [0, 1]."""
     channels = np.asarray(rgb, dtype=float)[:3]
     linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
     return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
@@ -41,11 +41,14 @@ def heatmap(
     annotate=True,
     fontsize=10,
     colorbar_label="",
+    colorbar_pad=0.03,
 ):
     """Draw ``data`` (n_rows, n_cols) on ``ax`` with labelled rows and columns.
 
     Row labels go on the left, column labels on top (the way a matrix is read: row i,
     column j). Each cell shows its value formatted with ``fmt`` when ``annotate`` is true.
+    A colorbar labelled ``colorbar_label`` is added unless the label is None;
+    ``colorbar_pad`` (a fraction of the axes width) leaves room for notes beside the rows.
     Returns the image, so a caller can add or share a colorbar.
     """
     import matplotlib.pyplot as plt
@@ -79,7 +82,7 @@ def heatmap(
                     color=text_colour_for(colours[i, j]),
                 )
     if colorbar_label is not None:
-        bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03)
+        bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=colorbar_pad)
         bar.set_label(colorbar_label)
         bar.outline.set_visible(False)
     return image

@@ -1,12 +1,16 @@
 """Show a weight matrix with its token labels: as text, and as an annotated heatmap.
 
 Used by the variant lessons (11-13) to print and draw matrices whose rows are queries and
-whose columns are keys.
+whose columns are keys. Unlike ``lesson_code.heatmaps.heatmap`` (whose text colour rule it
+shares), ``annotated_heatmap`` can write any label in a cell ("yes"/"no", "0" for an exact
+zero) and keeps square cells.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from lesson_code.heatmaps import text_colour_for
 
 
 def weight_table(matrix, rows, cols, fmt="6.3f"):
@@ -31,15 +35,8 @@ def weight_table(matrix, rows, cols, fmt="6.3f"):
             else:
                 text = format(float(x), fmt).strip()
             cells.append(f"{text:>{width}}")
-        lines.append(f"{label:>{pad}} " + " ".join(cells))
+        lines.append(f"{label:<{pad}} " + " ".join(cells))
     return "\n".join(lines)
-
-
-def text_colour(rgba):
-    """Black or white, whichever reads better on a cell of colour ``rgba`` (WCAG luminance)."""
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgba[:3])
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "black" if luminance > 0.179 else "white"
 
 
 def annotated_heatmap(ax, matrix, rows, cols, cmap="viridis", vmin=0.0, vmax=1.0, fmt=".2f",
@@ -59,7 +56,7 @@ def annotated_heatmap(ax, matrix, rows, cols, cmap="viridis", vmin=0.0, vmax=1.0
         for j in range(matrix.shape[1]):
             text = labels[i][j] if labels is not None else format(matrix[i, j], fmt)
             ax.text(j, i, text, ha="center", va="center", fontsize=fontsize,
-                    color=text_colour(colormap(norm(matrix[i, j]))))
+                    color=text_colour_for(colormap(norm(matrix[i, j]))))
     ax.set_xticks(range(len(cols)), cols)
     ax.set_yticks(range(len(rows)), rows)
     ax.tick_params(length=0)

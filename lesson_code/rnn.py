@@ -66,7 +66,8 @@ def run_rnn(rnn: ToyRNN, xs) -> np.ndarray:
     xs: (n, d_x) or (b, n, d_x). Returns (n, d_h) or (b, n, d_h).
     """
     xs = np.asarray(xs, dtype=float)
-    assert xs.shape[-1] == rnn.d_x, f"tokens have {xs.shape[-1]} numbers, the RNN expects {rnn.d_x}"
+    d_x = xs.shape[-1]
+    assert d_x == rnn.d_x, f"tokens have {d_x} numbers, the RNN expects {rnn.d_x}"
     h = np.zeros(xs.shape[:-2] + (rnn.d_h,))  # (..., d_h), h_0 = 0
     states = []
     for t in range(xs.shape[-2]):
@@ -85,16 +86,17 @@ def final_state(rnn: ToyRNN, xs) -> np.ndarray:
 def jacobians_first_token(rnn: ToyRNN, xs) -> np.ndarray:
     """d h_t / d x_1 for every step t, by the chain rule.
 
-    xs: (n, d_x) or (b, n, d_x). Returns (n, d_h, d_x) or (b, n, d_h, d_x); entry t-1
-    is the Jacobian of h_t with respect to the first token.
-    d h_1 / d x_1 = diag(1 - h_1^2) W_xh, and every later step multiplies on the left by
-    d h_t / d h_{t-1} = diag(1 - h_t^2) W_hh: one more factor per token after the first.
+    xs: (n, d_x) or (b, n, d_x).
+    Returns (n, d_h, d_x) or (b, n, d_h, d_x); entry t-1 is d h_t / d x_1.
+    Step 1: d h_1 / d x_1 = diag(1 - h_1^2) W_xh. Every later step
+    multiplies on the left by d h_t / d h_{t-1} = diag(1 - h_t^2) W_hh.
     """
     hs = run_rnn(rnn, xs)  # (..., n, d_h)
-    jac = (1.0 - hs[..., 0, :] ** 2)[..., :, None] * rnn.w_xh  # (..., d_h, d_x)
+    slope = 1.0 - hs[..., 0, :] ** 2  # (..., d_h): slope of tanh at step 1
+    jac = slope[..., :, None] * rnn.w_xh  # (..., d_h, d_x)
     jacs = [jac]
     for t in range(1, hs.shape[-2]):
-        slope = 1.0 - hs[..., t, :] ** 2  # (..., d_h): tanh'(pre-activation)
+        slope = 1.0 - hs[..., t, :] ** 2  # (..., d_h): slope of tanh at step t+1
         jac = slope[..., :, None] * (rnn.w_hh @ jac)  # (..., d_h, d_x)
         jacs.append(jac)
     return np.stack(jacs, axis=-3)  # (..., n, d_h, d_x)
@@ -145,7 +147,9 @@ def decay_per_step(curve) -> float:
     return float((curve[-1] / curve[0]) ** (1.0 / (len(curve) - 1)))
 
 
-def linear_readout_r2(rnn: ToyRNN, n: int, n_train: int = 3000, n_test: int = 1000, seed: int = 2) -> float:
+def linear_readout_r2(
+    rnn: ToyRNN, n: int, n_train: int = 3000, n_test: int = 1000, seed: int = 2
+) -> float:
     """How much of x_1 a linear read-out can recover from h_n (R² on held-out sequences).
 
     Fits ``x_1 ≈ h_n A + b`` by least squares on ``n_train`` random sequences of length

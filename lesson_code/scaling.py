@@ -6,8 +6,9 @@ softmax with no scaling, with the √d scaling attention uses, and with a (wrong
 
 Shapes
 ------
-- ``random_dot_products(d, n_draws, rng)``: (n_draws,) one q · k per independent pair
-- ``random_weights(d, n_keys, n_draws, divide_by, rng)``: (n_draws, n_keys), rows sum to 1
+- ``random_dot_products(d, n_draws, seed)``: (n_draws,) one q · k per independent pair
+- ``random_scores(d, n_keys, n_draws, seed)``: (n_draws, n_keys) raw scores q · k_j
+- ``random_weights(d, n_keys, n_draws, divide_by, seed)``: (n_draws, n_keys), rows sum to 1
 - ``peakiness(...)``: (mean largest weight, mean entropy / log(n_keys)), two floats
 
 Every function takes a seed or a ``numpy.random.Generator`` so results are reproducible;
@@ -37,7 +38,10 @@ def scale_factor(divide_by, d):
 
 # --8<-- [start:dots]
 def random_dot_products(d, n_draws=20_000, seed=0):
-    """(n_draws,) dot products q · k of independent q, k in R^d with N(0, 1) components."""
+    """(n_draws,) dot products q · k of independent q, k in R^d.
+
+    Every component of every q and k is drawn from N(0, 1).
+    """
     rng = _rng(seed)
     out = np.empty(n_draws)
     chunk = 4096  # draw in chunks so large d does not need one huge array
@@ -45,17 +49,16 @@ def random_dot_products(d, n_draws=20_000, seed=0):
         m = min(chunk, n_draws - start)
         q = rng.standard_normal((m, d))  # (m, d)
         k = rng.standard_normal((m, d))  # (m, d)
-        out[start : start + m] = np.einsum("nd,nd->n", q, k)  # row-wise dot products
+        out[start : start + m] = np.einsum("nd,nd->n", q, k)  # row-wise q . k
     return out
 # --8<-- [end:dots]
 
 
 # --8<-- [start:weights]
-def random_weights(d, n_keys=16, n_draws=2_000, divide_by="sqrt", seed=0):
-    """(n_draws, n_keys) softmax weights of a random query over random keys.
+def random_scores(d, n_keys=16, n_draws=2_000, seed=0):
+    """(n_draws, n_keys) raw scores q · k_j of a random query and random keys.
 
-    Each draw: q in R^d and n_keys keys in R^d, all components N(0, 1); scores q · k_j
-    divided by ``scale_factor(divide_by, d)``, then softmax over the keys.
+    Each draw: q in R^d and n_keys keys in R^d, all components N(0, 1).
     """
     rng = _rng(seed)
     scores = np.empty((n_draws, n_keys))
@@ -65,6 +68,15 @@ def random_weights(d, n_keys=16, n_draws=2_000, divide_by="sqrt", seed=0):
         q = rng.standard_normal((m, d))  # (m, d): one query per draw
         k = rng.standard_normal((m, n_keys, d))  # (m, n_keys, d): its keys
         scores[start : start + m] = np.einsum("md,mnd->mn", q, k)  # (m, n_keys)
+    return scores
+
+
+def random_weights(d, n_keys=16, n_draws=2_000, divide_by="sqrt", seed=0):
+    """(n_draws, n_keys) softmax of ``random_scores`` / ``scale_factor``.
+
+    The same seed gives the same queries and keys whatever ``divide_by`` is.
+    """
+    scores = random_scores(d, n_keys, n_draws, seed)  # (n_draws, n_keys)
     return softmax(scores / scale_factor(divide_by, d), axis=-1)
 # --8<-- [end:weights]
 
@@ -75,7 +87,13 @@ def peakiness(d, n_keys=16, n_draws=2_000, divide_by="sqrt", seed=0):
     The largest weight is 1/n_keys for uniform weights and 1 for a one-hot row. The
     normalised entropy -Σ w log w / log(n_keys) is 1 for uniform weights and 0 for one-hot.
     """
-    w = random_weights(d, n_keys, n_draws, divide_by, seed)
+    return peakiness_of(random_weights(d, n_keys, n_draws, divide_by, seed))
+
+
+def peakiness_of(weights):
+    """(mean largest weight, mean normalised entropy) of weight rows (n_draws, n_keys)."""
+    w = np.asarray(weights, dtype=float)
+    n_keys = w.shape[-1]
     top = w.max(axis=-1).mean()
     entropy = -(w * np.log(np.clip(w, 1e-300, None))).sum(axis=-1) / np.log(n_keys)
     return float(top), float(entropy.mean())

@@ -1,13 +1,14 @@
 """The course's running example: one five-token sentence, embedded and projected by hand.
 
-Lessons 5 to 9 and the capstone all compute attention on the SAME numbers, defined here.
+Lessons 5 to 8 (and later lessons that reuse the example) compute attention on the SAME
+numbers, defined here.
 Every value is hand-designed (no randomness), so a learner can redo any step on paper and
 read meaning into the dimensions.
 
 Names other modules rely on (keep them stable)
 ----------------------------------------------
 ``TOKENS``      the sentence, a tuple of 5 strings: "the hungry cat ate fish"
-``VOCAB``       the tiny vocabulary, a tuple of 10 words; row ``i`` of ``EMBEDDINGS`` is ``VOCAB[i]``
+``VOCAB``       the tiny vocabulary, a tuple of 10 words; ``EMBEDDINGS[i]`` is ``VOCAB[i]``
 ``FEATURES``    names of the ``D_MODEL`` embedding dimensions (what each column means)
 ``D_MODEL``     8, the width of an embedding (columns of ``X``)
 ``D_K``         4, the width of a query and of a key
@@ -15,6 +16,7 @@ Names other modules rely on (keep them stable)
 ``EMBEDDINGS``  (len(VOCAB), D_MODEL) embedding matrix: one row per vocabulary word
 ``token_ids(tokens)``  list of row numbers of ``tokens`` in ``VOCAB``
 ``embed(tokens)``      (len(tokens), D_MODEL): the rows of ``EMBEDDINGS`` for ``tokens``
+``embedding_dot(word_a, word_b)``  dot product of two vocabulary words' embedding rows
 ``X``           (5, D_MODEL) = ``embed(TOKENS)``: the embedded sentence, one row per token
 ``W_Q``         (D_MODEL, D_K) query projection: what a token is looking for
 ``W_K``         (D_MODEL, D_K) key projection: what a token offers to be matched on
@@ -24,6 +26,8 @@ Names other modules rely on (keep them stable)
 ``qkv(x=X)``           (Q, K, V) = (x @ W_Q, x @ W_K, x @ W_V), shapes (n, D_K), (n, D_K), (n, D_V)
 ``score(query_token, key_token)``   one raw score q · k (an entry of Q Kᵀ)
 ``weight(query_token, key_token)``  one attention weight: row-softmax of Q Kᵀ / √D_K
+``table(matrix, row_labels=TOKENS, col_labels=TOKENS, fmt=".2f")``  a matrix as aligned
+                text with token labels, for printing score and weight matrices
 
 All arrays are read-only so that no lesson can change them for the others by accident;
 use ``X.copy()`` (or ``X + something``, which makes a new array) to build on them.
@@ -81,6 +85,12 @@ def embed(tokens):
 
 X = embed(TOKENS)  # (5, D_MODEL)
 
+
+def embedding_dot(word_a, word_b):
+    """Dot product of the embedding rows of two vocabulary words (a float)."""
+    row_a, row_b = embed([word_a, word_b])
+    return float(row_a @ row_b)
+
 # The columns of Q and K share meanings, so that a large q · k reads as "what this token
 # looks for is what that token offers".
 QUERY_DIMS = ("wants noun", "wants animate", "wants edible", "wants describer")
@@ -137,7 +147,7 @@ for _array in (EMBEDDINGS, X, W_Q, W_K, W_V):
 
 
 def projections():
-    """The three projection matrices (W_Q, W_K, W_V): (D_MODEL, D_K), (D_MODEL, D_K), (D_MODEL, D_V)."""
+    """(W_Q, W_K, W_V), shapes (D_MODEL, D_K), (D_MODEL, D_K) and (D_MODEL, D_V)."""
     return W_Q, W_K, W_V
 
 
@@ -161,8 +171,27 @@ def score(query_token, key_token):
 
 
 def weight(query_token, key_token):
-    """Attention weight of ``query_token`` on ``key_token``: softmax over the query's row of Q Kᵀ / √D_K."""
+    """Attention weight of ``query_token`` on ``key_token``.
+
+    The softmax of the query's row of Q Kᵀ / √D_K, read at the key's column (a float).
+    """
     q, k, _ = qkv()
     i, j = TOKENS.index(query_token), TOKENS.index(key_token)
     row = q[i] @ k.T / np.sqrt(D_K)  # (5,) scores of this query against every key
     return float(softmax(row)[j])
+
+
+def table(matrix, row_labels=TOKENS, col_labels=TOKENS, fmt=".2f"):
+    """A 2-D matrix as aligned text, rows and columns labelled (default: the sentence's tokens)."""
+    matrix = np.asarray(matrix, dtype=float)
+    assert matrix.ndim == 2, f"table needs a 2-D array, got shape {matrix.shape}"
+    assert matrix.shape == (len(row_labels), len(col_labels)), (
+        f"{matrix.shape} matrix but {len(row_labels)} row and {len(col_labels)} column labels"
+    )
+    cells = [[format(x, fmt) for x in row] for row in matrix]
+    width = max(len(str(c)) for c in (*col_labels, *(x for row in cells for x in row)))
+    left = max(len(str(r)) for r in row_labels)
+    lines = [" " * left + " " + " ".join(f"{c:>{width}}" for c in col_labels)]
+    for label, row in zip(row_labels, cells, strict=True):
+        lines.append(f"{label:>{left}} " + " ".join(f"{x:>{width}}" for x in row))
+    return "\n".join(lines)

@@ -71,7 +71,8 @@ def cross_attention(target=None, source=None):
 def alignment():
     """For each French token, the English token it gives the most weight: dict of str."""
     _, weights = cross_attention()  # (6, 5)
-    return {t: SOURCE_TOKENS[int(np.argmax(row))] for t, row in zip(TARGET_TOKENS, weights)}
+    best = [SOURCE_TOKENS[i] for i in weights.argmax(axis=1)]  # one source token per target row
+    return dict(zip(TARGET_TOKENS, best, strict=True))
 
 
 def weight(target_token, source_token):

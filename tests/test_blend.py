@@ -40,7 +40,7 @@ def test_one_hot_weights_copy_a_value_row():
 
 
 def test_loop_rejects_mismatched_values():
-    with pytest.raises(AssertionError, match="value rows"):
+    with pytest.raises(AssertionError, match="3 values"):
         blend_loop([[0.5, 0.5]], [[1.0], [2.0], [3.0]])
 
 

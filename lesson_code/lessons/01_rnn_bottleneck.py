@@ -113,6 +113,7 @@ report.value("med09_t20", sci(med09[19]))
 report.value("decay_15", decay_per_step(curves[1.5][0]), ".2f")
 report.value("med3_t40", curves[3.0][0][-1], ".0f")
 report.value("n_samples", 200, "d")
+report.value("n_steps", N_STEPS, "d")
 report.value("med05_t40", sci(curves[0.5][0][-1]))
 
 # %% [markdown]
@@ -123,13 +124,13 @@ report.value("med05_t40", sci(curves[0.5][0][-1]))
 with report.output("scalar"):
     # --8<-- [start:scalar]
     for w in [0.5, 0.9, 1.1]:
-        print(f"w = {w}:  d h_20 / d x_1 = {w}^19 = {linear_influence(w, 20):.4g}")
+        print(f"w = {w}: d h_20 / d x_1 = {w}^19 = {linear_influence(w, 20):.4g}")
     # --8<-- [end:scalar]
 assert np.isclose(linear_influence(0.9, 20), 0.9**19), "linear influence must be w^(n-1)"
 report.value("lin09_20", linear_influence(0.9, 20), ".3f")
 report.value("lin05_20", sci(linear_influence(0.5, 20)))
 report.value("lin11_20", linear_influence(1.1, 20), ".2f")
-report.value("lin05_11", linear_influence(0.5, 11), ".4f")
+report.value("lin05_11", sci(linear_influence(0.5, 11)))
 
 fig, ax = plt.subplots(figsize=(7, 4))
 for r in radii:
@@ -166,17 +167,17 @@ report.figure(
 with report.output("readout"):
     # --8<-- [start:readout]
     print(" n  numbers in  numbers in h_n  R² of x_1 read back")
+    r2_by_n = {}
     for n in [1, 2, 3, 4, 6, 8]:
-        r2 = linear_readout_r2(rnn, n)
-        print(f"{n:>2}  {n * rnn.d_x:>10}  {rnn.d_h:>14}  {r2:>19.2f}")
+        r2_by_n[n] = linear_readout_r2(rnn, n)
+        print(f"{n:>2}  {n * rnn.d_x:>10}  {rnn.d_h:>14}  {r2_by_n[n]:>19.2f}")
     # --8<-- [end:readout]
-r2_by_n = {n: linear_readout_r2(rnn, n) for n in (1, 2, 3, 8)}
 assert r2_by_n[1] > 0.9, f"one token should be almost fully readable, R²={r2_by_n[1]}"
 assert r2_by_n[8] < 0.05, f"after 8 tokens x_1 should be unreadable, R²={r2_by_n[8]}"
 report.value("r2_n1", r2_by_n[1], ".2f")
 report.value("r2_n2", r2_by_n[2], ".2f")
 report.value("r2_n3", r2_by_n[3], ".2f")
-report.value("r2_n8", r2_by_n[8], ".2f")
+report.value("r2_n8", f"{r2_by_n[8]:.2f}".replace("-", "−"))
 
 # %% [markdown]
 # ## Path length: n steps for an RNN, one for attention
@@ -184,54 +185,53 @@ report.value("r2_n8", r2_by_n[8], ".2f")
 # %%
 with report.output("paths"):
     # --8<-- [start:paths]
-    print("     n   RNN steps x_1 -> h_n   attention steps x_1 -> y_n")
+    print("  n   RNN: x_1 -> h_n   attention: x_1 -> y_n")
     for n in [5, 50, 500]:
-        print(f"{n:>6}   {path_length('rnn', n):>20}   {path_length('attention', n):>26}")
+        rnn_steps, attn_steps = path_length("rnn", n), path_length("attention", n)
+        print(f"{n:>3}   {rnn_steps:>15}   {attn_steps:>21}")
     # --8<-- [end:paths]
 assert path_length("rnn", 500) == 500 and path_length("attention", 500) == 1
 
 # %%
 # The path-length diagram: the same six tokens, read by an RNN and by one attention layer.
 N_DRAW = 6
-grey, hot = report.FG_LIGHTEST, report.PALETTE[1]
-fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 5.2))
+grey, hot = report.FG_LIGHT, report.PALETTE[1]
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 4.2))
 
 
 def node(ax, x, y, text, colour):
-    ax.text(x, y, text, ha="center", va="center", fontsize=11,
-            bbox={"boxstyle": "round,pad=0.35", "fc": "none", "ec": colour, "lw": 1.5})
+    ax.text(x, y, text, ha="center", va="center", fontsize=13,
+            bbox={"boxstyle": "round,pad=0.3", "fc": "none", "ec": colour, "lw": 1.6})
 
 
-def arrow(ax, start, end, colour, width=1.2, rad=0.0):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color=colour,
-                                 lw=width, shrinkA=14, shrinkB=14,
-                                 connectionstyle=f"arc3,rad={rad}"))
+def arrow(ax, start, end, colour, width):
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=13, color=colour,
+                                 lw=width, shrinkA=13, shrinkB=13))
 
 
 for ax in (top, bottom):
-    ax.set_xlim(0.3, N_DRAW + 0.7)
-    ax.set_ylim(-0.5, 1.6)
+    ax.set_xlim(0.5, N_DRAW + 0.5)
+    ax.set_ylim(-0.3, 1.3)
     ax.axis("off")
 
 for t in range(1, N_DRAW + 1):
     first = t == 1
-    node(top, t, 0, f"$x_{t}$", hot if first else report.FG_LIGHT)
+    node(top, t, 0, f"$x_{t}$", hot if first else grey)
     node(top, t, 1, f"$h_{t}$", hot)
-    arrow(top, (t, 0), (t, 1), hot if first else grey, 2.2 if first else 1.2)
+    arrow(top, (t, 0), (t, 1), hot if first else grey, 2.4 if first else 1.0)
     if t > 1:
-        arrow(top, (t - 1, 1), (t, 1), hot, 2.2)
-top.set_title(f"RNN: x₁ reaches h₆ through {path_length('rnn', N_DRAW)} steps, "
-              "one squeeze per step", fontsize=11)
+        arrow(top, (t - 1, 1), (t, 1), hot, 2.4)
+top.set_title(f"RNN: x₁ reaches h₆ in {path_length('rnn', N_DRAW)} steps, "
+              "squeezed at every one", fontsize=12)
 
 for t in range(1, N_DRAW + 1):
     first = t == 1
-    node(bottom, t, 0, f"$x_{t}$", hot if first else report.FG_LIGHT)
-    arrow(bottom, (t, 0), (N_DRAW, 1), hot if first else grey, 2.2 if first else 1.2,
-          rad=0.0)
+    node(bottom, t, 0, f"$x_{t}$", hot if first else grey)
+    arrow(bottom, (t, 0), (N_DRAW, 1), hot if first else grey, 2.4 if first else 1.0)
 node(bottom, N_DRAW, 1, f"$y_{N_DRAW}$", hot)
 bottom.set_title(f"Attention: x₁ reaches y₆ in {path_length('attention', N_DRAW)} step, "
-                 "like every other token", fontsize=11)
-fig.tight_layout()
+                 "like every other token", fontsize=12)
+fig.tight_layout(h_pad=1.5)
 report.figure(
     fig,
     "paths",

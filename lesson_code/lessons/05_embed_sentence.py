@@ -2,7 +2,7 @@
 # # Lesson 5: embed a five-token sentence
 #
 # A tiny vocabulary, an embedding matrix with one row per word, and a lookup that turns
-# the sentence "the hungry cat ate fish" into the matrix X that lessons 6 to 9 use.
+# the sentence "the hungry cat ate fish" into the matrix X that lessons 6 to 8 use.
 # The numbers live in `lesson_code/sentence.py`, so every later lesson reuses the same X.
 
 # %%
@@ -23,8 +23,8 @@ np.set_printoptions(precision=2, suppress=True)
 # %%
 with report.output("ids"):
     # --8<-- [start:ids]
-    print("vocabulary:", VOCAB)
-    print("sentence:  ", TOKENS)
+    print("vocabulary:", " ".join(VOCAB))
+    print("sentence:  ", " ".join(TOKENS))
     ids = token_ids(TOKENS)
     print("token ids: ", ids)
     # --8<-- [end:ids]
@@ -57,11 +57,11 @@ report.value("n_params", EMBEDDINGS.size, "d")
 
 # %%
 # Figure: the whole embedding matrix, with the sentence's words marked.
-fig, ax = plt.subplots(figsize=(7, 4.6))
+fig, ax = plt.subplots(figsize=(5.2, 4.8))
 row_labels = [f"{w}  ▶" if w in TOKENS else w for w in VOCAB]
 heatmap(ax, EMBEDDINGS, row_labels, FEATURES, fmt=".1f", colorbar_label="feature value")
 ax.set_ylabel("vocabulary word (row = token id)")
-ax.set_title("Embedding matrix: 10 words × 8 features", pad=12)
+ax.set_title("Embedding matrix: 10 words × 8 features", pad=12, fontsize=11)
 report.figure(
     fig,
     "embedding_matrix",
@@ -97,10 +97,10 @@ for i, token in enumerate(TOKENS):
 
 # %%
 # Figure: X, the embedded sentence.
-fig, ax = plt.subplots(figsize=(7, 3.0))
+fig, ax = plt.subplots(figsize=(5.2, 3.0))
 heatmap(ax, X, list(TOKENS), FEATURES, fmt=".1f", colorbar_label="feature value")
 ax.set_ylabel("token (row of X)")
-ax.set_title("X = the sentence embedded: 5 tokens × 8 features", pad=12)
+ax.set_title("X: 5 tokens × 8 features", pad=12, fontsize=11)
 report.figure(
     fig,
     "sentence_x",

@@ -14,7 +14,9 @@ from lesson_code.attention import softmax
 from lesson_code.scaling import (
     DIVISORS,
     peakiness,
+    peakiness_of,
     random_dot_products,
+    random_scores,
     random_weights,
     scale_factor,
     softmax_jacobian_norm,
@@ -22,7 +24,7 @@ from lesson_code.scaling import (
 
 report.style()
 SEED = 9
-DIMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
+DIMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
 N_KEYS = 16  # a 16-token context: one query against 16 keys
 report.value("n_keys", N_KEYS)
 report.value("uniform_weight", 1 / N_KEYS, ".4f")
@@ -41,7 +43,8 @@ with report.output("spread"):
         dots = random_dot_products(d, n_draws=20_000, seed=SEED + d)  # (20000,)
         measured[d] = dots
         scaled = dots / np.sqrt(d)
-        print(f"{d:>4}   {dots.std():>10.2f}   {dots.var():>15.2f}   {scaled.var():>23.3f}")
+        print(f"{d:>4}   {dots.std():>10.2f}   {dots.var():>15.2f}"
+              f"   {scaled.var():>23.3f}")
     # --8<-- [end:spread]
 for d, dots in measured.items():
     assert abs(dots.var() / d - 1) < 0.1, f"var(q.k) should be about d={d}, got {dots.var():.2f}"
@@ -58,14 +61,14 @@ report.value("n_draws", 20_000, ",")
 # %%
 # Figure: the spread of q.k for three sizes, and the variance against d for three divisors.
 fig, (ax_hist, ax_var) = plt.subplots(1, 2, figsize=(7, 3.2), width_ratios=[1.1, 1])
-bins = np.linspace(-80, 80, 81)
+bins = np.linspace(-80, 80, 161)  # width-1 bins
 for d in (4, 64, 512):
     ax_hist.hist(measured[d], bins=bins, density=True, histtype="step", linewidth=2,
                  label=f"d = {d}")
 ax_hist.set_xlabel("q · k (no scaling)")
 ax_hist.set_ylabel("density")
 ax_hist.set_title("Spread of q · k", fontsize=11)
-ax_hist.legend(fontsize=9)
+ax_hist.legend(fontsize=9, loc="upper left")
 dims = np.array(DIMS)
 variances = np.array([measured[d].var() for d in DIMS])
 for divide_by, label, marker in (("none", "q·k", "o"), ("sqrt", "q·k / √d", "s"),
@@ -105,12 +108,17 @@ with report.output("peaky"):
     # --8<-- [start:peaky]
     print("   d   largest weight:  no scaling    / sqrt(d)        / d")
     tops = {m: [] for m in DIVISORS}
+    entropies = {m: [] for m in DIVISORS}
+    raw = {}
     for d in DIMS:
-        row = []
+        raw[d] = random_scores(d, n_keys=16, n_draws=2_000, seed=SEED)  # (2000, 16)
         for divide_by in DIVISORS:
-            top, _ = peakiness(d, n_keys=16, n_draws=2_000, divide_by=divide_by, seed=SEED)
+            # the same draws each time; only the divisor changes
+            w = softmax(raw[d] / scale_factor(divide_by, d), axis=-1)
+            top, entropy = peakiness_of(w)
             tops[divide_by].append(top)
-            row.append(top)
+            entropies[divide_by].append(entropy)
+        row = [tops[m][-1] for m in DIVISORS]
         print(f"{d:>4}   {row[0]:>26.3f}   {row[1]:>10.3f}   {row[2]:>8.3f}")
     # --8<-- [end:peaky]
 tops = {m: np.array(v) for m, v in tops.items()}
@@ -119,6 +127,9 @@ assert tops["none"][-1] > 0.9, f"unscaled weights should be nearly one-hot, {top
 assert np.ptp(tops["sqrt"][2:]) < 0.05, f"√d scaling should keep peakiness steady: {tops['sqrt']}"
 assert tops["d"][-1] < 1.1 / N_KEYS, f"1/d scaling should approach uniform: {tops['d'][-1]}"
 i512 = DIMS.index(512)
+assert np.isclose(tops["sqrt"][1], peakiness(2, N_KEYS, 2_000, "sqrt", SEED)[0]), (
+    "peakiness() must reproduce the table"
+)
 report.value("top_none_512", tops["none"][i512], ".2f")
 report.value("top_sqrt_512", tops["sqrt"][i512], ".2f")
 report.value("top_d_512", tops["d"][i512], ".3f")
@@ -126,13 +137,9 @@ report.value("top_none_4", tops["none"][DIMS.index(4)], ".2f")
 report.value("top_sqrt_4", tops["sqrt"][DIMS.index(4)], ".2f")
 report.value("top_sqrt_min", tops["sqrt"][2:].min(), ".2f")
 report.value("top_sqrt_max", tops["sqrt"][2:].max(), ".2f")
-report.value("top_none_1024", tops["none"][-1], ".2f")
-_, entropy_none = peakiness(512, N_KEYS, 2_000, "none", SEED)
-_, entropy_sqrt = peakiness(512, N_KEYS, 2_000, "sqrt", SEED)
-_, entropy_d = peakiness(512, N_KEYS, 2_000, "d", SEED)
-report.value("entropy_none_512", entropy_none, ".2f")
-report.value("entropy_sqrt_512", entropy_sqrt, ".2f")
-report.value("entropy_d_512", entropy_d, ".3f")
+report.value("entropy_none_512", entropies["none"][i512], ".2f")
+report.value("entropy_sqrt_512", entropies["sqrt"][i512], ".2f")
+report.value("entropy_d_512", entropies["d"][i512], ".3f")
 
 # %%
 # Figure: mean largest weight against d for the three divisors.
@@ -154,7 +161,7 @@ report.figure(
     fig,
     "peaky",
     alt=(
-        "Line chart of the average largest attention weight against d_k from 1 to 1024, "
+        "Line chart of the average largest attention weight against d_k from 1 to 512, "
         "for 16 random keys. Without scaling the line climbs toward 1 (one-hot). Dividing "
         "by the square root of d_k keeps it flat near 0.25. Dividing by d_k makes it sink "
         "to 1/16, the uniform weight."
@@ -173,8 +180,9 @@ report.figure(
 with report.output("one_query"):
     # --8<-- [start:one_query]
     d = 256
+    # same seed: the same q and keys, only the divisor differs
     rows = {m: random_weights(d, n_keys=16, n_draws=1, divide_by=m, seed=SEED)[0]
-            for m in DIVISORS}  # same seed: same q and keys, only the divisor differs
+            for m in DIVISORS}
     for divide_by, w in rows.items():
         print(f"divide by {scale_factor(divide_by, d):>5g}: largest {w.max():.3f}, "
               f"smallest {w.min():.2e}")
@@ -187,7 +195,7 @@ report.value("oq_d_top", rows["d"].max(), ".3f")
 report.value("oq_d_min", rows["d"].min(), ".3f")
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(7, 2.6), sharey=True)
+fig, axes = plt.subplots(1, 3, figsize=(7, 3.1), sharey=True)
 titles = {"none": "no scaling", "sqrt": "÷ √256 = 16", "d": "÷ 256"}
 order = np.argsort(-rows["sqrt"])  # same key order in all three panels
 for ax, (divide_by, colour) in zip(axes, zip(DIVISORS, report.PALETTE, strict=False),
@@ -209,7 +217,10 @@ report.figure(
         "by 16 several bars share the weight. Divided by 256 all bars sit near the dotted "
         "uniform line at 1/16."
     ),
-    caption="Same query, same keys: only the divisor changes.",
+    caption=(
+        "Same query and the same sixteen keys at d = 256: only the divisor changes, and "
+        "with it how the weight is shared."
+    ),
 )
 
 # %% [markdown]
@@ -218,22 +229,25 @@ report.figure(
 # one-hot row it is zero: nudging the scores changes nothing, so training gets no signal.
 
 # %%
+TINY = 0.01  # a derivative this small means the weights barely respond to the scores
+report.value("tiny", TINY)
 with report.output("gradient"):
     # --8<-- [start:gradient]
+    scores = raw[512]  # (2000, 16): the d = 512 draws from the table above
+    norms = {}
     for divide_by in ("none", "sqrt"):
-        w = random_weights(512, n_keys=16, n_draws=2_000, divide_by=divide_by, seed=SEED)
-        norm = softmax_jacobian_norm(w)  # (2000,) one norm per query
-        print(f"d = 512, divide by {scale_factor(divide_by, 512):>6.2f}: "
-              f"mean gradient size {norm.mean():.3f}, below 0.01 in {np.mean(norm < 0.01):.0%}")
+        w = softmax(scores / scale_factor(divide_by, 512), axis=-1)
+        norms[divide_by] = softmax_jacobian_norm(w)  # (2000,) one norm per query
+        tiny_share = np.mean(norms[divide_by] < TINY)
+        divisor = scale_factor(divide_by, 512)
+        print(f"d = 512, divide by {divisor:>6.2f}: mean gradient size "
+              f"{norms[divide_by].mean():.3f}, below {TINY} in {tiny_share:.0%}")
     # --8<-- [end:gradient]
-w_none = random_weights(512, N_KEYS, 2_000, "none", SEED)
-w_sqrt = random_weights(512, N_KEYS, 2_000, "sqrt", SEED)
-jac_none = softmax_jacobian_norm(w_none)
-jac_sqrt = softmax_jacobian_norm(w_sqrt)
+jac_none, jac_sqrt = norms["none"], norms["sqrt"]
 assert jac_none.mean() < 0.5 * jac_sqrt.mean(), "saturated rows must pass less gradient"
 report.value("jac_none", jac_none.mean(), ".3f")
 report.value("jac_sqrt", jac_sqrt.mean(), ".3f")
-report.value("jac_none_tiny", np.mean(jac_none < 0.01), ".0%")
+report.value("jac_none_tiny", np.mean(jac_none < TINY), ".0%")
 
 # %% [markdown]
 # ## The trophy scores again

@@ -41,7 +41,9 @@ with report.output("sentences"):
     # --8<-- [end:sentences]
 n_source, d = english.shape
 n_target = french.shape[0]
-assert (n_source, n_target, d) == (5, 6, 6), f"expected 5 source, 6 target tokens, d=6: {n_source, n_target, d}"
+assert (n_source, n_target, d) == (5, 6, 6), (
+    f"expected 5 source tokens, 6 target tokens, d=6: {n_source, n_target, d}"
+)
 report.value("n_source", n_source, "d")
 report.value("n_target", n_target, "d")
 report.value("d_model", d, "d")
@@ -55,7 +57,7 @@ with report.output("self"):
     out_self, w_self = scaled_dot_product_attention(english, english, english)
     print("weights:", w_self.shape, " output:", out_self.shape)
     # --8<-- [end:self]
-assert w_self.shape == (n_source, n_source), f"self-attention weights must be square: {w_self.shape}"
+assert w_self.shape == (n_source, n_source), f"self weights must be square: {w_self.shape}"
 assert out_self.shape == english.shape, "self-attention returns one row per input token"
 
 # %% [markdown]
@@ -67,10 +69,8 @@ assert out_self.shape == english.shape, "self-attention returns one row per inpu
 # %%
 with report.output("cross"):
     # --8<-- [start:cross]
-    identity = np.eye(d)
-    out, w = multi_head_attention(
-        french, identity, identity, identity, identity, n_heads=1, context=english
-    )
+    identity = (np.eye(d),) * 4  # w_q, w_k, w_v, w_o: no projection at all
+    out, w = multi_head_attention(french, *identity, n_heads=1, context=english)
     weights = w[0]  # one head: (n_target, n_source)
     print("weights:", weights.shape, " output:", out.shape)
     print(weight_table(weights, TARGET_TOKENS, SOURCE_TOKENS, ".3f"))
@@ -86,7 +86,7 @@ same, _ = scaled_dot_product_attention(french, english, english)
 assert np.allclose(same, out), "identity projections + one head = plain cross-attention"
 
 t, s = TARGET_TOKENS.index, SOURCE_TOKENS.index
-best = {tok: SOURCE_TOKENS[int(np.argmax(row))] for tok, row in zip(TARGET_TOKENS, weights)}
+best = dict(zip(TARGET_TOKENS, [SOURCE_TOKENS[i] for i in weights.argmax(axis=1)], strict=True))
 assert best == {
     "le": "the", "chat": "cat", "noir": "black", "boit": "drinks", "du": "milk", "lait": "milk",
 }, f"unexpected alignment {best}"
@@ -111,10 +111,10 @@ report.value("n_scores", weights.size, "d")
 # %%
 with report.output("outputs"):
     # --8<-- [start:outputs]
-    for token, row in zip(TARGET_TOKENS, out):
+    for token, row in zip(TARGET_TOKENS, out, strict=True):
         distances = np.linalg.norm(english - row, axis=1)  # (n_source,)
         nearest = SOURCE_TOKENS[int(np.argmin(distances))]
-        print(f"{token:>4} receives {row.round(2)}  nearest English vector: {nearest}")
+        print(f"{token:>4} gets {row.round(2)} nearest: {nearest}")
     # --8<-- [end:outputs]
 nearest_all = [SOURCE_TOKENS[int(np.argmin(np.linalg.norm(english - r, axis=1)))] for r in out]
 assert nearest_all == [best[tok] for tok in TARGET_TOKENS], "outputs sit nearest their aligned word"
@@ -122,8 +122,9 @@ report.value("noir_black_feature", out[t("noir"), FEATURES.index("colour")], ".2
 
 # %%
 # The alignment figure: French queries down the side, English keys along the top.
-fig, ax = plt.subplots(figsize=(5.6, 5.2))
-image = annotated_heatmap(ax, weights, TARGET_TOKENS, SOURCE_TOKENS, cmap="viridis")
+fig, ax = plt.subplots(figsize=(5.0, 4.6))
+image = annotated_heatmap(ax, weights, TARGET_TOKENS, SOURCE_TOKENS, cmap="viridis",
+                          fontsize=11)
 ax.xaxis.tick_top()
 ax.set_xlabel("source (English): keys and values", labelpad=8)
 ax.xaxis.set_label_position("top")
@@ -154,9 +155,10 @@ report.figure(
 with report.output("heads"):
     # --8<-- [start:heads]
     w_q, w_k, w_v, w_o = init_projections(d, seed=11)
-    for source in (english, english[:3]):  # the full sentence, then its first 3 tokens
-        out_h, w_h = multi_head_attention(french, w_q, w_k, w_v, w_o, n_heads=2, context=source)
-        print(f"source {source.shape} -> weights {w_h.shape}, output {out_h.shape}")
+    params = (w_q, w_k, w_v, w_o)
+    for source in (english, english[:3]):  # whole sentence, first 3 tokens
+        out_h, w_h = multi_head_attention(french, *params, n_heads=2, context=source)
+        print(f"source {source.shape}: weights {w_h.shape}, output {out_h.shape}")
     # --8<-- [end:heads]
 out_full, w_full = multi_head_attention(french, w_q, w_k, w_v, w_o, n_heads=2, context=english)
 out_short, w_short = multi_head_attention(

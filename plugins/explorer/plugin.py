@@ -30,8 +30,11 @@ VALUE_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
-def fill_values(markdown: str, values: dict[str, str], page: str) -> str:
-    """Replace ``{{ name }}`` outside fenced code; an unknown name is a clean error."""
+def fill_values(markdown: str, values: dict[str, str], page: str, offset: int = 0) -> str:
+    """Replace ``{{ name }}`` outside fenced code; an unknown name is a clean error.
+
+    ``offset``: lines before ``markdown`` in the source file (front matter), for messages.
+    """
     lines = markdown.split("\n")
     fence = None
     for i, line in enumerate(lines):
@@ -44,7 +47,7 @@ def fill_values(markdown: str, values: dict[str, str], page: str) -> str:
                 fence = None
             continue
 
-        def replace(match: re.Match, line_no: int = i + 1) -> str:
+        def replace(match: re.Match, line_no: int = i + 1 + offset) -> str:
             name = match.group(1)
             if name in values:
                 return values[name]
@@ -102,10 +105,20 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
         if not self.config.enabled or page.file.src_uri != self.config.page:
             return markdown
         values = explorer.documented_values(self.params or explorer.build_params())
-        return fill_values(markdown, values, f"docs/{page.file.src_uri}")
+        return fill_values(markdown, values, f"docs/{page.file.src_uri}",
+                           offset=_front_matter_lines(page, markdown))
 
     def on_serve(self, server, config, builder):
         if not self.config.enabled:
             return server
         server.watch(str(Path(explorer.__file__)))
         return server
+
+
+def _front_matter_lines(page, markdown: str) -> int:
+    """Lines MkDocs removed from the top of the source (front matter) before the event."""
+    path = page.file.abs_src_path
+    if not path or not Path(path).is_file():
+        return 0
+    source = Path(path).read_text(encoding="utf-8")
+    return max(0, source.count("\n") - markdown.count("\n"))

@@ -52,6 +52,7 @@
 
   // ------------------------------------------------------------------ model (pure) --
   var paramsPromise = null;
+  var maxTokens = 128; // replaced by params.json's max_tokens once loaded
 
   function loadParams() {
     if (!paramsPromise) {
@@ -67,6 +68,7 @@
   }
 
   function prepare(raw) {
+    maxTokens = raw.max_tokens;
     var heads = raw.heads.map(function (h) {
       return { id: h.id, name: h.name, dk: h.w_q[0].length,
                wq: flat(h.w_q), wk: flat(h.w_k), wv: flat(h.w_v) };
@@ -341,8 +343,11 @@
     this.cards = {};
     this.headIds().forEach(function (hid) {
       var card = el("div", { class: "ax-head ax-head--" + hid });
-      var canvas = el("canvas", { class: "ax-matrix", width: "256", height: "256",
+      var frame = el("div", { class: "ax-matrix" });
+      var canvas = el("canvas", { class: "ax-matrix__cells", width: "1", height: "1",
                                   role: "img" });
+      var band = el("div", { class: "ax-matrix__row", "aria-hidden": "true" });
+      frame.append(canvas, band);
       canvas.addEventListener("click", function (e) {
         var box = canvas.getBoundingClientRect();
         var n = self.tokens.length;
@@ -360,10 +365,13 @@
       thead.append(tr);
       var tbody = el("tbody");
       table.append(caption, thead, tbody);
-      card.append(canvas, table);
+      var title = el("p", { class: "ax-head__title", "aria-hidden": "true" }, self.headName(hid));
+      var axes = el("p", { class: "ax-head__axes", "aria-hidden": "true" },
+                    "rows: queries \u00b7 columns: keys");
+      card.append(title, frame, axes, table);
       self.heads.append(card);
-      self.cards[hid] = { canvas: canvas, capQuery: capQuery, tbody: tbody, cells: [],
-                          rows: [] };
+      self.cards[hid] = { canvas: canvas, band: band, capQuery: capQuery, tbody: tbody,
+                          cells: [], rows: [], drawn: null };
     });
     this.results.append(this.heads);
 
@@ -511,7 +519,8 @@
       ? "Previewing " + quote(word) + where + ": press Enter to make it the query."
       : "Query: " + quote(word) + where + ".") +
       (this.truncated ? " Only the first " + this.P.raw.max_tokens + " tokens are used." : "");
-    var palette = this.palette();
+    if (!this.colours) this.colours = this.palette();
+    var palette = this.colours;
     this.headIds().forEach(function (hid) {
       var card = self.cards[hid], m = self.matrix(hid);
       card.capQuery.textContent = ": weights of " + quote(word) + where;
@@ -522,29 +531,42 @@
         td.style.color = colour.fg;
         card.rows[j].classList.toggle("is-query", j === q);
       });
-      self.drawMatrix(card.canvas, m, q, palette, hid);
+      self.drawMatrix(card, m, q, hid);
     });
     this.drawLines(q);
   };
 
-  Explorer.prototype.drawMatrix = function (canvas, m, q, palette, hid) {
-    var n = m.length, size = canvas.width, ctx = canvas.getContext("2d");
-    if (!ctx) return;
-    ctx.clearRect(0, 0, size, size);
-    var cell = size / n;
-    for (var i = 0; i < n; i++) {
-      for (var j = 0; j < n; j++) {
-        ctx.fillStyle = heat(palette, m[i][j]).bg;
-        ctx.fillRect(Math.floor(j * cell), Math.floor(i * cell),
-                     Math.ceil(cell) + 1, Math.ceil(cell) + 1);
+  /** The whole matrix, one canvas pixel per weight (CSS scales it up), drawn only when
+      the weights or the colours change; moving the query only moves the outline. */
+  Explorer.prototype.drawMatrix = function (card, m, q, hid) {
+    var n = m.length;
+    if (card.drawn !== m || card.drawnPalette !== this.colours) {
+      var canvas = card.canvas, ctx;
+      canvas.width = n;
+      canvas.height = n;
+      ctx = canvas.getContext("2d");
+      if (ctx) {
+        var image = ctx.createImageData(n, n), data = image.data;
+        var lo = this.colours.low, hi = this.colours.high;
+        for (var i = 0; i < n; i++) {
+          for (var j = 0; j < n; j++) {
+            var w = m[i][j], o = 4 * (i * n + j);
+            data[o] = Math.round(lo[0] + (hi[0] - lo[0]) * w);
+            data[o + 1] = Math.round(lo[1] + (hi[1] - lo[1]) * w);
+            data[o + 2] = Math.round(lo[2] + (hi[2] - lo[2]) * w);
+            data[o + 3] = 255;
+          }
+        }
+        ctx.putImageData(image, 0, 0);
       }
+      card.drawn = m;
+      card.drawnPalette = this.colours;
     }
-    ctx.strokeStyle = getComputedStyle(this.root).getPropertyValue("color") || "#000";
-    ctx.lineWidth = Math.max(2, Math.min(4, cell / 3));
-    ctx.strokeRect(1, q * cell + 1, size - 2, Math.max(2, cell - 2));
-    canvas.setAttribute("aria-label", "Full attention matrix of the " + this.headName(hid) +
-      ": " + n + " rows (queries) by " + n + " columns (keys); row " + (q + 1) +
-      " is outlined. The table below lists that row.");
+    card.band.style.top = (100 * q / n) + "%";
+    card.band.style.height = (100 / n) + "%";
+    card.canvas.setAttribute("aria-label", "Full attention matrix of the " +
+      this.headName(hid) + ": " + n + " rows (queries) by " + n + " columns (keys); row " +
+      (q + 1) + " is outlined. The table below lists that row.");
   };
 
   Explorer.prototype.drawLines = function (q) {
@@ -648,7 +670,7 @@
 
   // Re-colour when the learner switches light/dark (Material sets these attributes).
   new MutationObserver(function () {
-    live().forEach(function (x) { x.render(); });
+    live().forEach(function (x) { x.colours = null; x.render(); });
   }).observe(document.body, { attributes: true,
                               attributeFilter: ["data-md-color-scheme", "data-md-color-primary"] });
 
@@ -656,7 +678,7 @@
     version: 1,
     ready: function () { return loadParams().then(function () { return true; }); },
     scan: scan,
-    tokenize: function (text) { return tokenize(text); },
+    tokenize: function (text) { return tokenize(text, maxTokens); },
     compute: function (sentence) {
       return loadParams().then(function (P) {
         var r = forward(tokenize(sentence, P.raw.max_tokens), P);
