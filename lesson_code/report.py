@@ -183,7 +183,8 @@ def figure(fig, name: str, alt: str, caption: str = "") -> None:
     label = html.escape(alt, quote=True)
     svg = svg.replace("<svg", f'<svg role="img" aria-label="{label}"', 1)
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    block = f'<figure class="lesson-figure" id="fig-{name.replace("_", "-")}">\n{svg}\n{cap}</figure>\n'
+    anchor = "fig-" + name.replace("_", "-")
+    block = f'<figure class="lesson-figure" id="{anchor}">\n{svg}\n{cap}</figure>\n'
     (folder / f"{name}.fig.md").write_text(block, encoding="utf-8")
     _figures[name] = {"alt": alt, "caption": caption}
     (folder / FIGURES_FILE).write_text(json.dumps(_figures, indent=1), encoding="utf-8")

@@ -51,7 +51,8 @@ def test_lesson_script_runs_and_page_references_resolve(page, outputs):
     # Every {{ name }} is recorded, every snippet exists (the checks the build makes).
     pages.substitute_values(text, values, lesson.script.name)
     pages.check_snippets(text, [ROOT, outputs])
-    figures = json.loads((entry / "figures.json").read_text()) if (entry / "figures.json").is_file() else {}
+    figures_file = entry / "figures.json"
+    figures = json.loads(figures_file.read_text()) if figures_file.is_file() else {}
     assert figures, f"{lesson.slug}: the script saves no figure (every lesson has one)"
     for name, meta in figures.items():
         assert len(meta["alt"]) >= 20, f"{lesson.slug}: figure {name!r} needs real alt text"

@@ -62,7 +62,8 @@ def substitute_values(markdown: str, values: dict[str, str], script: str) -> str
                 known = ", ".join(sorted(values)) or "none yet"
                 raise PageProblem(
                     line_no,
-                    f'"{{{{ {name} }}}}" is not a value recorded by {script}{_suggest(name, values)}'
+                    f'"{{{{ {name} }}}}" is not a value recorded by {script}'
+                    f"{_suggest(name, values)}"
                     f" (it records: {known}; add report.value(\"{name}\", ...) to the script)",
                 )
             return values[name]

@@ -128,7 +128,9 @@ questions:
     explanation: "Shift invariance: softmax(s + c) = softmax(s)."
   - type: free
     prompt: "In one sentence, why must the weights sum to 1?"
-    model_answer: "So that the output is a weighted average of the values, on the same scale as the values."
+    model_answer: >-
+      So that the output is a weighted average of the values, on the same scale
+      as the values.
 '''
 
 

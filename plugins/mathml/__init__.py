@@ -7,7 +7,6 @@ A formula that latex2mathml cannot convert stops the build with the formula quot
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as etree
 
 from latex2mathml.converter import convert
