@@ -184,8 +184,8 @@ the rain washed the mud from the road
 # The example sentences of the playground (buttons above the explorer): text, query word.
 EXAMPLES = (
     ("The river bank was muddy after the rain.", "bank"),
-    ("The trophy did not fit in the suitcase because it was too big.", "it"),
-    ("The trophy did not fit in the suitcase because it was too small.", "it"),
+    ("The trophy would not fit into the suitcase because it was too big.", "it"),
+    ("The trophy would not fit into the suitcase because it was too small.", "it"),
     ("The cat that chased the mouse was hungry.", "chased"),
     ("She put the money from the loan in the bank by the river.", "bank"),
 )
@@ -523,8 +523,8 @@ FAILURES = {
     "river": "The river bank was muddy after the rain.",
     "loan": "She put the money from the loan in the bank by the river.",
     "cat": "The cat that chased the mouse was hungry.",
-    "big": "The trophy did not fit in the suitcase because it was too big.",
-    "small": "The trophy did not fit in the suitcase because it was too small.",
+    "big": "The trophy would not fit into the suitcase because it was too big.",
+    "small": "The trophy would not fit into the suitcase because it was too small.",
     "glorp": "The glorp was muddy.",
     "wug": "The wug chased the mouse.",
     "that": "That cat chased the mouse.",

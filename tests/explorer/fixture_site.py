@@ -39,7 +39,7 @@ LESSON = """# A lesson with an embedded explorer
 Some prose before the explorer.
 
 <div class="attention-explorer"
-     data-sentence="The trophy did not fit in the suitcase because it was too big."
+     data-sentence="The trophy would not fit into the suitcase because it was too big."
      data-query="9" data-view="nouns">
 <p>The attention explorer needs JavaScript.</p>
 </div>

@@ -83,7 +83,7 @@ def test_exported_numbers_are_rounded_and_round_trip_exactly():
             m = np.asarray(head[name], dtype=float)
             assert m.shape == (ex.D_MODEL, ex.D_K), (name, m.shape)
             assert np.array_equal(np.round(m, ex.DECIMALS), m)
-    sentence = "The glorp did not fit in the suitcase because it was too big."
+    sentence = "The glorp would not fit into the suitcase because it was too big."
     a, b = ex.attention_weights(sentence, PARAMS), ex.attention_weights(sentence, loaded)
     assert np.array_equal(a["weights"], b["weights"])  # bit for bit: JSON is the model
 
@@ -140,7 +140,7 @@ def test_related_words_head_links_words_of_the_corpus():
     assert top_other("The cat that chased the mouse was hungry.", "mouse") == "cat"
     assert top_other("She put the money from the loan in the bank by the river.",
                      "bank") == "money"
-    assert top_other("The trophy did not fit in the suitcase because it was too big.",
+    assert top_other("The trophy would not fit into the suitcase because it was too big.",
                      "trophy") in {"fit", "big"}
     w = run("The river bank was muddy after the rain.")["weights"][HEAD["related"]]
     assert np.allclose(w[0], 1 / 8)  # "the" has no meaning: a uniform row
@@ -148,7 +148,7 @@ def test_related_words_head_links_words_of_the_corpus():
 
 def test_pronoun_and_verb_head_puts_most_weight_on_nouns():
     for text, query in [
-        ("The trophy did not fit in the suitcase because it was too big.", "it"),
+        ("The trophy would not fit into the suitcase because it was too big.", "it"),
         ("The cat that chased the mouse was hungry.", "chased"),
         ("The cat that chased the mouse was hungry.", "was"),
         ("She put the money from the loan in the bank by the river.", "she"),
@@ -162,8 +162,8 @@ def test_pronoun_and_verb_head_puts_most_weight_on_nouns():
 
 
 def test_pronoun_head_cannot_tell_big_from_small():
-    big = run("The trophy did not fit in the suitcase because it was too big.")
-    small = run("The trophy did not fit in the suitcase because it was too small.")
+    big = run("The trophy would not fit into the suitcase because it was too big.")
+    small = run("The trophy would not fit into the suitcase because it was too small.")
     i = big["tokens"].index("it")
     h = HEAD["nouns"]
     assert np.allclose(big["weights"][h][i], small["weights"][h][i], atol=1e-3)

@@ -5,7 +5,7 @@
  * EMBED IN ANY PAGE (Markdown): a raw HTML block, blank lines around it.
  *
  *     <div class="attention-explorer"
- *          data-sentence="The trophy did not fit in the suitcase because it was too big."
+ *          data-sentence="The trophy would not fit into the suitcase because it was too big."
  *          data-query="9"
  *          data-view="nouns">
  *     <p>The attention explorer needs JavaScript.</p>
