@@ -1,0 +1,90 @@
+"""lesson_code.diagnose: each mystery layer has the symptom lesson 19 describes, and the
+diagnosis rule names the right role (including faults the lesson does not show)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lesson_code.attention import init_projections, scaled_dot_product_attention
+from lesson_code.diagnose import (
+    diagnose,
+    example,
+    mystery_layer_a,
+    mystery_layer_b,
+    mystery_layer_c,
+    reference_layer,
+)
+
+INPUTS = example()
+
+
+def test_reference_is_lesson_code():
+    x, w_q, w_k, w_v = INPUTS
+    out, w = reference_layer(x, w_q, w_k, w_v)
+    same_out, same_w = scaled_dot_product_attention(x @ w_q, x @ w_k, x @ w_v)
+    assert np.array_equal(out, same_out) and np.array_equal(w, same_w)
+
+
+def test_layer_a_gives_every_query_the_same_row():
+    _, w = mystery_layer_a(*INPUTS)
+    _, w_ref = reference_layer(*INPUTS)
+    assert np.allclose(w, w[0]) and not np.allclose(w_ref, w_ref[0])
+
+
+def test_layer_b_starves_the_last_key():
+    _, w = mystery_layer_b(*INPUTS)
+    _, w_ref = reference_layer(*INPUTS)
+    assert w[:, -1].max() < 0.02 < w_ref[:, -1].min()
+    assert np.allclose(w.sum(axis=1), 1.0)
+
+
+def test_layer_c_has_right_weights_and_wrong_output():
+    out, w = mystery_layer_c(*INPUTS)
+    out_ref, w_ref = reference_layer(*INPUTS)
+    assert np.allclose(w, w_ref) and not np.allclose(out, out_ref)
+
+
+@pytest.mark.parametrize(
+    ("layer", "part", "where"),
+    [
+        (mystery_layer_a, "queries", (0, 1, 2, 3, 4)),
+        (mystery_layer_b, "keys", (4,)),
+        (mystery_layer_c, "values", ()),
+        (reference_layer, "none", ()),
+    ],
+)
+def test_diagnose_names_the_faulty_role(layer, part, where):
+    result = diagnose(layer, *INPUTS)
+    assert (result.part, result.where) == (part, where)
+
+
+def one_bad_query(x, w_q, w_k, w_v):
+    q = x @ w_q
+    q[2] = 0.0  # only token 2's query is broken
+    return scaled_dot_product_attention(q, x @ w_k, x @ w_v)
+
+
+def one_bad_key(x, w_q, w_k, w_v):
+    k = x @ w_k
+    k[1] *= 3.0  # token 1's key is too long
+    return scaled_dot_product_attention(x @ w_q, k, x @ w_v)
+
+
+def test_diagnose_locates_a_single_query_or_key_on_random_inputs():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(6, 8))
+    w_q, w_k, w_v, _ = init_projections(8, seed=5)
+    assert diagnose(one_bad_query, x, w_q, w_k, w_v)[:2] == ("queries", (2,))
+    assert diagnose(one_bad_key, x, w_q, w_k, w_v)[:2] == ("keys", (1,))
+    assert diagnose(mystery_layer_c, x, w_q, w_k, w_v).part == "values"
+
+
+def test_diagnose_gives_up_on_a_fault_of_no_single_role():
+    def everything_wrong(x, w_q, w_k, w_v):
+        return scaled_dot_product_attention(x @ w_k, x @ w_q, x @ w_v)  # q and k swapped
+
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(5, 4))
+    w_q, w_k, w_v, _ = init_projections(4, seed=6)
+    assert diagnose(everything_wrong, x, w_q, w_k, w_v).part == "unclear"
