@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+
 # --8<-- [start:softmax]
 def softmax(x, axis=-1):
     """Turn scores into weights that are positive and sum to 1 along ``axis``.
