@@ -78,3 +78,17 @@ def test_search_index_contains_lesson_text(served_site):
     index = json.loads((site / "search" / "search_index.json").read_text())
     text = " ".join(doc["text"] for doc in index["docs"])
     assert "shift invariance" in text.lower()
+
+
+def test_search_finds_quiz_questions_and_glossary_but_not_answers(served_site):
+    import yaml
+
+    _, site = served_site
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    text = " ".join(doc["text"] for doc in index["docs"])
+    quiz = yaml.safe_load((ROOT / "quizzes" / "04-softmax.yaml").read_text())
+    first = quiz["questions"][0]
+    assert "someone adds 50 to every score" in text  # a question prompt is findable
+    feedback = first["options"][0]["feedback"]
+    assert feedback.split("$")[0].strip()[:40] not in text, "quiz feedback leaked into search"
+    assert "The vector a token uses to ask what it is looking for" in text  # glossary

@@ -83,7 +83,9 @@ def schema(output: str, check_only: bool, err=sys.stderr) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m plugins.quiz", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m plugins.quiz", description=__doc__.split("\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     check_cmd = commands.add_parser("check", help="validate quiz files or folders")
     check_cmd.add_argument("paths", nargs="+", metavar="PATH")

@@ -83,42 +83,55 @@ def parse(source: str) -> Plan:
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         detail = getattr(exc, "msg", None) or type(exc).__name__
         raise AnswerFromError(f"is not a valid Python expression ({detail})") from None
-    steps: list[tuple] = []
-    node = tree.body
+    chain, base = _split(tree.body)
+    name = _dotted(base.func)
+    module, function = _target(name)
+    args, kwargs = _arguments(base)
+    return Plan(source, module, function, args, kwargs, tuple(_step(n) for n in reversed(chain)))
+
+
+def _split(node: ast.AST) -> tuple[list[ast.AST], ast.Call]:
+    """(steps after the call, outermost first; the call of the dotted function name)."""
+    chain: list[ast.AST] = []
     while True:
-        name = _dotted(node)
-        if name is not None:
-            raise AnswerFromError(f"must call a function, e.g. {name}(...)")
-        if isinstance(node, ast.Subscript):
-            steps.append(("index", _index(node.slice)))
+        if isinstance(node, ast.Call):
+            if _dotted(node.func) is not None:
+                return chain, node
+            if not isinstance(node.func, ast.Attribute):
+                break
+            chain.append(node)
+            node = node.func.value
+        elif isinstance(node, ast.Subscript):
+            chain.append(node)
             node = node.value
         elif isinstance(node, ast.Attribute):
-            if node.attr not in ALLOWED_ATTRIBUTES:
-                raise AnswerFromError(
-                    f"the attribute .{node.attr} is not allowed here "
-                    f"(allowed: {', '.join(sorted(ALLOWED_ATTRIBUTES))})"
-                )
-            steps.append(("attr", node.attr))
-            node = node.value
-        elif isinstance(node, ast.Call):
-            args, kwargs = _arguments(node)
-            name = _dotted(node.func)
+            name = _dotted(node)
             if name is not None:
-                module, function = _target(name)
-                return Plan(source, module, function, args, kwargs, tuple(reversed(steps)))
-            if isinstance(node.func, ast.Attribute) and node.func.attr in ALLOWED_METHODS:
-                steps.append(("method", node.func.attr, args, kwargs))
-                node = node.func.value
-            else:
-                method = node.func.attr if isinstance(node.func, ast.Attribute) else None
-                allowed = ", ".join(sorted(ALLOWED_METHODS))
-                raise AnswerFromError(
-                    f"the method .{method}() is not allowed (allowed: {allowed})"
-                    if method
-                    else f"must be a call of a lesson_code function, like {EXAMPLE}"
-                )
+                raise AnswerFromError(f"must call a function, e.g. {name}(...)")
+            chain.append(node)
+            node = node.value
         else:
-            raise AnswerFromError(f"must be a call of a lesson_code function, like {EXAMPLE}")
+            break
+    raise AnswerFromError(f"must be a call of a lesson_code function, like {EXAMPLE}")
+
+
+def _step(node: ast.AST) -> tuple:
+    if isinstance(node, ast.Subscript):
+        return ("index", _index(node.slice))
+    if isinstance(node, ast.Attribute):
+        if node.attr not in ALLOWED_ATTRIBUTES:
+            raise AnswerFromError(
+                f"the attribute .{node.attr} is not allowed here "
+                f"(allowed: {', '.join(sorted(ALLOWED_ATTRIBUTES))})"
+            )
+        return ("attr", node.attr)
+    assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    method = node.func.attr
+    if method not in ALLOWED_METHODS:
+        allowed = ", ".join(sorted(ALLOWED_METHODS))
+        raise AnswerFromError(f"the method .{method}() is not allowed (allowed: {allowed})")
+    args, kwargs = _arguments(node)
+    return ("method", method, args, kwargs)
 
 
 def _dotted(node: ast.AST) -> str | None:
@@ -138,7 +151,9 @@ def _target(name: str) -> tuple[str, str]:
     if parts[0] != PACKAGE:
         raise AnswerFromError(f"only functions under {PACKAGE} may be called, not {name}")
     if len(parts) < 3:
-        raise AnswerFromError(f"name a module and a function: {PACKAGE}.<module>.<function>, not {name}")
+        raise AnswerFromError(
+            f"name a module and a function: {PACKAGE}.<module>.<function>, not {name}"
+        )
     private = [p for p in parts if p.startswith("_")]
     if private:
         raise AnswerFromError(f"{private[0]} is private (starts with _); call a public function")
@@ -179,7 +194,9 @@ def _literal(node: ast.AST) -> Any:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool | int | float | str) or node.value is None:
             return node.value
-        raise AnswerFromError(f"the literal {ast.unparse(node)} is not allowed (numbers, text, lists)")
+        raise AnswerFromError(
+            f"the literal {ast.unparse(node)} is not allowed (numbers, text, lists)"
+        )
     if isinstance(node, ast.List | ast.Tuple):
         values = [_literal(e) for e in node.elts]
         return values if isinstance(node, ast.List) else tuple(values)
@@ -191,7 +208,9 @@ def _literal(node: ast.AST) -> Any:
         right = _number(_literal(node.right), node.right)
         return _arithmetic(node.op, left, right)
     if isinstance(node, ast.Name):
-        raise AnswerFromError(f"only literal values are allowed as arguments; found the name {node.id}")
+        raise AnswerFromError(
+            f"only literal values are allowed as arguments; found the name {node.id}"
+        )
     raise AnswerFromError(
         f"only literal values are allowed as arguments; found {ast.unparse(node)!r}"
     )
@@ -206,7 +225,9 @@ def _number(value: Any, node: ast.AST) -> int | float:
 def _arithmetic(op: ast.operator, left: int | float, right: int | float) -> int | float:
     if isinstance(op, ast.Pow):
         if abs(right) > MAX_EXPONENT:
-            raise AnswerFromError(f"exponents are limited to {MAX_EXPONENT}; found {right}")
+            raise AnswerFromError(
+                f"exponents are limited to {MAX_EXPONENT}; found {show_number(right)}"
+            )
         left, right = float(left), float(right)  # no huge integers
     try:
         result = _BINARY[type(op)](left, right)
@@ -228,7 +249,9 @@ def _index(node: ast.AST) -> Any:
 def _int(node: ast.AST) -> int:
     value = _literal(node) if isinstance(node, ast.Constant | ast.UnaryOp) else None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise AnswerFromError(f"indices must be whole numbers or slices; found {ast.unparse(node)!r}")
+        raise AnswerFromError(
+            f"indices must be whole numbers or slices; found {ast.unparse(node)!r}"
+        )
     return value
 
 
@@ -241,7 +264,9 @@ def evaluate(plan: Plan) -> float:
     try:
         value = function(*plan.args, **plan.kwargs)
     except Exception as exc:  # the course code's own error, reported with the call
-        raise AnswerFromError(f"{plan.module}.{plan.function}(...) raised {type(exc).__name__}: {exc}") from None
+        raise AnswerFromError(
+            f"{plan.module}.{plan.function}(...) raised {type(exc).__name__}: {exc}"
+        ) from None
     for step in plan.steps:
         value = _apply(value, step)
     return _to_float(value)
@@ -250,13 +275,21 @@ def evaluate(plan: Plan) -> float:
 def _resolve_function(plan: Plan):
     try:
         module = importlib.import_module(plan.module)
+    except ModuleNotFoundError:
+        raise AnswerFromError(
+            f"{plan.module} is not a module of {PACKAGE}; answer_from calls a function defined "
+            f"in the course code, such as {PACKAGE}.attention.softmax"
+        ) from None
     except ImportError as exc:
         raise AnswerFromError(f"cannot import {plan.module}: {exc}") from None
     except Exception as exc:  # the module itself failed while importing
-        raise AnswerFromError(f"importing {plan.module} raised {type(exc).__name__}: {exc}") from None
+        raise AnswerFromError(
+            f"importing {plan.module} raised {type(exc).__name__}: {exc}"
+        ) from None
     function = getattr(module, plan.function, None)
     public = [
-        n for n, v in vars(module).items()
+        n
+        for n, v in vars(module).items()
         if inspect.isfunction(v) and v.__module__ == module.__name__ and not n.startswith("_")
     ]
     if function is None:
@@ -281,7 +314,9 @@ def _apply(value: Any, step: tuple) -> Any:
         return method(*step[2], **step[3])
     except Exception as exc:
         shown = {"index": f"[{step[1]!r}]", "attr": f".{step[1]}"}.get(kind, f".{step[1]}()")
-        raise AnswerFromError(f"applying {shown} to the result failed: {type(exc).__name__}: {exc}") from None
+        raise AnswerFromError(
+            f"applying {shown} to the result failed: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 def _to_float(value: Any) -> float:
@@ -295,7 +330,8 @@ def _to_float(value: Any) -> float:
         raise AnswerFromError(f"the result is {number}, not a finite number")
     if shape:
         raise AnswerFromError(
-            f"the result is an array of shape {tuple(shape)}, not one number; add an index such as [0]"
+            f"the result is an array of shape {tuple(shape)}, not one number; "
+            "add an index such as [0]"
         )
     raise AnswerFromError(f"the result is {type(value).__name__}, not one number; add an index")
 
@@ -303,7 +339,9 @@ def _to_float(value: Any) -> float:
 # -- filling in and checking the answer keys of whole quizzes ---------------------------
 
 
-def resolve(quizzes: Sequence[Quiz], root: Path | None = None, isolated: bool = False) -> list[Problem]:
+def resolve(
+    quizzes: Sequence[Quiz], root: Path | None = None, isolated: bool = False
+) -> list[Problem]:
     """Compute every ``answer_from`` of ``quizzes``; fill in missing answers, check the others.
 
     Returns the problems (an evaluation that fails, an answer that drifted from the code by
@@ -325,7 +363,11 @@ def resolve(quizzes: Sequence[Quiz], root: Path | None = None, isolated: bool = 
         field_name = f"questions[{i}]"
         if "error" in result:
             mark = q.where["answer_from"]
-            problems.append(Problem(quiz.path, mark.line, mark.col, f"{field_name}.answer_from", result["error"]))
+            problems.append(
+                Problem(
+                    quiz.path, mark.line, mark.col, f"{field_name}.answer_from", result["error"]
+                )
+            )
             continue
         value = float(result["value"])
         q.computed = value
@@ -406,7 +448,10 @@ def evaluate_source(source: str) -> dict:
 
 def _main() -> None:  # pragma: no cover - exercised through evaluate_isolated
     sources = json.loads(sys.stdin.read())
-    out, sys.stdout = sys.stdout, sys.stderr  # whatever the course code prints stays out of the JSON
+    out, sys.stdout = (
+        sys.stdout,
+        sys.stderr,
+    )  # whatever the course code prints stays out of the JSON
     results = [evaluate_source(s) for s in sources]
     out.write(json.dumps(results))
 

@@ -41,7 +41,7 @@ class QuizConfig(base.Config):
     heading_before = c.Type(str, default="What's next")
 
     # Fraction of questions to get right, for quizzes that do not set pass_mark
-    pass_mark = c.Type(float, default=DEFAULT_PASS_MARK)
+    pass_mark = c.Type((int, float), default=DEFAULT_PASS_MARK)
 
     # Translatable UI text (see the module docstring)
     strings = c.SubConfig(StringsConfig)

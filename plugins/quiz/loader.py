@@ -27,7 +27,7 @@ from yaml import events
 
 from .errors import Problem, QuizError
 
-MAX_BYTES = 256 * 1024
+MAX_BYTES = 128 * 1024
 MAX_DEPTH = 24
 MAX_ALIASES = 64
 MAX_NODES = 20_000
@@ -112,6 +112,8 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
         message += f" ({exc.context} at line {exc.context_mark.line + 1})"
     if "'\\t'" in problem:
         message += "; indent with spaces, not tabs"
+    elif "<block" in problem:
+        message += "; check the indentation of this line"
     return message
 
 
@@ -146,15 +148,21 @@ class _Builder:
     def document(self) -> Node:
         self.loader.get_event()  # StreamStartEvent
         if self.loader.check_event(events.StreamEndEvent):
-            _fail(self.path, 1, 1, "the file is empty; a quiz needs at least 'title' and 'questions'")
+            _fail(
+                self.path, 1, 1, "the file is empty; a quiz needs at least 'title' and 'questions'"
+            )
         self.loader.get_event()  # DocumentStartEvent
         root = self.tree()
         self.loader.get_event()  # DocumentEndEvent
         if not self.loader.check_event(events.StreamEndEvent):
             extra = self.loader.peek_event()
-            self.fail(extra.start_mark, "a quiz file holds one YAML document; remove the second '---'")
+            self.fail(
+                extra.start_mark, "a quiz file holds one YAML document; remove the second '---'"
+            )
         if root.kind == "scalar" and root.tag == "null":
-            _fail(self.path, 1, 1, "the file is empty; a quiz needs at least 'title' and 'questions'")
+            _fail(
+                self.path, 1, 1, "the file is empty; a quiz needs at least 'title' and 'questions'"
+            )
         return root
 
     def tree(self) -> Node:
@@ -201,18 +209,25 @@ class _Builder:
     def alias(self, event: events.AliasEvent) -> Node:
         self.aliases += 1
         if self.aliases > MAX_ALIASES:
-            self.fail(event.start_mark, f"more than {MAX_ALIASES} aliases (*name); write the values out")
+            self.fail(
+                event.start_mark, f"more than {MAX_ALIASES} aliases (*name); write the values out"
+            )
         if event.anchor in self.open_anchors:
             self.fail(event.start_mark, f"the alias *{event.anchor} refers to itself (recursive)")
         node = self.anchors.get(event.anchor)
         if node is None:
-            self.fail(event.start_mark, f"the alias *{event.anchor} has no anchor &{event.anchor} before it")
+            self.fail(
+                event.start_mark,
+                f"the alias *{event.anchor} has no anchor &{event.anchor} before it",
+            )
         self.count(node.size, event)
         return node
 
     def open(self, event: events.CollectionStartEvent, depth: int) -> Node:
         if depth + 1 > MAX_DEPTH:
-            self.fail(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels; a quiz is shallow")
+            self.fail(
+                event.start_mark, f"nesting deeper than {MAX_DEPTH} levels; a quiz is shallow"
+            )
         is_map = isinstance(event, events.MappingStartEvent)
         allowed = ALLOWED_MAP_TAGS if is_map else ALLOWED_SEQ_TAGS
         if event.tag not in (None, "!") and event.tag not in allowed:
@@ -262,9 +277,19 @@ class _Builder:
             return
         if pending[0] is None:  # this node is a key
             if node.kind != "scalar":
-                _fail(self.path, node.line, node.col, "a key must be plain text, not a list or mapping")
+                _fail(
+                    self.path,
+                    node.line,
+                    node.col,
+                    "a key must be plain text, not a list or mapping",
+                )
             if node.tag == "merge":
-                _fail(self.path, node.line, node.col, "merge keys (<<) are not supported; write the keys out")
+                _fail(
+                    self.path,
+                    node.line,
+                    node.col,
+                    "merge keys (<<) are not supported; write the keys out",
+                )
             name = node.raw
             if name in container.value:
                 first = container.keys[name]

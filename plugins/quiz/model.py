@@ -41,11 +41,13 @@ def key(
     min_items: int | None = None,
     pattern: str | None = None,
     example: Any = None,
+    hint: str = "",
 ) -> dict[str, Any]:
     """Metadata of a field that is a YAML key.
 
     ``why`` completes the message for a missing required key ("missing key 'feedback'
-    (every option explains why it is right or wrong)").
+    (every option explains why it is right or wrong)"); ``hint`` completes the message for a
+    wrong value.
     """
     return {
         "doc": doc,
@@ -57,6 +59,7 @@ def key(
         "min_items": min_items,
         "pattern": pattern,
         "example": example,
+        "hint": hint,
     }
 
 
@@ -128,11 +131,15 @@ class Question:
     where: dict[str, Mark] = where_field()
 
     def key_content(self) -> dict[str, Any]:
-        """What defines the question and its answer key (the basis of its fingerprint)."""
-        skip = {"explanation", "id"}
-        return {
-            f.name: _plain(getattr(self, f.name)) for f in yaml_fields(type(self)) if f.name not in skip
-        }
+        """What defines the question and its answer key (the basis of its fingerprint).
+
+        Explanations, feedback and the id are left out: rewording them keeps answers.
+        """
+        return _plain(self)
+
+
+# Keys whose text helps after answering but does not change what is asked or what is right
+NOT_IN_FINGERPRINT = frozenset({"explanation", "id", "feedback", "feedback_true", "feedback_false"})
 
 
 def _plain(value: Any) -> Any:
@@ -140,14 +147,20 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in yaml_fields(type(value))}
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in yaml_fields(type(value))
+            if f.name not in NOT_IN_FINGERPRINT
+        }
     return value
 
 
 @dataclass(kw_only=True)
 class ChoiceQuestion(Question):
     options: list[Option] = field(
-        metadata=key("The choices, shown in this order unless shuffled.", required=True, min_items=2)
+        metadata=key(
+            "The choices, shown in this order unless shuffled.", required=True, min_items=2
+        )
     )
     shuffle: bool | None = field(
         default=None,
@@ -331,6 +344,7 @@ class Quiz:
             minimum=0,
             maximum=1,
             example=DEFAULT_PASS_MARK,
+            hint="a fraction: 0.7 means 70%",
         ),
     )
     shuffle: bool = field(

@@ -11,6 +11,9 @@ for the rendered quiz after Markdown has run, so Markdown never touches the quiz
       /// quiz | quizzes/extra.yaml
       ///
 
+  whose quiz title is a heading one level below the heading above the block (so the
+  page's outline stays in order).
+
 Lines inside fenced code blocks are never touched, so pages can show the syntax.
 """
 
@@ -34,11 +37,15 @@ class PlacementError(Exception):
         self.message = message
 
 
+HEADING_RE = re.compile(r"^ {0,3}(#{1,6})\s")
+
+
 @dataclass(frozen=True)
 class Block:
     line: int  # 1-based line of "/// quiz | ..."
     path: str  # as written, e.g. "quizzes/extra.yaml"
     marker: str
+    level: int = 2  # heading level for the quiz title: one below the heading above the block
 
 
 def code_lines(lines: list[str]) -> set[int]:
@@ -65,10 +72,14 @@ def replace_blocks(markdown: str, marker: Callable[[], str]) -> tuple[str, list[
     code = code_lines(lines)
     out: list[str] = []
     blocks: list[Block] = []
+    level = 1  # the page title
     i = 0
     while i < len(lines):
         m = BLOCK_RE.match(lines[i]) if i not in code else None
         if not m:
+            heading = HEADING_RE.match(lines[i]) if i not in code else None
+            if heading:
+                level = len(heading.group(1))
             out.append(lines[i])
             i += 1
             continue
@@ -81,7 +92,7 @@ def replace_blocks(markdown: str, marker: Callable[[], str]) -> tuple[str, list[
                 i + 1, f"the block '/// quiz | {path}' needs a closing '///' on the next line"
             )
         token = marker()
-        blocks.append(Block(i + 1, path, token))
+        blocks.append(Block(i + 1, path, token, min(level + 1, 6)))
         indent = m.group("indent")
         out += ["", indent + token, ""]
         i = close + 1

@@ -5,8 +5,8 @@ Events (the work is in the core modules):
 - ``on_config``: add the one stylesheet and the one script (loaded by URL on every page,
   so the course home can read progress too).
 - ``on_pre_build``: load and validate every quiz under ``quizzes_dir`` and compute their
-  ``answer_from`` keys in a fresh process; any problem stops the build with the same lines
-  as ``python -m plugins.quiz check``.
+  ``answer_from`` keys (in a fresh process under ``mkdocs serve``); any problem stops the
+  build with the same lines as ``python -m plugins.quiz check``.
 - ``on_files``: ship ``assets/quiz/quiz.js`` and ``quiz.css`` from the package.
 - ``on_page_markdown``: put a placeholder where each quiz goes (the lesson's own quiz,
   and ``/// quiz | path`` blocks).
@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,7 @@ class Slot:
 
     quiz: str  # key of QuizPlugin.quizzes: "quizzes/04-softmax.yaml"
     marker: str
+    level: int  # heading level of the quiz title
 
 
 @dataclass
@@ -70,6 +72,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         self.slots: dict[str, list[Slot]] = {}
         self.token = secrets.token_hex(6)
         self.count = 0
+        self.serving = False
 
     # -- paths -------------------------------------------------------------------------
     def _rel(self, path: Path) -> str:
@@ -81,16 +84,26 @@ class QuizPlugin(BasePlugin[QuizConfig]):
     def _quiz_id(self, path: Path, quiz: Quiz) -> str:
         if quiz.id:
             return quiz.id
-        rel = path.resolve().relative_to(self.quizzes_dir).with_suffix("")
-        return rel.as_posix().replace("/", "-")
+        rel = path.resolve().relative_to(self.quizzes_dir).with_suffix("").as_posix()
+        return re.sub(r"[^A-Za-z0-9_-]+", "-", rel).strip("-") or "quiz"
 
     # -- events ------------------------------------------------------------------------
+    def on_startup(self, *, command, dirty):
+        # Under `mkdocs serve` lesson_code changes between builds, and an imported module
+        # would be stale: answer_from then runs in a fresh process (about 0.5 s a build).
+        self.serving = command == "serve"
+
     def on_config(self, config):
         if not self.config.enabled:
             return
         self.root = Path(config.config_file_path).resolve().parent
         self.quizzes_dir = (self.root / self.config.quizzes_dir).resolve()
         self.strings = strings_from(dict(self.config.strings))
+        if not 0 <= self.config.pass_mark <= 1:
+            raise PluginError(
+                f"quiz: pass_mark is {self.config.pass_mark} in mkdocs.yml; use a fraction "
+                "from 0 to 1 (0.7 means 70%)"
+            )
         if ASSET_URIS["quiz.css"] not in [str(x) for x in config.extra_css]:
             config.extra_css.append(ASSET_URIS["quiz.css"])
         if ASSET_URIS["quiz.js"] not in [str(x) for x in config.extra_javascript]:
@@ -114,7 +127,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
                 loaded.append((path, load_file(str(path), self._rel(path))))
             except QuizError as exc:
                 problems += exc.problems
-        problems += answers.resolve([q for _, q in loaded], root=self.root, isolated=True)
+        problems += answers.resolve([q for _, q in loaded], root=self.root, isolated=self.serving)
         if problems:
             raise PluginError(_report(problems))
         for path, quiz in loaded:
@@ -144,14 +157,14 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             raise PluginError(f"docs/{src}:{line}: {exc.message}") from None
         for block in blocks:
             key = self._block_quiz(block, page, original)
-            slots.append(Slot(key, block.marker))
+            slots.append(Slot(key, block.marker, block.level))
         lesson = self._lesson_quiz(src)
         if lesson is not None:
             marker = self._marker()
             markdown = placement.insert_section(
                 markdown, self.config.heading, self.config.heading_before, marker
             )
-            slots.append(Slot(lesson, marker))
+            slots.append(Slot(lesson, marker, 3))  # under the level-2 section heading
         self.slots[src] = slots
         return markdown
 
@@ -172,7 +185,9 @@ class QuizPlugin(BasePlugin[QuizConfig]):
                     "block on its own, with blank lines around it"
                 )
             shown = self.quizzes[slot.quiz]
-            dom_id = "quiz-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in shown.quiz_id)
+            dom_id = "quiz-" + "".join(
+                c if c.isalnum() or c in "-_" else "-" for c in shown.quiz_id
+            )
             used_ids[dom_id] = used_ids.get(dom_id, 0) + 1
             if used_ids[dom_id] > 1:
                 dom_id += f"-{used_ids[dom_id]}"
@@ -182,6 +197,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
                 dom_id=dom_id,
                 md=md,
                 strings=self.strings,
+                heading_level=slot.level,
                 pass_mark=self.config.pass_mark,
             )
             html = html.replace(needle, rendered)

@@ -3,9 +3,14 @@
 The HTML works before any script runs: every question is a ``<fieldset>`` with a
 ``<legend>``, answers are native inputs with ``<label>``s, and a ``<details>`` "Show
 answer" under each question holds the answer key, the feedback of every option and the
-explanation. ``quiz.js`` then enhances the form (Check, Reset, score, stored progress),
-reading the answer key from a ``<script type="application/json" data-quiz-data>`` block.
+explanation. ``quiz.js`` then enhances the form (Check, Reset, score, stored progress).
 Controls that need the script carry ``hidden`` until it runs.
+
+The script reads the answer key as JSON from an inert ``<template data-quiz-data>``, not
+from a ``<script type="application/json">``: Material's instant navigation (9.8) re-creates
+every inline ``<script>`` of the new page without its ``type`` to run it, which would
+execute the JSON (a SyntaxError, and a violation of ``script-src 'self'``) and drop the
+element's attributes. A template is never executed and Material leaves it alone.
 
 Markdown (prompts, options, feedback, explanations) is rendered by
 :class:`MarkdownRenderer` with the extensions the adapter passes in (the site's own, so
@@ -86,7 +91,9 @@ class Strings:
     self_incorrect: str = "Incorrect, by your own assessment: reread the model answer."
     score: str = "Score: {score} / {total}"
     passed: str = "Passed: the pass mark is {pass_mark}."
-    not_passed: str = "Not passed yet: the pass mark is {pass_mark}. Retry the questions marked Incorrect."
+    not_passed: str = (
+        "Not passed yet: the pass mark is {pass_mark}. Retry the questions marked Incorrect."
+    )
 
 
 # Strings the script needs (the others are only used here, in the HTML).
@@ -186,8 +193,7 @@ def render_quiz(
     mark = quiz.pass_mark if quiz.pass_mark is not None else pass_mark
     parts = [
         f'<form class="quiz" id="{prefix}" data-quiz="{_attr(quiz_id)}" '
-        f'data-quiz-mode="{quiz.mode}" aria-labelledby="{prefix}-title" novalidate '
-        "data-search-exclude>",
+        f'data-quiz-mode="{quiz.mode}" aria-labelledby="{prefix}-title" novalidate>',
         f'<h{level} class="quiz__title" id="{prefix}-title">{html.escape(quiz.title)}</h{level}>',
     ]
     if quiz.intro:
@@ -207,7 +213,7 @@ def render_quiz(
         "strings": {name: getattr(s, name) for name in SCRIPT_STRINGS},
         "questions": keys,
     }
-    parts.append(f'<script type="application/json" data-quiz-data>{_json(data)}</script>')
+    parts.append(f"<template data-quiz-data data-search-exclude>{_json(data)}</template>")
     parts.append("</form>")
     return "\n".join(parts)
 
@@ -221,7 +227,7 @@ def _footer(quiz: Quiz, s: Strings, prefix: str, total: int) -> str:
     )
     score = html.escape(s.score.format(score=0, total=total))
     return (
-        f'<div class="quiz__footer" data-quiz-footer hidden>{check_all}'
+        f'<div class="quiz__footer" data-quiz-footer data-search-exclude hidden>{check_all}'
         f'<button type="button" class="md-button" data-quiz-reset>{html.escape(s.reset)}</button>'
         f'<p class="quiz__score" id="{prefix}-score" data-quiz-score aria-live="polite" '
         f'tabindex="-1">{score}</p>'
@@ -247,21 +253,24 @@ def _question(q, n, total, qid, quiz, md, s) -> tuple[str, dict]:
         else ""
     )
     check = (
-        f'<div class="quiz__actions" data-quiz-actions hidden><button type="button" '
-        f'class="md-button md-button--primary" data-quiz-check>{html.escape(s.check)}</button></div>'
+        '<div class="quiz__actions" data-quiz-actions hidden>'
+        '<button type="button" class="md-button md-button--primary" data-quiz-check>'
+        f"{html.escape(s.check)}</button></div>"
         if quiz.mode == "immediate"
         else ""
     )
     body = (
         f'<fieldset class="quiz__question" id="{qid}" data-quiz-q="{n}" '
         f'data-quiz-type="{q.TYPE}" data-quiz-fp="{fp}"{described}>'
-        f'<legend class="quiz__legend"><span class="quiz__number">{number}</span>{legend_prompt}</legend>'
+        '<legend class="quiz__legend">'
+        f'<span class="quiz__number">{number}</span>{legend_prompt}</legend>'
         + ("" if inline_prompt else f'<div class="quiz__prompt" id="{qid}-prompt">{prompt}</div>')
-        + f'<div class="quiz__body">{inputs}</div>{check}'
-        f'<div class="quiz__result" data-quiz-result>'
+        + f'<div class="quiz__body" data-search-exclude>{inputs}</div>{check}'
+        f'<div class="quiz__result" data-quiz-result data-search-exclude>'
         f'<p class="quiz__status" role="status" tabindex="-1" data-quiz-status></p>'
         f'<ul class="quiz__why quiz__chosen" data-quiz-feedback hidden></ul></div>'
-        f'<details class="quiz__reveal" data-quiz-reveal><summary>{html.escape(s.show_answer)}</summary>'
+        '<details class="quiz__reveal" data-quiz-reveal data-search-exclude>'
+        f"<summary>{html.escape(s.show_answer)}</summary>"
         f'<div class="quiz__key">{key_html}</div>{explanation}</details>'
         "</fieldset>"
     )
@@ -304,7 +313,7 @@ def _truefalse(q: TrueFalseQuestion, qid, fp, quiz, md, s):
         )
     inputs = f'<div class="quiz__options quiz__options--inline">{"".join(rows)}</div>'
     answer = s.true if q.answer else s.false
-    why = f'<p><strong>{html.escape(s.answer_is)}</strong> {html.escape(answer)}</p>' + _why(
+    why = f"<p><strong>{html.escape(s.answer_is)}</strong> {html.escape(answer)}</p>" + _why(
         [
             ("true", q.answer is True, html.escape(s.true), md.block(q.feedback_true)),
             ("false", q.answer is False, html.escape(s.false), md.block(q.feedback_false)),
@@ -329,7 +338,9 @@ def _numeric(q: NumericQuestion, qid, fp, quiz, md, s):
     )
     shown = _format_answer(q)
     tolerance = (
-        " " + html.escape(s.within.format(tolerance=show_number(q.tolerance))) if q.tolerance else ""
+        " " + html.escape(s.within.format(tolerance=show_number(q.tolerance)))
+        if q.tolerance
+        else ""
     )
     unit_text = f" {html.escape(q.unit)}" if q.unit else ""
     key_html = f"<p><strong>{html.escape(s.answer_is)}</strong> {shown}{unit_text}{tolerance}</p>"
@@ -363,19 +374,26 @@ def _free(q: FreeQuestion, qid, fp, quiz, md, s):
     inputs = (
         f'<div class="quiz__field quiz__field--block"><label for="{qid}-input">'
         f'{html.escape(s.your_answer)}</label><textarea id="{qid}-input" name="{qid}" rows="4" '
-        f'data-quiz-input></textarea></div>'
-        f'<fieldset class="quiz__self" data-quiz-self hidden><legend>{html.escape(s.self_question)}</legend>'
-        f'<div class="quiz__option"><input type="radio" id="{qid}-yes" name="{qid}-self" value="yes" '
-        f'data-quiz-self-mark><label for="{qid}-yes">{html.escape(s.self_yes)}</label></div>'
-        f'<div class="quiz__option"><input type="radio" id="{qid}-no" name="{qid}-self" value="no" '
-        f'data-quiz-self-mark><label for="{qid}-no">{html.escape(s.self_no)}</label></div>'
-        "</fieldset>"
+        f"data-quiz-input></textarea></div>"
+        '<fieldset class="quiz__self" data-quiz-self hidden>'
+        f"<legend>{html.escape(s.self_question)}</legend>"
+        + _self_mark(qid, "yes", s.self_yes)
+        + _self_mark(qid, "no", s.self_no)
+        + "</fieldset>"
     )
     key_html = (
-        f'<p><strong>{html.escape(s.model_answer)}</strong></p>'
+        f"<p><strong>{html.escape(s.model_answer)}</strong></p>"
         f'<div class="quiz__model">{md.block(q.model_answer)}</div>'
     )
     return inputs, key_html, {}
+
+
+def _self_mark(qid: str, value: str, label: str) -> str:
+    return (
+        f'<div class="quiz__option"><input type="radio" id="{qid}-{value}" name="{qid}-self" '
+        f'value="{value}" data-quiz-self-mark><label for="{qid}-{value}">{html.escape(label)}'
+        "</label></div>"
+    )
 
 
 def _order(q: OrderQuestion, qid, fp, quiz, md, s):
@@ -390,14 +408,20 @@ def _order(q: OrderQuestion, qid, fp, quiz, md, s):
     rows = []
     for i in shown:
         rows.append(
-            f'<li class="quiz__item"><select id="{qid}-i{i}" name="{qid}-i{i}" data-quiz-item="{i}" '
+            f'<li class="quiz__item"><select id="{qid}-i{i}" name="{qid}-i{i}" '
+            f'data-quiz-item="{i}" '
             f'aria-describedby="{qid}-hint">{choices}</select> <label for="{qid}-i{i}">'
             f'<span class="quiz__sr">{html.escape(s.position_of)} </span>{texts[i]}</label></li>'
         )
-    inputs = f'<p class="quiz__hint" id="{qid}-hint">{hint}</p><ul class="quiz__items">{"".join(rows)}</ul>'
-    key_html = f'<p><strong>{html.escape(s.correct_order)}</strong></p><ol>' + "".join(
-        f"<li>{t}</li>" for t in texts
-    ) + "</ol>"
+    inputs = (
+        f'<p class="quiz__hint" id="{qid}-hint">{hint}</p>'
+        f'<ul class="quiz__items">{"".join(rows)}</ul>'
+    )
+    key_html = (
+        f"<p><strong>{html.escape(s.correct_order)}</strong></p><ol>"
+        + "".join(f"<li>{t}</li>" for t in texts)
+        + "</ol>"
+    )
     return inputs, key_html, {"count": n}
 
 
@@ -413,12 +437,15 @@ def _match(q: MatchQuestion, qid, fp, quiz, md, s):
     for i, left in enumerate(lefts):
         rows.append(
             f'<div class="quiz__pair"><label for="{qid}-m{i}">{left}</label> '
-            f'<select id="{qid}-m{i}" name="{qid}-m{i}" data-quiz-left="{i}">{choices}</select></div>'
+            f'<select id="{qid}-m{i}" name="{qid}-m{i}" data-quiz-left="{i}">'
+            f"{choices}</select></div>"
         )
     inputs = f'<div class="quiz__pairs">{"".join(rows)}</div>'
-    key_html = f'<p><strong>{html.escape(s.matches)}</strong></p><ul>' + "".join(
-        f"<li>{left} → {html.escape(rights[i])}</li>" for i, left in enumerate(lefts)
-    ) + "</ul>"
+    key_html = (
+        f"<p><strong>{html.escape(s.matches)}</strong></p><ul>"
+        + "".join(f"<li>{left} → {html.escape(rights[i])}</li>" for i, left in enumerate(lefts))
+        + "</ul>"
+    )
     return inputs, key_html, {"count": len(q.pairs), "choices": len(rights)}
 
 
@@ -461,7 +488,7 @@ def _shuffle(order: list[int], seed: str, avoid_identity: bool = False) -> None:
 
 
 def _json(data: Any) -> str:
-    """JSON safe inside ``<script>``: no ``</script>``, no ``<!--``, no ``&`` surprises."""
+    """JSON that stays one text node in HTML: no ``<``, ``>`` or ``&`` (all ``\\u`` escapes)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return (
         text.replace("<", "\\u003c")

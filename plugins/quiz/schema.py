@@ -73,8 +73,12 @@ def _property(hint: Any, f: dataclasses.Field) -> dict[str, Any]:
         schema["minItems"] = meta["min_items"]
     if hint is str and f.name != "type":
         schema["minLength"] = 1
-    for key, name in (("enum", "enum"), ("minimum", "minimum"), ("maximum", "maximum"),
-                      ("pattern", "pattern")):
+    for key, name in (
+        ("enum", "enum"),
+        ("minimum", "minimum"),
+        ("maximum", "maximum"),
+        ("pattern", "pattern"),
+    ):
         if meta[key] is not None:
             schema[name] = list(meta[key]) if key == "enum" else meta[key]
     if meta["example"] is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import types
 import typing
@@ -67,7 +68,9 @@ def load_file(path: str, display: str | None = None) -> Quiz:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        raise QuizError([Problem(shown, 1, 1, "", f"cannot read the file: {exc.strerror}")]) from None
+        raise QuizError(
+            [Problem(shown, 1, 1, "", f"cannot read the file: {exc.strerror}")]
+        ) from None
     return load_quiz(data, shown)
 
 
@@ -112,7 +115,11 @@ class _Reader:
 
     def question(self, node: Node, where: str) -> Question | None:
         if node.kind != "map":
-            self.add(node, where, f"expected a question (a mapping with 'type' and 'prompt'), found {_kind(node)}")
+            self.add(
+                node,
+                where,
+                f"expected a question (a mapping with 'type' and 'prompt'), found {_kind(node)}",
+            )
             return None
         types_list = ", ".join(QUESTION_TYPES)
         type_node = node.value.get("type")
@@ -125,7 +132,11 @@ class _Reader:
             close = suggest(name, QUESTION_TYPES) if name else None
             hint = f"; did you mean '{close}'?" if close else ""
             found = f"'{name}'" if name else _kind(type_node)
-            self.add(type_node, f"{where}.type", f"unknown question type {found}{hint} (types: {types_list})")
+            self.add(
+                type_node,
+                f"{where}.type",
+                f"unknown question type {found}{hint} (types: {types_list})",
+            )
             return None
         question = self.object(cls, node, where, f"a '{name}' question")
         if question is None:
@@ -138,10 +149,13 @@ class _Reader:
         """An instance of dataclass ``cls`` from mapping ``node``, or None after problems."""
         if node.kind != "map":
             required = [f.name for f in yaml_fields(cls) if f.metadata["required"]]
-            self.add(node, where, f"expected a mapping with {', '.join(required)}; found {_kind(node)}")
+            keys = " and ".join(
+                [", ".join(required[:-1]), required[-1]] if len(required) > 1 else required
+            )
+            self.add(node, where, f"expected {what} (a mapping with {keys}), found {_kind(node)}")
             return None
         fields = {f.name: f for f in yaml_fields(cls)}
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         ok = True
         suggested: set[str] = set()
         for name, key_node in node.keys.items():
@@ -157,7 +171,11 @@ class _Reader:
             if value_node is None:
                 if spec.metadata["required"] and name not in suggested:
                     why = spec.metadata["why"]
-                    self.add(node, where or "quiz", f"missing key '{name}'" + (f" ({why})" if why else ""))
+                    self.add(
+                        node,
+                        where or "quiz",
+                        f"missing key '{name}'" + (f" ({why})" if why else ""),
+                    )
                     ok = False
                 continue
             where_map[name] = _mark(value_node)
@@ -178,7 +196,11 @@ class _Reader:
             return close
         owners = [t for t, c in QUESTION_TYPES.items() if name in {f.name for f in yaml_fields(c)}]
         valid = ", ".join(sorted(fields))
-        elsewhere = f"; '{name}' belongs to {', '.join(owners)} questions" if owners and "question" in what else ""
+        elsewhere = (
+            f"; '{name}' belongs to {', '.join(owners)} questions"
+            if owners and "question" in what
+            else ""
+        )
         self.add(key_node, field, f"unknown key for {what}{elsewhere} (valid keys: {valid})")
         return ""
 
@@ -242,8 +264,14 @@ class _Reader:
         text = node.raw
         if meta.get("enum") and text not in meta["enum"]:
             close = suggest(text, meta["enum"])
-            hint_text = f"did you mean '{close}'? " if close else ""
-            self.add(node, field, f"'{text}' is not allowed; {hint_text}(choose one of: {', '.join(meta['enum'])})")
+            hint_text = f" (did you mean '{close}'?)" if close else ""
+            name = field.rsplit(".", 1)[-1]
+            self.add(
+                node,
+                field,
+                f"'{text}' is not a valid {name}{hint_text}; "
+                f"choose one of: {', '.join(meta['enum'])}",
+            )
             return _MISSING
         if meta.get("pattern") and not re.match(meta["pattern"], text):
             self.add(node, field, f"'{text}' is not a valid id; use letters, digits, '-' and '_'")
@@ -256,8 +284,10 @@ class _Reader:
         elif node.tag == "str" and not node.quoted and NUMBER_RE.match(node.raw):
             value = node.raw.replace("_", "")  # YAML 1.1 misses forms like 1e-3
         else:
-            hint = " (remove the quotes)" if node.quoted and NUMBER_RE.match(node.raw.strip()) else ""
-            self.add(node, field, f"expected a number, found {_found(node)}{hint}")
+            hint = (
+                " (remove the quotes)" if node.quoted and NUMBER_RE.match(node.raw.strip()) else ""
+            )
+            self.add(node, field, f"expected a number, found {_found(node)}{hint}{_hint(meta)}")
             return _MISSING
         try:
             number = float(value)
@@ -267,14 +297,16 @@ class _Reader:
             self.add(node, field, f"expected a finite number, found {node.raw}")
             return _MISSING
         low, high = meta.get("minimum"), meta.get("maximum")
-        if low is not None and number < low:
-            if high is not None:
-                self.add(node, field, f"{node.raw} is out of range; use a number from {low:g} to {high:g}")
-            else:
-                self.add(node, field, f"must be {low:g} or more, found {node.raw}")
+        out_of_range = (low is not None and number < low) or (high is not None and number > high)
+        if out_of_range and high is not None:
+            self.add(
+                node,
+                field,
+                f"{node.raw} is out of range; use a number from {low:g} to {high:g}{_hint(meta)}",
+            )
             return _MISSING
-        if high is not None and number > high:
-            self.add(node, field, f"{node.raw} is out of range; use a number from {low:g} to {high:g}")
+        if out_of_range:
+            self.add(node, field, f"must be {low:g} or more, found {node.raw}")
             return _MISSING
         return number
 
@@ -300,7 +332,11 @@ class _Reader:
                 if correct == 0
                 else f"{correct} are marked correct (use type: multiple for several)"
             )
-            self.add(at, f"{where}.options", f"a 'single' question needs exactly one correct option; {detail}")
+            self.add(
+                at,
+                f"{where}.options",
+                f"a 'single' question needs exactly one correct option; {detail}",
+            )
         if isinstance(q, MultipleQuestion) and correct == 0:
             self.add(
                 at,
@@ -325,7 +361,8 @@ class _Reader:
             self.add(
                 q.where[""],
                 where,
-                "a 'numeric' question needs 'answer' (a number) or 'answer_from' (a lesson_code call)",
+                "a 'numeric' question needs 'answer' (a number) "
+                "or 'answer_from' (a lesson_code call)",
             )
         if q.answer_from is not None:
             try:
@@ -350,23 +387,32 @@ class _Reader:
         for i, pair in enumerate(q.pairs):
             norm = normalize_text(pair.left)
             if norm in seen:
-                self.add(pair.where["left"], f"{where}.pairs[{i}].left",
-                         f"same left item as pairs[{seen[norm]}]; every left item must be different")
+                self.add(
+                    pair.where["left"],
+                    f"{where}.pairs[{i}].left",
+                    f"same left item as pairs[{seen[norm]}]; every left item must be different",
+                )
             else:
                 seen[norm] = i
         rights: dict[str, str] = {}
         for i, pair in enumerate(q.pairs):
             norm = normalize_text(pair.right)
             if norm in rights:
-                self.add(pair.where["right"], f"{where}.pairs[{i}].right",
-                         f"same right item as {rights[norm]}; every right item must be different")
+                self.add(
+                    pair.where["right"],
+                    f"{where}.pairs[{i}].right",
+                    f"same right item as {rights[norm]}; every right item must be different",
+                )
             else:
                 rights[norm] = f"pairs[{i}]"
         for i, extra in enumerate(q.distractors):
             norm = normalize_text(extra)
             if norm in rights:
-                self.add(q.where[f"distractors[{i}]"], f"{where}.distractors[{i}]",
-                         f"same text as the right item of {rights[norm]}; a distractor must differ")
+                self.add(
+                    q.where[f"distractors[{i}]"],
+                    f"{where}.distractors[{i}]",
+                    f"same text as the right item of {rights[norm]}; a distractor must differ",
+                )
             else:
                 rights[norm] = f"distractors[{i}]"
 
@@ -375,7 +421,11 @@ class _Reader:
         for i, value in enumerate(values):
             norm = normalize_text(value)
             if norm in seen:
-                extra = " once case and spacing are ignored" if fold and value != values[seen[norm]] else ""
+                extra = (
+                    " once case and spacing are ignored"
+                    if fold and value != values[seen[norm]]
+                    else ""
+                )
                 self.add(
                     marks[f"{name}[{i}]"],
                     f"{where}.{name}[{i}]",
@@ -390,10 +440,18 @@ class _Reader:
             if q.id is None:
                 continue
             if q.id in seen:
-                self.add(q.where["id"], f"questions[{i}].id",
-                         f"'{q.id}' is already the id of questions[{seen[q.id]}]; ids must be unique")
+                self.add(
+                    q.where["id"],
+                    f"questions[{i}].id",
+                    f"'{q.id}' is already the id of questions[{seen[q.id]}]; ids must be unique",
+                )
             else:
                 seen[q.id] = i
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
 
 def _join(where: str, name: str) -> str:
@@ -416,6 +474,10 @@ def _found(node: Node) -> str:
     if node.tag == "str":
         return describe(node.raw)
     return describe(node.value)
+
+
+def _hint(meta: dict) -> str:
+    return f" ({meta['hint']})" if meta.get("hint") else ""
 
 
 def _expected(hint: Any, meta: dict) -> str:

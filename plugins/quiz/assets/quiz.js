@@ -1,0 +1,436 @@
+/* Quiz engine (plugins/quiz): enhances every <form data-quiz> rendered by the build.
+ *
+ * One static file, no dependency, no request anywhere. CSP-safe: no eval, no inline
+ * handlers or styles, no HTML built from strings; learner input is only ever read from
+ * and written to .value, messages only through .textContent. Runs on every page load via
+ * Material's document$ (instant navigation), once per form (data-quiz-ready).
+ * API: window.attentionQuiz.progress() / .clear(id) / .init(), see plugins/quiz/__init__.py.
+ */
+(function () {
+  "use strict";
+  if (window.attentionQuiz) return;
+
+  var PREFIX = "attention-quiz:v1:";
+  var FP = /^[0-9a-f]{16}$/;
+  var QUIZ_ID = /^[A-Za-z0-9][\w-]*$/;
+  var MAX_TEXT = 5000;
+
+  /* ---- storage: every access guarded; unavailable, full or corrupt never throws ---- */
+
+  function storage() {
+    try { return window.localStorage || null; } catch (e) { return null; }
+  }
+  function readJSON(key) {
+    var s = storage();
+    if (!s) return null;
+    try {
+      var raw = s.getItem(key);
+      return raw ? JSON.parse(raw) : null;
+    } catch (e) { return null; }
+  }
+  function writeJSON(key, value) {
+    var s = storage();
+    if (!s) return;
+    try { s.setItem(key, JSON.stringify(value)); } catch (e) { /* full or denied */ }
+  }
+  function removeKey(key) {
+    var s = storage();
+    if (!s) return;
+    try { s.removeItem(key); } catch (e) { /* denied */ }
+  }
+
+  function isObject(x) { return x !== null && typeof x === "object" && !Array.isArray(x); }
+  function isInt(x, lo, hi) { return typeof x === "number" && x % 1 === 0 && x >= lo && x <= hi; }
+
+  /* A stored record with only its well-formed parts kept: {best, pass, title, fps, q}. */
+  function cleanRecord(x) {
+    if (!isObject(x) || x.v !== 1) return null;
+    var rec = {
+      v: 1,
+      title: typeof x.title === "string" ? x.title.slice(0, 300) : "",
+      pass: typeof x.pass === "number" && x.pass >= 0 && x.pass <= 1 ? x.pass : 0.7,
+      best: isInt(x.best, 0, 1000) ? x.best : 0,
+      fps: Array.isArray(x.fps) ? x.fps.filter(function (f) {
+        return typeof f === "string" && FP.test(f);
+      }).slice(0, 1000) : [],
+      q: {}
+    };
+    if (isObject(x.q)) {
+      Object.keys(x.q).forEach(function (fp) {
+        var e = x.q[fp];
+        if (FP.test(fp) && isObject(e) && /^(correct|incorrect|pending)$/.test(e.r)) {
+          rec.q[fp] = { a: e.a, r: e.r };
+        }
+      });
+    }
+    return rec;
+  }
+
+  /* ---- answers: read from the form, checked, written back ---- */
+
+  function validAnswer(key, a) {
+    var n = key.count;
+    switch (key.type) {
+      case "single": return isInt(a, 0, n - 1);
+      case "multiple": return Array.isArray(a) && a.length > 0 && a.length <= n &&
+        a.every(function (j, i) { return isInt(j, 0, n - 1) && a.indexOf(j) === i; });
+      case "truefalse": return typeof a === "boolean";
+      case "numeric": case "text": return typeof a === "string" && a.length > 0 && a.length <= 200;
+      case "free": return isObject(a) && typeof a.text === "string" && a.text.length <= MAX_TEXT &&
+        /^(yes|no|)$/.test(a.self);
+      case "order": return Array.isArray(a) && a.length === n &&
+        a.every(function (p) { return isInt(p, 0, n); });
+      case "match": return Array.isArray(a) && a.length === n &&
+        a.every(function (j) { return isInt(j, -1, key.choices - 1); });
+    }
+    return false;
+  }
+
+  function all(root, selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
+
+  function readAnswer(q) {
+    var el = q.el, key = q.key, out = [], i, c, s;
+    switch (key.type) {
+      case "single": case "truefalse":
+        c = el.querySelector("[data-quiz-option]:checked");
+        if (!c) return null;
+        return key.type === "single" ? Number(c.value) : c.value === "true";
+      case "multiple":
+        all(el, "[data-quiz-option]:checked").forEach(function (c) { out.push(Number(c.value)); });
+        return out.length ? out.sort(function (a, b) { return a - b; }) : null;
+      case "numeric": case "text":
+        s = q.input.value.trim().slice(0, 200);
+        return s || null;
+      case "free":
+        c = el.querySelector("[data-quiz-self-mark]:checked");
+        return q.input.value.trim() ? { text: q.input.value.slice(0, MAX_TEXT), self: c ? c.value : "" } : null;
+      case "order":
+        for (i = 0; i < key.count; i++) {
+          s = el.querySelector('[data-quiz-item="' + i + '"]');
+          out.push(s && s.value ? Number(s.value) : 0);
+        }
+        return out.some(Boolean) ? out : null;
+      case "match":
+        for (i = 0; i < key.count; i++) {
+          s = el.querySelector('[data-quiz-left="' + i + '"]');
+          out.push(s && s.value !== "" ? Number(s.value) : -1);
+        }
+        return out.some(function (j) { return j >= 0; }) ? out : null;
+    }
+    return null;
+  }
+
+  function writeAnswer(q, a) {
+    var el = q.el, chosen;
+    switch (q.key.type) {
+      case "single": case "multiple": case "truefalse":
+        chosen = [].concat(a).map(String);
+        all(el, "[data-quiz-option]").forEach(function (c) { c.checked = chosen.indexOf(c.value) >= 0; });
+        break;
+      case "numeric": case "text":
+        q.input.value = a;
+        break;
+      case "free":
+        q.input.value = a.text;
+        all(el, "[data-quiz-self-mark]").forEach(function (c) { c.checked = c.value === a.self; });
+        break;
+      case "order":
+        a.forEach(function (p, i) {
+          var s = el.querySelector('[data-quiz-item="' + i + '"]');
+          if (s) s.value = p ? String(p) : "";
+        });
+        break;
+      case "match":
+        a.forEach(function (j, i) {
+          var s = el.querySelector('[data-quiz-left="' + i + '"]');
+          if (s) s.value = j >= 0 ? String(j) : "";
+        });
+        break;
+    }
+  }
+
+  function fill(template, values) {
+    return String(template || "").replace(/\{(\w+)\}/g, function (m, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m;
+    });
+  }
+  function normalize(text) {
+    return (text.normalize ? text.normalize("NFKC") : text).trim().replace(/\s+/g, " ").toLowerCase();
+  }
+  function parseNumber(text, unit) {
+    var s = text.trim().replace(/\u2212/g, "-");
+    if (unit && s.toLowerCase().slice(-unit.length) === unit.toLowerCase()) s = s.slice(0, -unit.length).trim();
+    if (s.indexOf(",") >= 0 && s.indexOf(".") < 0) s = s.replace(",", ".");
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return null;
+    var x = Number(s);
+    return isFinite(x) ? x : null;
+  }
+  function matches(pattern, text) {
+    if (!pattern) return false;
+    try { return new RegExp(pattern, "i").test(text); } catch (e) { return false; }
+  }
+  function count(list, test) { return list.filter(test).length; }
+
+  /* The verdict on answer a: {result, text, chosen (feedback entries to show), blank}. */
+  function grade(q, a, S) {
+    var key = q.key, ok, right, x;
+    if (a === null) return { result: "incorrect", text: S.unanswered, chosen: [], blank: true };
+    switch (key.type) {
+      case "single": case "truefalse":
+        ok = key.type === "single" ? a === key.correct[0] : a === key.correct;
+        return verdict(ok, ok ? S.correct : S.incorrect, [String(a)]);
+      case "multiple":
+        right = count(a, function (j) { return key.correct.indexOf(j) >= 0; });
+        ok = right === key.correct.length && right === a.length;
+        return verdict(ok, ok ? S.correct : right ? fill(S.partial, {
+          right: right, total: key.correct.length, wrong: a.length - right
+        }) : S.incorrect, a.map(String));
+      case "numeric":
+        x = parseNumber(a, key.unit);
+        if (x === null) return verdict(false, S.not_a_number, []);
+        ok = Math.abs(x - key.answer) <= key.tolerance + 1e-9 * Math.max(1, Math.abs(key.answer));
+        return verdict(ok, ok ? S.correct : x > key.answer ? S.too_high : S.too_low, []);
+      case "text":
+        ok = key.accept.some(function (t) { return normalize(t) === normalize(a); }) ||
+          matches(key.pattern, a.trim()) || matches(key.pattern, normalize(a));
+        return verdict(ok, ok ? S.correct : S.incorrect, []);
+      case "free":
+        if (!a.self) return { result: "pending", text: S.self_pending, chosen: [] };
+        ok = a.self === "yes";
+        return verdict(ok, ok ? S.self_correct : S.self_incorrect, []);
+      case "order": case "match":
+        right = count(a, function (v, i) { return key.type === "order" ? v === i + 1 : v === i; });
+        ok = right === key.count;
+        return verdict(ok, ok ? S.correct : fill(key.type === "order" ? S.order_partial : S.match_partial, {
+          right: right, total: key.count
+        }), []);
+    }
+    return verdict(false, S.incorrect, []);
+  }
+  function verdict(ok, text, chosen) {
+    return { result: ok ? "correct" : "incorrect", text: text, chosen: chosen };
+  }
+
+  /* ---- applying results to the page ---- */
+
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+  function show(q, g) {
+    q.status.textContent = g.text;
+    q.status.setAttribute("data-quiz-state", g.result);
+    q.el.setAttribute("data-quiz-state", g.result);
+    clear(q.feedback);
+    g.chosen.forEach(function (value) {
+      var entry = q.reveal.querySelector('[data-quiz-fb="' + value + '"]');
+      if (entry) q.feedback.appendChild(entry.cloneNode(true));
+    });
+    q.feedback.hidden = !q.feedback.firstChild;
+    if (q.explanation) q.explanation.hidden = !!g.blank;
+    if (q.self) {
+      q.self.hidden = !!g.blank;
+      if (!g.blank) q.reveal.open = true; /* the model answer to compare with */
+    }
+  }
+
+  function unshow(q) {
+    q.state = null;
+    q.status.textContent = "";
+    q.status.removeAttribute("data-quiz-state");
+    q.el.removeAttribute("data-quiz-state");
+    clear(q.feedback);
+    q.feedback.hidden = true;
+    if (q.explanation) q.explanation.hidden = true;
+    if (q.self) q.self.hidden = true;
+    q.reveal.open = false;
+  }
+
+  function score(quiz) {
+    var S = quiz.S, total = quiz.questions.length, right = 0, done = 0;
+    quiz.questions.forEach(function (q) {
+      if (q.state && q.state.r !== "pending") done++;
+      if (q.state && q.state.r === "correct") right++;
+    });
+    quiz.score.textContent = fill(S.score, { score: right, total: total });
+    var passed = right / total >= quiz.pass - 1e-9;
+    quiz.verdict.textContent = done === total
+      ? fill(passed ? S.passed : S.not_passed, { pass_mark: Math.round(quiz.pass * 100) + "%" })
+      : "";
+    if (done === total) quiz.verdict.setAttribute("data-quiz-state", passed ? "correct" : "incorrect");
+    else quiz.verdict.removeAttribute("data-quiz-state");
+    return right;
+  }
+
+  function save(quiz, right) {
+    quiz.best = Math.max(quiz.best, right);
+    var rec = { v: 1, title: quiz.data.title, pass: quiz.pass, best: quiz.best, fps: [], q: {} };
+    quiz.questions.forEach(function (q) {
+      rec.fps.push(q.key.fingerprint);
+      if (q.state) rec.q[q.key.fingerprint] = q.state;
+    });
+    writeJSON(PREFIX + quiz.id, rec);
+  }
+
+  function restore(quiz) {
+    var rec = cleanRecord(readJSON(PREFIX + quiz.id));
+    if (!rec) return;
+    quiz.best = Math.min(rec.best, quiz.questions.length);
+    quiz.questions.forEach(function (q) {
+      var e = Object.prototype.hasOwnProperty.call(rec.q, q.key.fingerprint) ? rec.q[q.key.fingerprint] : null;
+      if (!e || !validAnswer(q.key, e.a)) return; /* stale (question edited) or corrupt */
+      writeAnswer(q, e.a);
+      var g = grade(q, e.a, quiz.S); /* recomputed: a stored verdict is never trusted */
+      q.state = { a: e.a, r: g.result };
+      show(q, g);
+    });
+  }
+
+  function check(quiz, q) {
+    var a = readAnswer(q), g = grade(q, a, quiz.S);
+    q.state = g.blank ? null : { a: a, r: g.result };
+    show(q, g);
+  }
+
+  function finish(quiz, checked) {
+    save(quiz, score(quiz));
+    checked.forEach(function (q) {
+      var detail = { quiz: quiz.id, question: q.index, result: q.state ? q.state.r : "unanswered" };
+      var event;
+      try { event = new CustomEvent("attention-quiz:check", { bubbles: true, detail: detail }); } catch (e) { return; }
+      quiz.form.dispatchEvent(event);
+    });
+  }
+
+  function reset(quiz) {
+    quiz.form.reset();
+    quiz.questions.forEach(unshow);
+    save(quiz, score(quiz));
+  }
+
+  /* ---- wiring one form ---- */
+
+  function setup(form) {
+    if (form.hasAttribute("data-quiz-ready")) return;
+    form.setAttribute("data-quiz-ready", "");
+    var data, source = form.querySelector("template[data-quiz-data]");
+    try { data = JSON.parse(source.content.textContent); } catch (e) { return; }
+    if (!isObject(data) || !Array.isArray(data.questions)) return;
+    var quiz = {
+      form: form, data: data, id: String(data.id), S: data.strings || {}, best: 0, questions: [],
+      pass: typeof data.passMark === "number" ? data.passMark : 0.7,
+      score: form.querySelector("[data-quiz-score]"),
+      verdict: form.querySelector("[data-quiz-verdict]")
+    };
+    all(form, "[data-quiz-q]").forEach(function (el) {
+      var index = Number(el.getAttribute("data-quiz-q")), key = data.questions[index];
+      if (!isObject(key)) return;
+      var q = {
+        el: el, key: key, index: index, state: null,
+        status: el.querySelector("[data-quiz-status]"),
+        feedback: el.querySelector("[data-quiz-feedback]"),
+        reveal: el.querySelector("[data-quiz-reveal]"),
+        input: el.querySelector("[data-quiz-input]"),
+        self: el.querySelector("[data-quiz-self]"),
+        explanation: el.querySelector("[data-quiz-explanation]")
+      };
+      if (q.explanation) { /* shown after checking, under the verdict */
+        q.explanation.hidden = true;
+        el.querySelector("[data-quiz-result]").appendChild(q.explanation);
+      }
+      if (q.self) el.appendChild(q.self); /* "how did it go?" after the model answer */
+      quiz.questions.push(q);
+    });
+    if (!quiz.questions.length || !quiz.score) return;
+
+    function questionOf(node) {
+      var el = node.closest("[data-quiz-q]");
+      return quiz.questions.filter(function (q) { return q.el === el; })[0] || null;
+    }
+    function checkOne(q) {
+      check(quiz, q);
+      finish(quiz, [q]);
+      q.status.focus();
+    }
+    function checkAll() {
+      quiz.questions.forEach(function (q) { check(quiz, q); });
+      finish(quiz, quiz.questions);
+      quiz.score.focus();
+    }
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("button");
+      if (!button || !form.contains(button)) return;
+      var q = questionOf(button);
+      if (button.hasAttribute("data-quiz-check") && q) checkOne(q);
+      else if (button.hasAttribute("data-quiz-check-all")) checkAll();
+      else if (button.hasAttribute("data-quiz-reset")) reset(quiz);
+    });
+    form.addEventListener("change", function (event) {
+      if (!event.target.hasAttribute("data-quiz-self-mark")) return;
+      var q = questionOf(event.target);
+      if (q && q.status.hasAttribute("data-quiz-state")) { check(quiz, q); finish(quiz, [q]); }
+    });
+    form.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || !event.target.matches("input[data-quiz-input]")) return;
+      event.preventDefault(); /* Enter in a typed answer checks it, never submits the page */
+      var q = questionOf(event.target);
+      if (form.getAttribute("data-quiz-mode") === "end") checkAll();
+      else if (q) checkOne(q);
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+
+    all(form, "[data-quiz-actions], [data-quiz-footer]").forEach(function (node) { node.hidden = false; });
+    restore(quiz);
+    score(quiz);
+  }
+
+  /* ---- public API ---- */
+
+  function init() {
+    all(document, "form[data-quiz]:not([data-quiz-ready])").forEach(function (form) {
+      try { setup(form); } catch (e) { /* one broken quiz never stops the others */ }
+    });
+  }
+
+  function progress() {
+    var out = {}, keys = [], s = storage();
+    if (!s) return out;
+    try {
+      for (var i = 0; i < s.length; i++) {
+        var k = s.key(i);
+        if (k && k.indexOf(PREFIX) === 0 && QUIZ_ID.test(k.slice(PREFIX.length))) keys.push(k);
+      }
+    } catch (e) { return out; }
+    keys.forEach(function (k) {
+      var rec = cleanRecord(readJSON(k));
+      if (!rec || !rec.fps.length) return;
+      var total = rec.fps.length, answered = 0, right = 0;
+      rec.fps.forEach(function (fp) {
+        var e = Object.prototype.hasOwnProperty.call(rec.q, fp) ? rec.q[fp] : null;
+        if (e && e.r !== "pending") answered++;
+        if (e && e.r === "correct") right++;
+      });
+      var best = Math.min(Math.max(rec.best, right), total);
+      out[k.slice(PREFIX.length)] = {
+        title: rec.title, answered: answered, correct: right, total: total, best: best,
+        passed: best / total >= rec.pass - 1e-9, completed: answered === total
+      };
+    });
+    return out;
+  }
+
+  function clearProgress(id) {
+    if (id !== undefined) { removeKey(PREFIX + id); return; }
+    var s = storage(), keys = [];
+    if (!s) return;
+    try {
+      for (var i = 0; i < s.length; i++) if ((s.key(i) || "").indexOf(PREFIX) === 0) keys.push(s.key(i));
+    } catch (e) { return; }
+    keys.forEach(removeKey);
+  }
+
+  window.attentionQuiz = { version: 1, progress: progress, clear: clearProgress, init: init };
+
+  var doc$ = typeof window.document$ !== "undefined" ? window.document$ : null;
+  if (doc$ && typeof doc$.subscribe === "function") doc$.subscribe(init);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

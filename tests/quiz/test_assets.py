@@ -1,0 +1,56 @@
+"""The one script and the one stylesheet: size budget and static safety checks."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+from plugins.quiz import ASSETS_DIR, assets_size
+
+JS = (ASSETS_DIR / "quiz.js").read_text(encoding="utf-8")
+CSS = (ASSETS_DIR / "quiz.css").read_text(encoding="utf-8")
+
+
+def test_js_and_css_together_are_under_10_kb_gzipped():
+    sizes = assets_size()
+    assert sizes["gz"] <= 10 * 1024, sizes
+    assert sizes["raw"] == len(JS.encode()) + len(CSS.encode())
+    assert sizes["gz"] == sum(
+        len(gzip.compress((ASSETS_DIR / n).read_bytes(), compresslevel=9, mtime=0))
+        for n in ("quiz.js", "quiz.css")
+    )
+    assert sizes["raw"] < 61_131 and sizes["gz"] < 14_200  # mkdocs-quiz, for comparison
+
+
+def test_js_has_no_eval_html_strings_or_inline_handlers():
+    code = re.sub(r"/\*.*?\*/", "", JS, flags=re.S)
+    for forbidden in (
+        "eval(",
+        "new Function",
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        'setAttribute("on',
+        'setTimeout("',
+        ".style.",
+        'setAttribute("style',
+    ):
+        assert forbidden not in code, forbidden
+
+
+def test_no_request_to_another_host():
+    for text in (JS, CSS):
+        assert not re.search(r"https?://", text)
+        assert "@import" not in text and "fetch(" not in text and "XMLHttpRequest" not in text
+
+
+def test_js_initialises_through_material_document_observable():
+    assert "document$" in JS and ".subscribe(init)" in JS and "DOMContentLoaded" in JS
+    assert "data-quiz-ready" in JS
+
+
+def test_css_uses_material_variables_and_respects_reduced_motion():
+    assert "var(--md-default-fg-color" in CSS and "var(--md-typeset-ins-color)" in CSS
+    assert '[data-md-color-scheme="slate"]' in CSS
+    assert "@media (prefers-reduced-motion: reduce)" in CSS
