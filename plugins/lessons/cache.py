@@ -9,6 +9,7 @@ checkout in another folder reuses the same keys.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import platform
 import sys
@@ -29,11 +30,23 @@ def _module_file(root: Path, module: str) -> Path | None:
     return None
 
 
-def _imported_modules(source: str, filename: str, package: str, current: str) -> set[str]:
+def _statements(tree: ast.AST):
+    """Every statement in ``tree``, nested ones included (imports are statements, so the
+    expressions, which are most of the nodes, need not be visited)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in ast.iter_child_nodes(node)
+                     if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case))
+
+
+@functools.lru_cache(maxsize=1024)  # keyed on the source text: each module parsed once a build
+def _imported_modules(source: str, filename: str, package: str, current: str) -> frozenset[str]:
     """Dotted names of modules of ``package`` that ``source`` imports (absolute or relative)."""
     tree = ast.parse(source, filename=filename)
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -45,7 +58,7 @@ def _imported_modules(source: str, filename: str, package: str, current: str) ->
             found.add(base)
             # "from pkg import mod" may name a submodule
             found.update(f"{base}.{alias.name}" for alias in node.names)
-    return {name for name in found if name == package or name.startswith(package + ".")}
+    return frozenset(n for n in found if n == package or n.startswith(package + "."))
 
 
 def dependencies(script: Path, root: Path, package: str, source: str | None = None) -> list[Path]:
@@ -74,6 +87,7 @@ def dependencies(script: Path, root: Path, package: str, source: str | None = No
     return sorted(set(seen.values()))
 
 
+@functools.lru_cache(maxsize=None)  # importlib.metadata scans sys.path on every call
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -66,7 +67,8 @@ def substitute_values(markdown: str, values: dict[str, str], script: str) -> str
                     f"{_suggest(name, values)}"
                     f" (it records: {known}; add report.value(\"{name}\", ...) to the script)",
                 )
-            return values[name]
+            # A value is text, never markup: a script that prints "<b>" shows "<b>".
+            return html.escape(values[name], quote=False)
 
         lines[i] = VALUE_RE.sub(replace, line)
     return "\n".join(lines)

@@ -154,3 +154,25 @@ def test_failing_lab_stops_the_build_with_cell_number(site):
     assert result.returncode == 1
     assert "lab docs/labs/demo-lab.ipynb: cell 3: ZeroDivisionError" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_lesson_writing_into_the_project_stops_the_build(site):
+    script = site / "demo_code" / "lessons" / "02_other.py"
+    script.write_text(script.read_text() + (
+        "import pathlib\n"
+        "pathlib.Path(__import__('demo_code').__file__).parent.joinpath('stray.txt')"
+        ".write_text('x')\n"))
+    result = build(site)
+    assert result.returncode == 1
+    assert "lesson scripts wrote outside their output folder (01-demo, 02-other ran): " \
+           "demo_code/stray.txt" in result.stderr
+
+
+def test_values_are_inserted_as_text_not_markup(site):
+    script = site / "demo_code" / "lessons" / "02_other.py"
+    script.write_text("from lesson_code import report\n"
+                      "report.value('count', '<img src=x onerror=alert(1)>')\n")
+    assert build(site).returncode == 0
+    html = page(site, "02-other")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<img src=x" not in html
