@@ -1,9 +1,10 @@
 """Run one lesson script in a subprocess and turn a failure into a message that names the line.
 
-Each run gets a fresh working directory (so relative paths in a script cannot touch the
-project), ``MPLBACKEND=Agg``, a fixed hash seed, and ``LESSON_OUTPUT_DIR`` pointing at a
-scratch folder. Only a run that succeeds is moved into the cache, and its key is written
-last, so an interrupted build never leaves an entry that looks valid.
+Each run gets a fresh working directory, ``MPLBACKEND=Agg``, a fixed hash seed, and
+``LESSON_OUTPUT_DIR`` pointing at a scratch folder; it runs under plugins.lessons.sandbox,
+which refuses any write into the project outside those two folders. Only a run that
+succeeds is moved into the cache, and its key is written last, so an interrupted build
+never leaves an entry that looks valid.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from lesson_code.report import OUTPUT_ENV, SLUG_ENV
 
 from .cache import KEY_FILE, is_fresh
 
+SANDBOX_FILE = str(Path("plugins", "lessons", "sandbox.py"))
 FRAME_RE = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)', re.MULTILINE)
 
 
@@ -53,7 +55,8 @@ def describe_failure(stderr: str, root: Path) -> tuple[str, str]:
     The location is the innermost frame inside the project (``lesson_code/attention.py:41``),
     which is where an author has to look; library frames (numpy's) are skipped.
     """
-    frames = [(m["file"], int(m["line"])) for m in FRAME_RE.finditer(stderr)]
+    frames = [(m["file"], int(m["line"])) for m in FRAME_RE.finditer(stderr)
+              if not m["file"].endswith(SANDBOX_FILE)]
     inside = [(f, n) for f, n in frames if _rel(f, root) != f and ".venv" not in f]
     location = ""
     if inside:
@@ -105,7 +108,8 @@ def run_lesson(lesson: Lesson, root: Path, entry: Path, key: str, timeout: int) 
     try:
         try:
             proc = subprocess.run(
-                [sys.executable, str(lesson.script)],
+                [sys.executable, "-m", "plugins.lessons.sandbox", str(root), str(out_dir),
+                 str(work_dir), "--", str(lesson.script)],
                 cwd=work_dir,
                 env=env,
                 capture_output=True,

@@ -164,8 +164,10 @@ def test_lesson_writing_into_the_project_stops_the_build(site):
         ".write_text('x')\n"))
     result = build(site)
     assert result.returncode == 1
-    assert "lesson scripts wrote outside their output folder (01-demo, 02-other ran): " \
-           "demo_code/stray.txt" in result.stderr
+    assert ("lesson page docs/lessons/02-other.md: demo_code/lessons/02_other.py:6: "
+            "PermissionError: lesson scripts may not write into the project: "
+            "demo_code/stray.txt (open)") in result.stderr
+    assert not (site / "demo_code" / "stray.txt").exists()
 
 
 def test_values_are_inserted_as_text_not_markup(site):
