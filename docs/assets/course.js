@@ -20,7 +20,8 @@
       var raw = window.localStorage.getItem(key);
       if (raw === null) return fallback;
       var value = JSON.parse(raw);
-      return value && typeof value === "object" ? value : fallback;
+      /* an array (or any non-record) is corrupt: writing visits into it would be lost */
+      return value && typeof value === "object" && !Array.isArray(value) ? value : fallback;
     } catch (e) {
       return fallback;
     }
@@ -45,6 +46,10 @@
     visited[slug] = Date.now();
     writeJSON(VISITED, visited);
     var title = document.querySelector("article h1");
+    if (title) {
+      title = title.cloneNode(true);
+      title.querySelectorAll(".headerlink").forEach(function (n) { n.remove(); });
+    }
     writeJSON(LAST, {
       slug: slug,
       title: title ? title.textContent.replace(/\s+/g, " ").trim() : slug,
@@ -105,14 +110,19 @@
     if (!slot) return;
     var last = readJSON(LAST, null);
     slot.textContent = "";
-    if (!last || !isSlug(last.slug) || typeof last.path !== "string" || last.path.charAt(0) !== "/") {
+    /* Only the stored slug is trusted, and only if it names a lesson of this syllabus: the
+       title and address come from the syllabus link (so a stale, renamed or corrupted
+       record never shows stored text or points anywhere else). */
+    var lesson = last && isSlug(last.slug)
+      ? root.querySelector('.syllabus a[data-lesson="' + last.slug + '"]') : null;
+    if (!lesson) {
       slot.hidden = true;
       return;
     }
     var link = document.createElement("a");
     link.className = "md-button md-button--primary";
-    link.href = last.path;
-    link.textContent = "Continue where you left off: " + String(last.title || last.slug).slice(0, 120);
+    link.href = lesson.getAttribute("href");
+    link.textContent = "Continue where you left off: " + lesson.textContent.replace(/\s+/g, " ").trim();
     slot.appendChild(link);
     slot.hidden = false;
   }
@@ -138,8 +148,8 @@
         });
       } catch (e) { /* storage unavailable: nothing to forget */ }
       var api = window.attentionQuiz;
-      if (api && typeof api.resetAll === "function") {
-        try { api.resetAll(); } catch (e) { /* keep going */ }
+      if (api && typeof api.clear === "function") {
+        try { api.clear(); } catch (e) { /* keep going */ } /* no argument: every quiz */
       }
       refresh();
       status.textContent = "Progress reset.";
@@ -150,8 +160,27 @@
   }
 
   /* ---- Listen: read the lesson aloud with the browser's own voices -------------------- */
-  var SKIP = "pre, code, .highlight, svg, math, figure, form, .lesson-frame, .headerlink, " +
+  /* Code blocks are skipped; inline code inside a sentence is read, or the sentence
+     would lose its words ("subtract the largest score before calling np.exp"). */
+  var SKIP = "pre, div.highlight, svg, math, figure, form, .lesson-frame, .headerlink, " +
              "details:not([open]), .md-source-file, script, style, [data-quiz], .admonition-title";
+
+  /* A formula is read from its TeX (alttext) in words, never as backslashes and braces. */
+  var TEX_WORDS = {
+    sqrt: " square root of ", approx: " approximately ", times: " times ", cdot: " times ",
+    sum: " sum of ", le: " at most ", leq: " at most ", ge: " at least ", geq: " at least ",
+    to: " to ", infty: " infinity ", top: " transposed ", frac: " ", operatorname: " ",
+    mathrm: " ", text: " ", left: " ", right: " "
+  };
+  function speakableTeX(tex) {
+    return String(tex)
+      .replace(/\\([A-Za-z]+)/g, function (m, name) {
+        return Object.prototype.hasOwnProperty.call(TEX_WORDS, name) ? TEX_WORDS[name] : " " + name + " ";
+      })
+      .replace(/\^\s*(\{\s*T\s*\}|T\b)/g, " transposed ")
+      .replace(/\^/g, " to the power ")
+      .replace(/[\\{}_$]/g, " ");
+  }
 
   function readableChunks(article) {
     var chunks = [];
@@ -161,6 +190,7 @@
       var clone = el.cloneNode(true);
       clone.querySelectorAll(SKIP).forEach(function (n) {
         var alt = n.getAttribute && (n.getAttribute("alttext") || n.getAttribute("aria-label"));
+        if (alt && n.localName === "math") alt = speakableTeX(alt);
         n.replaceWith(document.createTextNode(alt ? " " + alt + " " : " "));
       });
       var text = clone.textContent.replace(/\s+/g, " ").trim();
@@ -243,12 +273,47 @@
     }
     build();
     if (!slot.hasAttribute("data-ready") && synth.addEventListener) {
-      synth.addEventListener("voiceschanged", build, { once: true });
+      /* Voices load asynchronously, sometimes over several events: keep listening until
+         there is one (not just once), and stop once built or once this page is gone. */
+      var onVoices = function () {
+        if (document.contains(slot)) build();
+        if (slot.hasAttribute("data-ready") || !document.contains(slot)) {
+          synth.removeEventListener("voiceschanged", onVoices);
+        }
+      };
+      synth.addEventListener("voiceschanged", onVoices);
     }
+  }
+
+  /* ---- theme fix: Material adds an unnamed <nav> (copy button) to every code block;
+     several unnamed navs on one page are landmarks that cannot be told apart. -------- */
+  /* Code blocks scroll sideways on narrow screens: make each one reachable by keyboard. */
+  function focusableCode() {
+    document.querySelectorAll(".md-typeset pre > code:not([tabindex])").forEach(function (code) {
+      code.setAttribute("tabindex", "0");
+    });
+  }
+
+  function nameCodeNavs() {
+    var navs = document.querySelectorAll("nav.md-code__nav:not([aria-label])");
+    if (!navs.length) return;
+    var all = document.querySelectorAll("nav.md-code__nav");
+    all.forEach(function (nav, i) {
+      if (!nav.hasAttribute("aria-label")) nav.setAttribute("aria-label", "Code block " + (i + 1) + " tools");
+    });
+  }
+  if (!window.__afpCodeNavObserver && typeof MutationObserver === "function") {
+    window.__afpCodeNavObserver = new MutationObserver(function () {
+      nameCodeNavs();
+      focusableCode();
+    });
+    window.__afpCodeNavObserver.observe(document.documentElement, { childList: true, subtree: true });
   }
 
   /* ---- per page ---------------------------------------------------------------------- */
   function init() {
+    nameCodeNavs();
+    focusableCode();
     if (window.speechSynthesis) {
       try { window.speechSynthesis.cancel(); } catch (e) { /* nothing was playing */ }
     }

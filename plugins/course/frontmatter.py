@@ -63,7 +63,7 @@ def read_lesson(path: Path, rel: str, phases: list[str]) -> LessonInfo:
         meta = yaml.safe_load(block) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        line = mark.line + 1 if mark else 1  # block line 0 is the rest of file line 1
         raise FrontMatterError(f"{where}:{line}: front matter is not valid YAML: "
                                f"{getattr(exc, 'problem', exc)}") from None
     if not isinstance(meta, dict):

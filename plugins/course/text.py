@@ -23,6 +23,8 @@ PROTECTED_RE = re.compile(
     r"|\{[:.#][^}]*\}"         # attribute lists
     r"|https?://\S+"
 )
+# A word, including "don't", "well-known" and a number read as one: "0.991", "1,000".
+WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[.,'’-][A-Za-z0-9]+)*")
 SKIP_LINE_RE = re.compile(r"^\s*(#|!!!|\?\?\?|--8<--|<|\$\$|\*\[|\||:)")
 
 
@@ -54,7 +56,7 @@ def reading_minutes(markdown: str, words_per_minute: int) -> int:
     words = 0
     for _, line in prose_lines(markdown):
         text = PROTECTED_RE.sub(" ", line)
-        words += len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", text))
+        words += len(WORD_RE.findall(text))
     return max(1, math.ceil(words / words_per_minute))
 
 
@@ -108,11 +110,14 @@ def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
     lines = markdown.split("\n")
     candidates = prose_lines(markdown)
     done: set[str] = set()
+    spans_of: dict[int, list[tuple[int, int]]] = {}  # per line, until the line changes
     for term in sorted(glossary, key=len, reverse=True):
         pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, forms(term))) + r")(?![\w-])")
         for i, _ in candidates:
             line = lines[i]
-            spans = _unprotected(line)
+            spans = spans_of.get(i)
+            if spans is None:
+                spans = spans_of[i] = list(_unprotected(line))
             hit = None
             for start, end in spans:
                 m = pattern.search(line, start, end)
@@ -124,6 +129,7 @@ def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
                 tag = (f'<abbr title="{title}" tabindex="0" data-glossary="{slug_of(term)}">'
                        f"{hit.group(1)}</abbr>")
                 lines[i] = line[: hit.start()] + tag + line[hit.end():]
+                spans_of.pop(i, None)
                 done.add(term)
                 break
     return "\n".join(lines)

@@ -83,7 +83,12 @@ def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
         target = m.group("path")
         # "file.py:section" and "file.py:10:20" name a part of a file
         file_part = re.sub(r"(:[A-Za-z0-9_\-]+)+$", "", target)
-        if any((base / file_part).is_file() for base in base_paths):
+        found = next((base / file_part for base in base_paths if (base / file_part).is_file()),
+                     None)
+        if found is not None:
+            section = target[len(file_part) + 1:]
+            if section and not section.replace(":", "").isdigit():
+                _check_section(found, file_part, section, i + 1)
             continue
         siblings: list[str] = []
         for base in base_paths:
@@ -102,3 +107,19 @@ def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
             f'snippet "{file_part}" not found{hint}{available}; outputs are written by the '
             "lesson script with report.output(name) / report.figure(fig, name, alt=...)",
         )
+
+
+SECTION_RE = re.compile(r"-{1,}8<-{1,}\s*\[start:([A-Za-z0-9_\-]+)\]")
+
+
+def _check_section(path: Path, shown: str, section: str, line: int) -> None:
+    sections = SECTION_RE.findall(path.read_text(encoding="utf-8", errors="replace"))
+    if section in sections:
+        return
+    hint = _suggest(section, sections)
+    known = f" (it has: {', '.join(sections)})" if sections and not hint else ""
+    raise PageProblem(
+        line,
+        f'snippet section "{section}" is not in {shown}{hint}{known}; mark it in the file '
+        f"with '# --8<-- [start:{section}]' and '# --8<-- [end:{section}]'",
+    )

@@ -105,18 +105,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 log.debug("cache hit: %s", lesson.slug)
                 continue
             stale.append((lesson, entry, key))
-        before = _project_files(self.root, self.cache_root) if stale else {}
         self.ran = self._run_all(stale)
-        if stale:
-            written = _changed(before, _project_files(self.root, self.cache_root))
-            if written:
-                slugs = ", ".join(lesson.slug for lesson, _, _ in stale)
-                raise PluginError(
-                    f"lesson scripts wrote outside their output folder ({slugs} ran): "
-                    + ", ".join(written[:10])
-                    + ". A lesson reports through lesson_code.report (output, value, figure); "
-                    "scratch files belong in its working directory, which is thrown away."
-                )
         failures = [r for r in self.ran if not r.ok]
         if failures:
             lines = [f"  lesson page docs/{r.lesson.page}: {r.error}" for r in failures]
@@ -303,28 +292,3 @@ def _front_matter_lines(page, markdown: str) -> int:
         source = handle.read()
     return max(0, source.count("\n") - markdown.count("\n"))
 
-
-SKIP_DIRS = {".git", ".venv", "site", "__pycache__", ".pytest_cache", ".ruff_cache",
-             ".hypothesis", "node_modules"}
-
-
-def _project_files(root: Path, cache_root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file of the project outside caches and build output."""
-    found: dict[str, tuple[int, int]] = {}
-    for folder, dirs, names in os.walk(root):
-        here = Path(folder)
-        dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info")
-                   and here / d != cache_root and not (here / d).is_relative_to(cache_root)
-                   and d != ".cache"]
-        for name in names:
-            path = here / name
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            found[path.relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
-    return found
-
-
-def _changed(before: dict, after: dict) -> list[str]:
-    return sorted(name for name, stamp in after.items() if before.get(name) != stamp)

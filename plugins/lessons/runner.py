@@ -49,7 +49,7 @@ def _rel(path: str, root: Path) -> str:
         return path
 
 
-def describe_failure(stderr: str, root: Path) -> tuple[str, str]:
+def describe_failure(stderr: str, root: Path, script: Path | None = None) -> tuple[str, str]:
     """(location, reason) of the error in a traceback.
 
     The location is the innermost frame inside the project (``lesson_code/attention.py:41``),
@@ -62,6 +62,11 @@ def describe_failure(stderr: str, root: Path) -> tuple[str, str]:
     if inside:
         file, line = inside[-1]
         location = f"{_rel(file, root)}:{line}"
+        # The author's own line, when the error surfaced deeper (in lesson_code, say)
+        if script is not None:
+            own = [(f, n) for f, n in inside if Path(f).resolve() == script.resolve()]
+            if own and own[-1] != inside[-1]:
+                location += f" (called from {_rel(own[-1][0], root)}:{own[-1][1]})"
     lines = [ln for ln in stderr.strip().splitlines() if ln.strip()]
     reason = lines[-1].strip() if lines else "the script exited with an error and printed nothing"
     return location, reason
@@ -125,7 +130,7 @@ def run_lesson(lesson: Lesson, root: Path, entry: Path, key: str, timeout: int) 
                 "(raise plugins.lessons.run_timeout in mkdocs.yml if it really needs longer)",
             )
         if proc.returncode != 0:
-            location, reason = describe_failure(proc.stderr, root)
+            location, reason = describe_failure(proc.stderr, root, lesson.script)
             where = location or _rel(str(lesson.script), root)
             return RunResult(lesson, False, time.perf_counter() - started, f"{where}: {reason}")
         publish(out_dir, entry, key)

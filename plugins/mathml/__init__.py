@@ -7,6 +7,9 @@ A formula that latex2mathml cannot convert stops the build with the formula quot
 
 from __future__ import annotations
 
+import functools
+import html
+import re
 import xml.etree.ElementTree as etree
 
 from latex2mathml.converter import convert
@@ -32,6 +35,7 @@ class FormulaError(_Base):
     pass
 
 
+@functools.lru_cache(maxsize=4096)  # pure; the same formulas recur across pages and quizzes
 def to_mathml(tex: str, display: bool) -> str:
     try:
         mathml = convert(tex.strip(), display="block" if display else "inline")
@@ -40,9 +44,32 @@ def to_mathml(tex: str, display: bool) -> str:
             f"math: cannot convert the formula ${tex}$ ({type(exc).__name__}: {exc}); "
             "check its braces and commands"
         ) from None
-    # Screen readers get the TeX as a fallback name when they cannot read MathML.
-    label = tex.strip().replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    return mathml.replace("<math ", f'<math alttext="{label}" ', 1)
+    # alttext keeps the TeX; aria-label gives a readable name, which a formula needs when
+    # it is the whole text of a label (a quiz option) and for tools that skip MathML.
+    alt = html.escape(tex.strip(), quote=True)
+    name = html.escape(spoken(tex), quote=True)
+    return mathml.replace("<math ", f'<math alttext="{alt}" aria-label="{name}" ', 1)
+
+
+SYMBOLS = {
+    "cdot": "·", "times": "×", "top": "ᵀ", "sum": "∑", "infty": "∞", "le": "≤", "leq": "≤",
+    "ge": "≥", "geq": "≥", "neq": "≠", "approx": "≈", "to": "→", "rightarrow": "→",
+    "in": "∈", "mathbb": "", "operatorname": "", "mathrm": "", "text": "", "left": "",
+    "right": "", "quad": " ", "ldots": "…", "dots": "…", "alpha": "α", "beta": "β",
+    "theta": "θ", "sigma": "σ", "pi": "π", "lambda": "λ", "mu": "μ", "sqrt": "√", "R": "ℝ",
+}
+
+
+def spoken(tex: str) -> str:
+    """A short readable form of simple TeX: ``\\frac{a}{b}`` -> ``a / b``, ``\\cdot`` -> ``·``."""
+    text = tex.strip()
+    for _ in range(3):  # innermost first: roots, then fractions, then nested ones
+        text = re.sub(r"([_^])\{([^{}]*)\}", r"\1\2", text)  # x^{ab} -> x^ab
+        text = re.sub(r"\\sqrt\{([^{}]*)\}", r"√(\1)", text)
+        text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1) / (\2)", text)
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: SYMBOLS.get(m.group(1), m.group(1)), text)
+    text = text.replace("{", "").replace("}", "").replace("\\", " ")
+    return re.sub(r"\s+", " ", text).strip()
 
 
 class InlineMath(InlineProcessor):
@@ -71,6 +98,7 @@ class BlockMath(BlockProcessor):
         tex = "\n\n".join(collected).strip()[2:-2]
         div = etree.SubElement(parent, "div")
         div.set("class", "math-block")
+        div.set("tabindex", "0")  # a wide formula scrolls sideways: keyboard users can too
         div.text = self.parser.md.htmlStash.store(to_mathml(tex, display=True))
         return True
 
@@ -79,6 +107,8 @@ class MathMLExtension(Extension):
     def extendMarkdown(self, md):  # noqa: N802
         # After backticks (190) so `$x$` in code stays code; before emphasis (60).
         md.inlinePatterns.register(InlineMath(INLINE_RE, md), "mathml_inline", 185)
+        if "$" not in md.ESCAPED_CHARS:
+            md.ESCAPED_CHARS.append("$")  # \$ writes a plain dollar sign
         # Before paragraphs (10) and lists
         md.parser.blockprocessors.register(BlockMath(md.parser), "mathml_block", 95)
 

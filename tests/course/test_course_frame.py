@@ -157,3 +157,9 @@ def test_syllabus_groups_lessons_by_phase_with_minutes():
     assert ('    - <span class="syllabus-num">2</span> [B](lessons/02-b.md){ data-lesson="02-b" }'
             in md)
     assert "Phase 3" not in md  # empty phases are left out
+
+
+def test_invalid_yaml_names_the_line_it_is_on(tmp_path):
+    path = write(tmp_path, GOOD.replace("title: Softmax", "title: Softmax: the sequel"))
+    with pytest.raises(FrontMatterError, match=r"04-softmax.md:2: front matter is not valid YAML"):
+        read_lesson(path, "lessons/04-softmax.md", PHASES)

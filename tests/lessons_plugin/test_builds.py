@@ -74,7 +74,8 @@ def test_failing_lesson_aborts_naming_page_file_and_line(site, flags):
     deep.write_text("def base_value():\n    x = 1\n    return x / 0\n")
     result = build(site, *flags)
     assert result.returncode == 1
-    assert "lesson page docs/lessons/01-demo.md: demo_code/deep.py:3: ZeroDivisionError" in (
+    assert ("lesson page docs/lessons/01-demo.md: demo_code/deep.py:3 (called from "
+            "demo_code/lessons/01_demo.py:8): ZeroDivisionError") in (
         result.stderr
     )
     assert "Traceback" not in result.stderr
@@ -178,3 +179,13 @@ def test_values_are_inserted_as_text_not_markup(site):
     html = page(site, "02-other")
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<img src=x" not in html
+
+
+def test_missing_snippet_section_names_page_line_and_choices(site):
+    md = site / "docs" / "lessons" / "01-demo.md"
+    md.write_text(md.read_text() + '\n```python\n--8<-- "demo_code/lessons/01_demo.py:numbrs"\n```\n')
+    result = build(site)
+    assert result.returncode == 1
+    assert ('docs/lessons/01-demo.md:16: snippet section "numbrs" is not in '
+            'demo_code/lessons/01_demo.py; did you mean "numbers"?') in result.stderr
+    assert "Traceback" not in result.stderr

@@ -100,3 +100,16 @@ def test_describe_failure_points_at_the_innermost_project_frame(tmp_path):
         "ValueError: boom\n"
     )
     assert describe_failure(stderr, root) == ("lesson_code/attention.py:41", "ValueError: boom")
+
+
+def test_describe_failure_adds_the_authors_own_line(tmp_path):
+    script = tmp_path / "lesson_code" / "lessons" / "04_softmax.py"
+    stderr = (
+        f'  File "{script}", line 12, in <module>\n'
+        f'  File "{tmp_path}/lesson_code/attention.py", line 41, in softmax\n'
+        "ValueError: boom\n"
+    )
+    assert describe_failure(stderr, tmp_path, script) == (
+        "lesson_code/attention.py:41 (called from lesson_code/lessons/04_softmax.py:12)",
+        "ValueError: boom",
+    )

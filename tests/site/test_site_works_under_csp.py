@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -49,8 +50,7 @@ def test_palette_search_and_instant_navigation_under_csp(served_site, page):
     # instant navigation: the document is swapped, not reloaded
     page.evaluate("window.__stay = 1")
     page.locator("a.md-footer__link--next").click()
-    page.wait_for_function("location.pathname.endsWith('/lessons/05-embed-sentence/')")
-    page.wait_for_load_state("networkidle")
-    assert "Embed a five-token sentence" in page.text_content("article h1")
+    expect(page.locator("article h1")).to_contain_text("Embed a five-token sentence")
+    assert page.evaluate("location.pathname").endswith("/lessons/05-embed-sentence/")
     assert page.evaluate("window.__stay") == 1, "navigation reloaded the page"
     assert not violations, violations
