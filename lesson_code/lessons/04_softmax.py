@@ -123,3 +123,14 @@ with report.output("saturation"):
     for k, top in zip(factors, tops, strict=True):
         print(f"scores x {k:<4g} -> top weight {top:.4f}")
 assert np.all(np.diff(tops) >= 0), "scaling scores up must never flatten the top weight"
+
+# %%
+# The page's widget: softmax(scores / T) recomputed in the browser at the slider's T.
+report.widget(
+    "temperature",
+    "softmax-temperature",
+    {"scores": scores, "labels": ["trophy", "suitcase", "small"],
+     "t_min": 0.1, "t_max": 5.0, "t_step": 0.1, "t_start": 1.0},
+    label="Try it: turn the temperature",
+    caption="The same three scores; the weights are softmax(scores / T), recomputed as you move.",
+)

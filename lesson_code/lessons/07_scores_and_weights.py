@@ -205,3 +205,14 @@ report.figure(
         "rows, the queries, no longer sum to 1."
     ),
 )
+
+# %%
+# The page's widget: the weight matrix; a focused cell shows q_i, k_j, their dot product,
+# the scaled score and the softmax of the row, all recomputed from this Q and K.
+report.widget(
+    "cell",
+    "score-cell",
+    {"tokens": list(TOKENS), "q": Q, "k": K, "d_k": D_K, "start": [h, c]},
+    label="Try it: where does a weight come from?",
+    caption="The weights A of this page, computed from the same Q and K.",
+)

@@ -266,3 +266,25 @@ assert w_8.max() < w_sqrt8.max() < softmax(scores).max(), "bigger divisor, flatt
 report.value("tr_sqrt_top", w_sqrt8[0], ".3f")
 report.value("tr_d_top", w_8[0], ".3f")
 report.value("tr_none_top", softmax(scores)[0], ".3f")
+
+# %%
+# The page's widget: per key size d, the measured spread of q·k and the mean largest weight,
+# without scaling and divided by √d (the numbers of the two tables above).
+report.widget(
+    "key_size",
+    "scaling-dk",
+    {
+        "dims": DIMS,
+        "std_none": [measured[d].std() for d in DIMS],
+        "std_sqrt": [(measured[d] / np.sqrt(d)).std() for d in DIMS],
+        "top_none": tops["none"],
+        "top_sqrt": tops["sqrt"],
+        "n_keys": N_KEYS,
+        "start_index": DIMS.index(64),
+    },
+    label="Try it: grow the key size",
+    caption=(
+        f"Measured on the random vectors of this page: {len(measured[64]):,} pairs for the "
+        f"spread, {len(raw[64]):,} queries over {N_KEYS} keys for the largest weight."
+    ),
+)

@@ -168,3 +168,17 @@ assert w_full.shape == (2, n_target, n_source), f"(heads, n_target, n_source): {
 assert w_short.shape == (2, n_target, 3), f"a shorter source narrows the weights: {w_short.shape}"
 assert out_full.shape == out_short.shape == (n_target, d), "output rows follow the target"
 report.value("n_heads", 2, "d")
+
+# %%
+# The page's widget: switch between the self-attention and the cross-attention weights.
+report.widget(
+    "self_or_cross",
+    "self-cross",
+    {"source": list(SOURCE_TOKENS), "target": list(TARGET_TOKENS),
+     "self": w_self, "cross": weights},
+    label="Try it: who asks?",
+    caption=(
+        "Self-attention: the English tokens ask and answer. Cross-attention: the French "
+        "tokens ask, the English tokens answer."
+    ),
+)

@@ -278,3 +278,14 @@ report.figure(
         "still produce (meaningless) outputs, which the model ignores."
     ),
 )
+
+# %%
+# The page's widget: the scaled scores of this page, softmax by row with or without the
+# causal mask (recomputed in the browser when the mask is switched).
+report.widget(
+    "causal",
+    "causal-toggle",
+    {"tokens": list(SENTENCE), "scores": scores},
+    label="Try it: switch the causal mask",
+    caption="The same scores as above; only the mask changes.",
+)

@@ -243,3 +243,22 @@ ra_shift = scaled_dot_product_attention(
     word_vectors(a) @ params[2],
 )[0]
 assert np.allclose(ra_shift, ra), "under RoPE a common shift of all positions changes nothing"
+
+# %%
+# The page's widget: PE[p] · PE[p + k] from positions 0 and 20 for every offset k, and the
+# formula sum_i cos(k w_i), all from the 64 x 64 encodings above.
+widget_offsets = list(range(N_FIG // 2))
+report.widget(
+    "offset",
+    "position-offset",
+    {
+        "d_model": D_FIG,
+        "starts": [0, 20],
+        "offsets": widget_offsets,
+        "dots": [[enc[p] @ enc[p + k] for k in widget_offsets] for p in (0, 20)],
+        "formula": [sinusoid_dot(k, D_FIG) for k in widget_offsets],
+        "start": 4,
+    },
+    label="Try it: move the offset",
+    caption="Sinusoidal encodings with 64 features, the ones in the heatmap above.",
+)

@@ -238,3 +238,23 @@ report.figure(
         "taken from the other. Two heads reach the top-right corner."
     ),
 )
+
+# %%
+# The page's widget: pick a head and see its whole weight matrix.
+report.widget(
+    "heads",
+    "head-picker",
+    {
+        "words": list(words),
+        "heads": [
+            {"label": label, "weights": w,
+             "previous": relation_mass(w, previous)[1:].mean(),
+             "same_type": relation_mass(w, same_type)[1:].mean()}
+            for label, w in (("Two heads: head 0", w2[0]), ("Two heads: head 1", w2[1]),
+                             ("One head of size 8", w1[0]))
+        ],
+        "start": 0,
+    },
+    label="Try it: pick a head",
+    caption="The same four matrices read as two heads of size 4 or as one head of size 8.",
+)

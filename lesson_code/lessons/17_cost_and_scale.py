@@ -286,3 +286,22 @@ assert att_long > rnn_long, "for n > d/2 attention does more multiply-adds than 
 report.value("d_model", d_model, "d")
 report.value("macs_ratio_long", att_long / rnn_long, ".0f")
 report.value("n_macs_long", 4096, "d")
+
+# %%
+# The page's widget: a length slider; n² weights, their bytes and the longest paths.
+bytes_per_weight = mem[0] // ns[0] ** 2  # measured above: 8 (float64)
+report.widget(
+    "length",
+    "cost-length",
+    {
+        "exponents": list(range(4, 18)),  # n = 16 .. 131,072
+        "start_exponent": 10,
+        "bytes_per_weight": bytes_per_weight,
+        "bytes_half": np.dtype(np.float16).itemsize,
+    },
+    label="Try it: lengthen the sequence",
+    caption=(
+        "Bytes of the weight matrix of one head in one layer, and the longest path between "
+        "two tokens."
+    ),
+)
