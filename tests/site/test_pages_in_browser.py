@@ -56,3 +56,33 @@ def test_not_found_page_helps(served_site, browser):
         assert "lessons in" in page.text_content("article")
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_lesson_page_is_accessible_after_answering_its_quiz(served_site, browser, scheme):
+    """Feedback, explanations and the score add content: the whole page stays clean."""
+    base, _ = served_site
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    try:
+        _, errors = open_page(page, base + "lessons/04-softmax/")
+        questions = page.locator("form.quiz fieldset.quiz__question")
+        for i in range(questions.count()):
+            question = questions.nth(i)
+            options = question.locator("input[data-quiz-option]")
+            if options.count():
+                options.first.check()
+            for field in question.locator("input[type=text]:visible, textarea:visible").all():
+                field.fill("0.5")
+            for select in question.locator("select:visible").all():
+                select.select_option(index=1)
+            check = question.get_by_role("button", name="Check")
+            if check.count() and check.is_visible():
+                check.click()
+        statuses = page.locator("form.quiz [role=status]").all_text_contents()
+        assert sum(s.startswith(("Correct", "Incorrect")) for s in statuses) >= 5, statuses
+        result = Axe().run(page)
+        assert result.violations_count == 0, result.generate_report()
+        assert not errors, errors
+    finally:
+        context.close()
