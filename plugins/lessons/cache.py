@@ -87,7 +87,7 @@ def dependencies(script: Path, root: Path, package: str, source: str | None = No
     return sorted(set(seen.values()))
 
 
-@functools.lru_cache(maxsize=None)  # importlib.metadata scans sys.path on every call
+@functools.cache  # importlib.metadata scans sys.path on every call
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)

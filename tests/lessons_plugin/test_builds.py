@@ -183,7 +183,8 @@ def test_values_are_inserted_as_text_not_markup(site):
 
 def test_missing_snippet_section_names_page_line_and_choices(site):
     md = site / "docs" / "lessons" / "01-demo.md"
-    md.write_text(md.read_text() + '\n```python\n--8<-- "demo_code/lessons/01_demo.py:numbrs"\n```\n')
+    include = '--8<-- "demo_code/lessons/01_demo.py:numbrs"'
+    md.write_text(md.read_text() + f"\n```python\n{include}\n```\n")
     result = build(site)
     assert result.returncode == 1
     assert ('docs/lessons/01-demo.md:16: snippet section "numbrs" is not in '

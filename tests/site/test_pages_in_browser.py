@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.site.pages import page_paths
 
@@ -53,7 +54,7 @@ def test_not_found_page_helps(served_site, browser):
         assert response.status == 404
         page.get_by_role("link", name="Course home").click()
         page.wait_for_url(base)
-        assert "lessons in" in page.text_content("article")
+        expect(page.locator("article.md-content__inner")).to_contain_text("lessons in")
     finally:
         page.close()
 

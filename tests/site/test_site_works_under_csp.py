@@ -50,7 +50,9 @@ def test_palette_search_and_instant_navigation_under_csp(served_site, page):
     # instant navigation: the document is swapped, not reloaded
     page.evaluate("window.__stay = 1")
     page.locator("a.md-footer__link--next").click()
-    expect(page.locator("article h1")).to_contain_text("Embed a five-token sentence")
+    # (search results are <article>s too: look in the page content only)
+    expect(page.locator("article.md-content__inner h1")).to_contain_text(
+        "Embed a five-token sentence")
     assert page.evaluate("location.pathname").endswith("/lessons/05-embed-sentence/")
     assert page.evaluate("window.__stay") == 1, "navigation reloaded the page"
     assert not violations, violations
