@@ -87,6 +87,9 @@ def decode(data: bytes | str, path: str) -> str:
 def parse(data: bytes | str, path: str) -> Node:
     """The root node of the single YAML document in ``data``; ``QuizError`` otherwise."""
     text = decode(data, path)
+    fast = _parse_fast(text, path)
+    if fast is not None:
+        return fast
     try:
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as exc:
@@ -103,6 +106,26 @@ def parse(data: bytes | str, path: str) -> Node:
         _fail(path, 1, 1, f"YAML error: {exc}")
     finally:
         loader.dispose()
+
+
+def _parse_fast(text: str, path: str) -> Node | None:
+    """The same tree from libyaml's parser (ten times faster), or None on any problem.
+
+    Only a file that loads without any problem is taken from here; anything else is parsed
+    again by the pure-Python parser, whose messages are the ones reported.
+    """
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None:
+        return None
+    loader = None
+    try:
+        loader = loader_class(text)
+        return _Builder(loader, path).document()
+    except Exception:  # noqa: BLE001 - reported by the pure-Python pass
+        return None
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
@@ -265,7 +288,7 @@ class _Builder:
             mark.column + 1,
             value=value,
             raw=event.value,
-            quoted=event.style is not None,
+            quoted=bool(event.style),  # plain: None from PyYAML, "" from libyaml
             tag=short,
         )
 
