@@ -37,7 +37,7 @@ def test_page_is_accessible_offline_and_csp_clean(served_site, browser, path, sc
     try:
         foreign, errors = open_page(page, base + path)
         expected = "slate" if scheme == "dark" else "default"
-        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected)
         result = Axe().run(page)
         assert result.violations_count == 0, result.generate_report()
         assert not foreign, f"requests to other hosts: {foreign}"
@@ -85,5 +85,42 @@ def test_lesson_page_is_accessible_after_answering_its_quiz(served_site, browser
         result = Axe().run(page)
         assert result.violations_count == 0, result.generate_report()
         assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme, expected", [("light", "default"), ("dark", "slate")])
+def test_first_visit_gets_the_system_scheme_before_the_theme_script(
+        served_site, browser, scheme, expected):
+    """No flash of the wrong scheme: with Material's bundle blocked, the inline palette
+    script alone resolves "follow the system" on a first visit (nothing stored)."""
+    base, _ = served_site
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.route("**/assets/javascripts/bundle.*.min.js", lambda route: route.abort())
+        response = page.goto(base + "lessons/01-rnn-bottleneck/", wait_until="domcontentloaded")
+        assert response.status == 200
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+    finally:
+        context.close()
+
+
+def test_a_chosen_scheme_wins_over_the_system_on_the_next_visit(served_site, browser):
+    """The learner's toggle choice is stored by Material and applied by the inline script."""
+    base, _ = served_site
+    context = browser.new_context(color_scheme="light")
+    page = context.new_page()
+    try:
+        page.goto(base + "lessons/01-rnn-bottleneck/", wait_until="networkidle")
+        toggle = page.locator("form[data-md-component=palette] label:visible")
+        for _ in range(3):  # system -> light -> dark -> system: stop at dark
+            if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate":
+                break
+            toggle.first.click()
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+        page.route("**/assets/javascripts/bundle.*.min.js", lambda route: route.abort())
+        page.goto(base + "lessons/02-soft-lookup/", wait_until="domcontentloaded")
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
     finally:
         context.close()
