@@ -91,4 +91,6 @@ def test_search_finds_quiz_questions_and_glossary_but_not_answers(served_site):
     assert "someone adds 50 to every score" in text  # a question prompt is findable
     feedback = first["options"][0]["feedback"]
     assert feedback.split("$")[0].strip()[:40] not in text, "quiz feedback leaked into search"
+    for option in first["options"]:  # nor the options (a search would give answers away)
+        assert option["text"].split("$")[0].strip()[:40] not in text, option["text"]
     assert "The vector a token uses to ask what it is looking for" in text  # glossary

@@ -6,6 +6,7 @@ math, links, HTML tags or `{{ value }}` placeholders.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -91,7 +92,8 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def forms(term: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def forms(term: str) -> tuple[str, ...]:
     """Spellings of a term to look for: as written, capitalised, lower case, plural."""
     base = {term, term[:1].upper() + term[1:], term.lower()}
     plurals = set()
@@ -102,7 +104,12 @@ def forms(term: str) -> list[str]:
             plurals.add(word + "es")
         else:
             plurals.add(word + "s")
-    return sorted(base | plurals, key=len, reverse=True)
+    return tuple(sorted(base | plurals, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1024)
+def _term_pattern(term: str) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, forms(term))) + r")(?![\w-])")
 
 
 def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
@@ -112,7 +119,9 @@ def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
     done: set[str] = set()
     spans_of: dict[int, list[tuple[int, int]]] = {}  # per line, until the line changes
     for term in sorted(glossary, key=len, reverse=True):
-        pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, forms(term))) + r")(?![\w-])")
+        if not any(form in markdown for form in forms(term)):
+            continue  # not on this page at all: no line to scan
+        pattern = _term_pattern(term)
         for i, _ in candidates:
             line = lines[i]
             spans = spans_of.get(i)

@@ -15,3 +15,7 @@ class ExplorerConfig(base.Config):
     # The page whose {{ name }} placeholders are filled with numbers computed by
     # lesson_code.explorer.documented_values (relative to docs_dir)
     page = c.Type(str, default="playground/index.md")
+
+    # A folder (relative to mkdocs.yml) where a build keeps the exported parameters for the
+    # next build (named by a hash of the model's code; none goes stale). Empty: off.
+    cache_dir = c.Type(str, default="")

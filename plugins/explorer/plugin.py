@@ -8,6 +8,10 @@ Events (thin; the model is ``lesson_code.explorer``):
 - ``on_page_markdown``: on the playground page, replace ``{{ name }}`` with numbers
   computed from the same parameters (what each head does and where it fails).
 - ``on_serve``: rebuild when ``lesson_code/explorer.py`` changes.
+
+With ``cache_dir`` set, a build keeps the exported parameters and the documented values
+(:mod:`plugins.store`), keyed by the course code the model imports and numpy's version;
+the next build then neither imports numpy nor runs the model.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from lesson_code import explorer
-
+from .. import store
+from ..lessons.cache import module_dependencies
 from .config import ExplorerConfig
 
 log = get_plugin_logger(__name__.removeprefix("plugins."))
 
+MODEL = "lesson_code.explorer"
 VALUE_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 
@@ -67,7 +72,7 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
     supports_multiple_instances = False
 
     def __init__(self):
-        self.params: dict | None = None
+        self.model: dict | None = None  # {"params_json": str, "values": {name: text}}
 
     def _asset(self, name: str) -> str:
         return f"{self.config.assets_dir.strip('/')}/{name}"
@@ -91,28 +96,59 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
                     f"explorer: docs/{self._asset(name)} is missing; the explorer needs its "
                     "JS and CSS next to the generated params.json"
                 )
-        self.params = explorer.build_params()
+        self.model = self._model(Path(config.config_file_path).resolve().parent)
         uri = self._asset("params.json")
         existing = files.get_file_from_path(uri)
         if existing is not None:
             files.remove(existing)
             log.warning("docs/%s is generated at build time; the committed copy is ignored", uri)
-        files.append(File.generated(config, uri, content=explorer.export_params(self.params)))
+        files.append(File.generated(config, uri, content=self.model["params_json"]))
         log.debug("explorer parameters written to %s", uri)
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled or page.file.src_uri != self.config.page:
             return markdown
-        values = explorer.documented_values(self.params or explorer.build_params())
-        return fill_values(markdown, values, f"docs/{page.file.src_uri}",
+        if self.model is None:
+            self.model = self._model(Path(config.config_file_path).resolve().parent)
+        return fill_values(markdown, self.model["values"], f"docs/{page.file.src_uri}",
                            offset=_front_matter_lines(page, markdown))
 
     def on_serve(self, server, config, builder):
         if not self.config.enabled:
             return server
-        server.watch(str(Path(explorer.__file__)))
+        parent = store.package_parent(
+            Path(config.config_file_path).resolve().parent, MODEL.split(".")[0]
+        )
+        if parent is not None:
+            server.watch(str(parent.joinpath(*MODEL.split(".")).with_suffix(".py")))
         return server
+
+    def _model(self, root: Path) -> dict:
+        """The exported parameters and documented values: kept from an earlier build when
+        the model's code and numpy are the same, else computed (and kept)."""
+        folder = self.config.cache_dir.strip()
+        cache = store.Store((root / folder).resolve() if folder else None)
+        parent = store.package_parent(root, MODEL.split(".")[0])
+        key = None
+        if parent is not None:
+            key = store.digest(
+                module_dependencies([MODEL], parent, MODEL.split(".")[0]),
+                store.versions("numpy"),
+            )
+            cached = cache.get("explorer", key)
+            if isinstance(cached, dict) and set(cached) == {"params_json", "values"}:
+                return cached
+        from lesson_code import explorer  # numpy and the model: only when not kept
+
+        params = explorer.build_params()
+        model = {
+            "params_json": explorer.export_params(params),
+            "values": explorer.documented_values(params),
+        }
+        if key is not None:
+            cache.put("explorer", key, model)
+        return model
 
 
 def _front_matter_lines(page, markdown: str) -> int:

@@ -7,6 +7,7 @@ notebook a learner downloads.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -45,9 +46,17 @@ def script_to_notebook(script: Path, rel_script: str) -> str:
 
 
 def code_of(notebook_path: Path) -> str:
-    """All code cells of a notebook joined into one Python source (for the cache key)."""
-    notebook = nbformat.read(notebook_path, as_version=4)
-    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    """All code cells of a notebook joined into one Python source (for the cache key).
+
+    Read as plain JSON (nbformat's schema validation costs more than the rest of a warm
+    build's lab handling); a notebook that is not valid JSON raises ValueError.
+    """
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    cells = [
+        "".join(cell.get("source", ""))  # a string, or a list of lines (nbformat v4)
+        for cell in notebook.get("cells", [])
+        if isinstance(cell, dict) and cell.get("cell_type") == "code"
+    ]
     # IPython magics are not Python: comment them out so ast can parse the rest.
     lines = [
         "# " + line if line.lstrip().startswith(("%", "!")) else line

@@ -88,6 +88,8 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             return
         self.used_entries = set()
         self.lessons = self._discover()
+        memo = self.cache_root / cache.IMPORT_MEMO
+        cache.load_import_memo(memo)
         stale: list[tuple[Lesson, Path, str]] = []
         for lesson in self.lessons.values():
             entry = self.outputs_root / lesson.slug
@@ -105,6 +107,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 log.debug("cache hit: %s", lesson.slug)
                 continue
             stale.append((lesson, entry, key))
+        cache.save_import_memo(memo)
         self.ran = self._run_all(stale)
         failures = [r for r in self.ran if not r.ok]
         if failures:
@@ -176,6 +179,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
+        cache.save_import_memo(self.cache_root / cache.IMPORT_MEMO)  # what labs added
         for root in (self.outputs_root, self.labs_root):
             if not root.is_dir():
                 continue

@@ -339,22 +339,38 @@ def _to_float(value: Any) -> float:
 # -- filling in and checking the answer keys of whole quizzes ---------------------------
 
 
-def resolve(
-    quizzes: Sequence[Quiz], root: Path | None = None, isolated: bool = False
-) -> list[Problem]:
-    """Compute every ``answer_from`` of ``quizzes``; fill in missing answers, check the others.
+def sources_of(quizzes: Sequence[Quiz]) -> list[str]:
+    """Every ``answer_from`` of ``quizzes``, in the order :func:`resolve` evaluates them."""
+    return [q.answer_from for _, _, q in _jobs(quizzes)]
 
-    Returns the problems (an evaluation that fails, an answer that drifted from the code by
-    more than its tolerance). With ``isolated``, the code runs in a fresh process in ``root``.
-    """
-    jobs = [
+
+def _jobs(quizzes: Sequence[Quiz]) -> list[tuple[Quiz, int, NumericQuestion]]:
+    return [
         (quiz, i, q)
         for quiz in quizzes
         for i, q in enumerate(quiz.questions)
         if isinstance(q, NumericQuestion) and q.answer_from is not None
     ]
+
+
+def resolve(
+    quizzes: Sequence[Quiz],
+    root: Path | None = None,
+    isolated: bool = False,
+    results: Sequence[dict] | None = None,
+) -> list[Problem]:
+    """Compute every ``answer_from`` of ``quizzes``; fill in missing answers, check the others.
+
+    Returns the problems (an evaluation that fails, an answer that drifted from the code by
+    more than its tolerance). With ``isolated``, the code runs in a fresh process in ``root``.
+    ``results`` are the evaluations of :func:`sources_of` computed earlier (a build reusing
+    the last build's values); then no code runs.
+    """
+    jobs = _jobs(quizzes)
     sources = [q.answer_from for _, _, q in jobs]
-    if isolated:
+    if results is not None:
+        assert len(results) == len(sources), "one result per answer_from"
+    elif isolated:
         results = evaluate_isolated(sources, root or Path.cwd())
     else:
         results = [evaluate_source(s) for s in sources]

@@ -43,5 +43,10 @@ class QuizConfig(base.Config):
     # Fraction of questions to get right, for quizzes that do not set pass_mark
     pass_mark = c.Type((int, float), default=DEFAULT_PASS_MARK)
 
+    # A folder (relative to mkdocs.yml) where a build keeps rendered quizzes and computed
+    # answer keys for the next build; entries are named by a hash of their inputs, so none
+    # goes stale. Empty (the default): every build renders and computes everything.
+    cache_dir = c.Type(str, default="")
+
     # Translatable UI text (see the module docstring)
     strings = c.SubConfig(StringsConfig)

@@ -10,16 +10,27 @@ Events (the work is in the core modules):
 - ``on_files``: ship ``assets/quiz/quiz.js`` and ``quiz.css`` from the package.
 - ``on_page_markdown``: put a placeholder where each quiz goes (the lesson's own quiz,
   and ``/// quiz | path`` blocks).
-- ``on_page_content``: swap each placeholder for the rendered quiz (after Markdown, so
-  nothing mangles the quiz HTML).
+- ``on_page_content``: swap each placeholder for the quiz's search view (title, prompts:
+  what search indexes) after Markdown, so nothing mangles the quiz HTML.
+- ``on_page_context`` (after the search plugin has read the page): put the whole quiz in
+  place of its search view.
 - ``on_env``: fail when a quiz file is shown on no page.
 - ``on_post_build``: write ``assets/quiz/quizzes.json`` (id, title, page, size of every quiz).
 - ``on_serve``: watch ``quizzes_dir``.
+
+A build keeps what it computed for the next one under ``cache_dir`` (:mod:`plugins.store`):
+each quiz's rendered HTML, keyed by the quiz file, its answers, the page, the site's pages,
+the Markdown configuration and this package's code; and the ``answer_from`` values, keyed
+by the expressions and the course code they import. A render that logged a warning is not
+kept, so a warning shows on every build until it is fixed.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
+import logging
 import os
 import posixpath
 import re
@@ -31,9 +42,11 @@ from urllib.parse import urlsplit
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from .. import store
+from ..lessons.cache import data_files, module_dependencies
 from . import ASSETS_DIR, answers, placement
 from .config import QuizConfig
 from .errors import Problem, QuizError
@@ -55,6 +68,7 @@ class Slot:
     quiz: str  # key of QuizPlugin.quizzes: "quizzes/04-softmax.yaml"
     marker: str
     level: int  # heading level of the quiz title
+    views: tuple[str, str] = ("", "")  # (search view, whole quiz) once rendered
 
 
 @dataclass
@@ -73,6 +87,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         self.token = secrets.token_hex(6)
         self.count = 0
         self.serving = False
+        self.store = store.Store(None)
 
     # -- paths -------------------------------------------------------------------------
     def _rel(self, path: Path) -> str:
@@ -115,6 +130,8 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             return
         self.quizzes = {}
         self.slots = {}
+        folder = self.config.cache_dir.strip()
+        self.store = store.Store((self.root / folder).resolve() if folder else None)
         files = []
         if self.quizzes_dir.is_dir():
             files = sorted(
@@ -127,7 +144,10 @@ class QuizPlugin(BasePlugin[QuizConfig]):
                 loaded.append((path, load_file(str(path), self._rel(path))))
             except QuizError as exc:
                 problems += exc.problems
-        problems += answers.resolve([q for _, q in loaded], root=self.root, isolated=self.serving)
+        quizzes = [q for _, q in loaded]
+        problems += answers.resolve(
+            quizzes, root=self.root, isolated=self.serving, results=self._answer_values(quizzes)
+        )
         if problems:
             raise PluginError(_report(problems))
         for path, quiz in loaded:
@@ -174,7 +194,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         slots = self.slots.get(page.file.src_uri, [])
         if not slots:
             return html
-        md = self._markdown(config, page, files)
+        renderer = functools.cache(lambda: self._markdown(config, page, files))
         used_ids: dict[str, int] = {}
         for slot in slots:
             needle = f"<p>{slot.marker}</p>"
@@ -191,19 +211,26 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             used_ids[dom_id] = used_ids.get(dom_id, 0) + 1
             if used_ids[dom_id] > 1:
                 dom_id += f"-{used_ids[dom_id]}"
-            rendered = render_quiz(
-                shown.quiz,
-                quiz_id=shown.quiz_id,
-                dom_id=dom_id,
-                md=md,
-                strings=self.strings,
-                heading_level=slot.level,
-                pass_mark=self.config.pass_mark,
-            )
-            html = html.replace(needle, rendered)
+            slot.views = self._render(shown, slot, dom_id, renderer, page, config, files)
+            html = html.replace(needle, slot.views[0])
             if page.url not in shown.pages:
                 shown.pages.append(page.url)
         return html
+
+    @event_priority(-100)  # after the search plugin (priority 0) has indexed the search view
+    def on_page_context(self, context, page, config, nav):
+        if not self.config.enabled:
+            return context
+        for slot in self.slots.get(page.file.src_uri, []):
+            search_view, whole = slot.views
+            if search_view and page.content.count(search_view) == 1:
+                page.content = page.content.replace(search_view, whole)
+            elif search_view:
+                raise PluginError(
+                    f"docs/{page.file.src_uri}: the quiz {slot.quiz} was changed by another "
+                    "plugin after it was placed; it cannot be completed"
+                )
+        return context
 
     def on_env(self, env, config, files):
         if not self.config.enabled:
@@ -300,6 +327,103 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         """The site's Markdown extensions, plus one that points .md links at their pages."""
         extensions = [*config.markdown_extensions, _PageLinks(page, files)]
         return MarkdownRenderer(extensions, config.mdx_configs)
+
+    def _render(self, shown: Shown, slot: Slot, dom_id, renderer, page, config, files):
+        """(search view, whole quiz) of ``shown`` on ``page``: from the store when nothing
+        that goes into them changed since a build kept them, else rendered (and kept)."""
+        quiz = shown.quiz
+        source = self.root / quiz.path
+        options = {
+            "quiz_id": shown.quiz_id,
+            "dom_id": dom_id,
+            "strings": self.strings,
+            "heading_level": slot.level,
+            "pass_mark": self.config.pass_mark,
+        }
+        key = store.digest(
+            _code_version(),
+            source,
+            [(q.answer, q.computed) for q in quiz.questions if hasattr(q, "computed")],
+            {k: dataclasses.asdict(v) if k == "strings" else v for k, v in options.items()},
+            [config.markdown_extensions, config.mdx_configs],
+            [page.file.src_uri, config.use_directory_urls],
+            sorted(f.src_uri for f in files.documentation_pages()),
+        )
+        cached = self.store.get("render", key)
+        if isinstance(cached, list) and len(cached) == 2:
+            return tuple(cached)
+        with _CountWarnings() as warnings:
+            md = renderer()
+            views = (
+                render_quiz(quiz, md=md, search_view=True, **options),
+                render_quiz(quiz, md=md, **options),
+            )
+        # A quiz that includes files (snippets) depends on more than the key holds.
+        if not warnings.count and "--8<--" not in source.read_text(encoding="utf-8"):
+            self.store.put("render", key, list(views))
+        return views
+
+    def _answer_values(self, quizzes: list[Quiz]) -> list[dict] | None:
+        """The ``answer_from`` values a previous build computed from the same expressions
+        and the same course code, or None (they are computed now and kept for next time)."""
+        sources = answers.sources_of(quizzes)
+        if not sources:
+            return None
+        try:
+            modules = sorted({answers.parse(source).module for source in sources})
+        except answers.AnswerFromError:
+            return None  # resolve() reports it with its file and line
+        parent = store.package_parent(self.root, answers.PACKAGE)
+        if parent is None:
+            return None
+        key = store.digest(
+            _code_version(),
+            sources,
+            store.versions("numpy"),
+            module_dependencies(modules, parent, answers.PACKAGE),
+            data_files(parent / answers.PACKAGE / "data"),
+        )
+        cached = self.store.get("answers", key)
+        if isinstance(cached, list) and len(cached) == len(sources):
+            return cached
+        if self.serving:
+            results = answers.evaluate_isolated(sources, self.root)
+        else:
+            results = [answers.evaluate_source(source) for source in sources]
+        if all("value" in result for result in results):
+            self.store.put("answers", key, results)
+        return results
+
+
+@functools.cache
+def _code_version() -> str:
+    """What the rendering and evaluation code is: this package, the MathML extension and
+    the libraries whose output ends up in a quiz."""
+    here = Path(__file__).resolve().parent
+    files = sorted([*here.glob("*.py"), *(here.parent / "mathml").glob("*.py")])
+    return store.digest(
+        files,
+        store.versions("markdown", "pymdown-extensions", "latex2mathml", "pygments",
+                       "mkdocs", "mkdocs-material"),
+    )
+
+
+class _CountWarnings(logging.Handler):
+    """Counts warnings MkDocs' loggers emit while active (``with _CountWarnings() as w``)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+    def __enter__(self):
+        logging.getLogger("mkdocs").addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger("mkdocs").removeHandler(self)
 
 
 def _report(problems: list[Problem]) -> str:

@@ -188,12 +188,19 @@ def render_quiz(
     strings: Strings | None = None,
     heading_level: int = 3,
     pass_mark: float = DEFAULT_PASS_MARK,
+    search_view: bool = False,
 ) -> str:
     """The HTML of ``quiz``.
 
     ``quiz_id`` names the quiz in stored progress (a lesson slug); ``dom_id`` prefixes
     every element id (unique on the page; defaults to ``quiz-<quiz_id>``); ``pass_mark``
     applies when the quiz sets none. Numeric answers must be resolved already.
+
+    ``search_view``: only what a search index takes from the quiz (title, intro, numbers and
+    prompts, the Check buttons), without the parts marked ``data-search-exclude`` (answers,
+    feedback, the answer key). Indexing it gives the same entries as indexing the whole quiz,
+    with a third of the markup to parse; the plugin shows the search plugin this view and
+    puts the whole quiz in its place afterwards.
     """
     md = md or MarkdownRenderer()
     s = strings or Strings()
@@ -211,9 +218,12 @@ def render_quiz(
     keys = []
     for n, question in enumerate(quiz.questions):
         qid = f"{prefix}-q{n + 1}"
-        body, key = _question(question, n, total, qid, quiz, md, s)
+        body, key = _question(question, n, total, qid, quiz, md, s, search_view)
         parts.append(body)
         keys.append(key)
+    if search_view:
+        parts.append("</form>")
+        return "\n".join(parts)
     parts.append(_footer(quiz, s, prefix, total))
     data = {
         "id": quiz_id,
@@ -245,13 +255,29 @@ def _footer(quiz: Quiz, s: Strings, prefix: str, total: int) -> str:
     )
 
 
-def _question(q, n, total, qid, quiz, md, s) -> tuple[str, dict]:
+def _question(q, n, total, qid, quiz, md, s, search_view=False) -> tuple[str, dict]:
     fp = fingerprint(q)
     prompt = md.block(q.prompt)
     inline_prompt = _is_one_paragraph(prompt)
     number = html.escape(s.question.format(n=n + 1, total=total))
     legend_prompt = f' <span class="quiz__prompt">{prompt[3:-4]}</span>' if inline_prompt else ""
     described = "" if inline_prompt else f' aria-describedby="{qid}-prompt"'
+    check = (
+        '<div class="quiz__actions" data-quiz-actions hidden>'
+        '<button type="button" class="md-button md-button--primary" data-quiz-check>'
+        f"{html.escape(s.check)}</button></div>"
+        if quiz.mode == "immediate"
+        else ""
+    )
+    head = (
+        f'<fieldset class="quiz__question" id="{qid}" data-quiz-q="{n}" '
+        f'data-quiz-type="{q.TYPE}" data-quiz-fp="{fp}"{described}>'
+        '<legend class="quiz__legend">'
+        f'<span class="quiz__number">{number}</span>{legend_prompt}</legend>'
+        + ("" if inline_prompt else f'<div class="quiz__prompt" id="{qid}-prompt">{prompt}</div>')
+    )
+    if search_view:
+        return f"{head}{check}</fieldset>", {}
     renderer = RENDERERS[type(q)]
     inputs, key_html, key = renderer(q, qid, fp, quiz, md, s)
     key.update({"type": q.TYPE, "fingerprint": fp})
@@ -262,19 +288,8 @@ def _question(q, n, total, qid, quiz, md, s) -> tuple[str, dict]:
         if q.explanation
         else ""
     )
-    check = (
-        '<div class="quiz__actions" data-quiz-actions hidden>'
-        '<button type="button" class="md-button md-button--primary" data-quiz-check>'
-        f"{html.escape(s.check)}</button></div>"
-        if quiz.mode == "immediate"
-        else ""
-    )
     body = (
-        f'<fieldset class="quiz__question" id="{qid}" data-quiz-q="{n}" '
-        f'data-quiz-type="{q.TYPE}" data-quiz-fp="{fp}"{described}>'
-        '<legend class="quiz__legend">'
-        f'<span class="quiz__number">{number}</span>{legend_prompt}</legend>'
-        + ("" if inline_prompt else f'<div class="quiz__prompt" id="{qid}-prompt">{prompt}</div>')
+        head
         + f'<div class="quiz__body" data-search-exclude>{inputs}</div>{check}'
         f'<div class="quiz__result" data-quiz-result data-search-exclude>'
         f'<p class="quiz__status" role="status" tabindex="-1" data-quiz-status></p>'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -113,3 +114,32 @@ def test_describe_failure_adds_the_authors_own_line(tmp_path):
         "lesson_code/attention.py:41 (called from lesson_code/lessons/04_softmax.py:12)",
         "ValueError: boom",
     )
+
+
+def test_the_import_memo_is_used_kept_and_survives_damage(project, tmp_path):
+    """A warm build reads what each module imports from the memo instead of parsing it."""
+    memo = tmp_path / "memo" / cache.IMPORT_MEMO
+    cache.load_import_memo(memo)  # absent: nothing known yet
+    cache._imported_modules.cache_clear()
+    parsed = key(project, "01_demo.py")
+    cache.save_import_memo(memo)
+    stored = json.loads(memo.read_text())
+    helpers = ["demo_code.deep", "demo_code.deep.base_value"]  # helpers.py's one import
+    assert helpers in stored.values()
+    # A memo entry is trusted: make helpers.py "import" nothing and the key changes.
+    for name, imports in stored.items():
+        if imports == helpers:
+            stored[name] = []
+    memo.write_text(json.dumps(stored))
+    cache.load_import_memo(memo)
+    cache._imported_modules.cache_clear()
+    assert key(project, "01_demo.py") != parsed
+    # Damaged memo: ignored, parsed again, same key as parsing gives.
+    memo.write_text("{not json")
+    cache.load_import_memo(memo)
+    cache._imported_modules.cache_clear()
+    assert key(project, "01_demo.py") == parsed
+    cache.save_import_memo(memo)
+    assert json.loads(memo.read_text())  # rewritten whole
+    cache.load_import_memo(tmp_path / "none.json")
+    cache._imported_modules.cache_clear()

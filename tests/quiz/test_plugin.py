@@ -40,13 +40,18 @@ def test_serve_watches_the_quizzes_folder():
 
 def test_answer_from_runs_in_a_fresh_process_only_under_serve(monkeypatch):
     seen = []
-    real = answers.resolve
+    isolated, in_process = answers.evaluate_isolated, answers.evaluate_source
 
-    def spy(quizzes, root=None, isolated=False):
-        seen.append((isolated, Path(root)))
-        return real(quizzes)
+    def spy_isolated(sources, root, *args, **kwargs):
+        seen.append(("fresh process", Path(root)))
+        return isolated(sources, root, *args, **kwargs)
 
-    monkeypatch.setattr(answers, "resolve", spy)
+    def spy_in_process(source):
+        seen.append(("this process", None))
+        return in_process(source)
+
+    monkeypatch.setattr(answers, "evaluate_isolated", spy_isolated)
+    monkeypatch.setattr(answers, "evaluate_source", spy_in_process)
     for command in ("build", "serve"):
         plugin, config = configured(command)
         plugin.on_pre_build(config)
@@ -55,7 +60,8 @@ def test_answer_from_runs_in_a_fresh_process_only_under_serve(monkeypatch):
             "quizzes/02-plain.yaml",
             "quizzes/extra/end-mode.yaml",
         ]
-    assert seen == [(False, SITE_FIXTURE), (True, SITE_FIXTURE)]
+    # the fixture has one answer_from; no store is configured, so both builds compute it
+    assert seen == [("this process", None), ("fresh process", SITE_FIXTURE)]
 
 
 def test_assets_are_added_once_even_when_on_config_runs_again():
