@@ -33,11 +33,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 LIGHTHOUSE_DIR = ROOT / ".cache" / "bench" / "lighthouse"
 LIGHTHOUSE_PACKAGE = "lighthouse@12"  # 13 needs Node 22; Debian 12 ships Node 18/20
 LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"

@@ -14,19 +14,15 @@ It returns rows ``{"name", "value", "note"}`` for the `make bench` table.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from lesson_code import explorer
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
 from .fixture_site import built_and_served
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 TIMING_JS = """([sentence, runs, full]) => {
   const input = document.querySelector('.attention-explorer input[type=text]');
@@ -52,7 +48,7 @@ def measure(n_tokens: int = 64, runs: int = 50) -> list[dict]:
     assert len(explorer.tokenize(sentence)) == n_tokens
     with tempfile.TemporaryDirectory() as tmp, built_and_served(Path(tmp)) as (url, _):
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(url + "playground/")
             page.wait_for_selector(".attention-explorer[data-explorer-ready='true']")
