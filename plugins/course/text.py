@@ -134,7 +134,9 @@ def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
                     hit = m
                     break
             if hit:
-                title = html.escape(glossary[term], quote=True)
+                # Material's tooltip puts the title into the page as HTML, so the text is
+                # escaped twice: once for the attribute, once for that innerHTML.
+                title = html.escape(html.escape(glossary[term], quote=False), quote=True)
                 tag = (f'<abbr title="{title}" tabindex="0" data-glossary="{slug_of(term)}">'
                        f"{hit.group(1)}</abbr>")
                 lines[i] = line[: hit.start()] + tag + line[hit.end():]
