@@ -28,8 +28,8 @@ lint: $(STAMP)
 chromium:  ## headless Chromium for browser tests (Debian's package; Playwright's download fails here)
 	@$(PYTHON) tools/ensure_chromium.py
 
-lesson: $(STAMP)  ## scaffold a new lesson: make lesson NAME="Title"
-	$(BIN)/python -m plugins.lessons.scaffold "$(NAME)"
+lesson: $(STAMP)  ## scaffold a new lesson: make lesson NAME="Title" [PHASE="Variants"]
+	$(BIN)/python -m plugins.lessons.scaffold "$(NAME)" $(if $(PHASE),--phase "$(PHASE)")
 
 # The venv is rebuilt when the lock file or pyproject changes.
 $(STAMP): requirements.lock pyproject.toml

@@ -72,3 +72,46 @@ def test_scaffolded_lesson_builds_and_passes_lesson_tests(project_copy):
     )
     assert tests.returncode == 0, tests.stdout[-3000:]
     assert "passed" in tests.stdout
+
+
+NAV = """nav:
+  - Home: index.md
+  - Why attention:
+      - lessons/01-a.md
+      - lessons/02-b.md
+  - Variants:
+      - lessons/03-c.md
+  - Labs:
+      - labs/x.ipynb
+  - FAQ: faq.md
+"""
+
+
+def nav_after(tmp_path, previous, slug, phase=None) -> str:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(NAV)
+    assert scaffold.add_to_nav(config, previous, slug, phase)
+    return config.read_text()
+
+
+def test_a_new_lesson_goes_after_the_last_one_by_default(tmp_path):
+    assert nav_after(tmp_path, "03-c", "04-d") == NAV.replace(
+        "      - lessons/03-c.md\n", "      - lessons/03-c.md\n      - lessons/04-d.md\n")
+
+
+def test_a_phase_puts_the_lesson_last_in_that_section(tmp_path):
+    assert nav_after(tmp_path, "03-c", "04-d", "Why attention") == NAV.replace(
+        "      - lessons/02-b.md\n", "      - lessons/02-b.md\n      - lessons/04-d.md\n")
+
+
+def test_a_phase_without_a_section_gets_one_after_the_last_lesson(tmp_path):
+    assert nav_after(tmp_path, "03-c", "04-d", "Big picture") == NAV.replace(
+        "  - Labs:\n", "  - Big picture:\n      - lessons/04-d.md\n  - Labs:\n")
+
+
+def test_an_unknown_phase_is_refused_with_the_list(tmp_path):
+    (tmp_path / "docs" / "lessons").mkdir(parents=True)
+    with pytest.raises(SystemExit, match='"Variant" is not a phase of the course; did you mean '
+                                         '"Variants"'):
+        scaffold.scaffold("A title", tmp_path, phase="Variant")
+    assert not list((tmp_path / "docs" / "lessons").iterdir())  # nothing written

@@ -3,16 +3,20 @@
     python -m plugins.lessons.scaffold "Attention in vision transformers" [--phase "Big picture"]
 
 Creates docs/lessons/NN-slug.md, lesson_code/lessons/NN_slug.py and quizzes/NN-slug.yaml
-and adds the page to the nav of mkdocs.yml after the last lesson. The new lesson builds
+and adds the page to the nav of mkdocs.yml: after the last lesson, or with ``--phase`` last
+in that phase's section (``make lesson NAME="Title" PHASE="Variants"``). The new lesson builds
 and passes the tests as it is; every part is a working example to replace with your own.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import sys
 from pathlib import Path
+
+from plugins.course.config import PHASES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -154,17 +158,60 @@ def phase_of(page: Path) -> str:
     return match.group(1).strip() if match else "Big picture"
 
 
-def add_to_nav(mkdocs_yml: Path, previous: str | None, slug: str) -> bool:
-    """Insert the page into the nav right after the previous lesson's entry."""
-    text = mkdocs_yml.read_text(encoding="utf-8")
-    if previous is None:
-        return False
-    pattern = re.compile(rf"^(?P<indent>\s*- )lessons/{re.escape(previous)}\.md\s*$", re.MULTILINE)
-    match = pattern.search(text)
-    if not match:
-        return False
-    line = f"\n{match.group('indent')}lessons/{slug}.md"
-    mkdocs_yml.write_text(text[: match.end()] + line + text[match.end():], encoding="utf-8")
+NAV_ENTRY = re.compile(r"^(?P<indent>\s*- )lessons/(?P<slug>[^/\s]+)\.md\s*$")
+NAV_SECTION = re.compile(r"^(?P<indent>\s*)- (?P<name>[^:]+):\s*$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _block_end(lines: list[str], i: int) -> int:
+    """Index just past the nav block that starts at line ``i`` (its deeper-indented lines)."""
+    j = i + 1
+    while j < len(lines) and (not lines[j].strip() or _indent(lines[j]) > _indent(lines[i])):
+        j += 1
+    return j
+
+
+def _section_of(lines: list[str], k: int) -> int | None:
+    """Index of the ``- Name:`` nav section line that holds line ``k``, if any."""
+    for i in range(k - 1, -1, -1):
+        if lines[i].strip() and _indent(lines[i]) < _indent(lines[k]):
+            return i if NAV_SECTION.match(lines[i]) else None
+    return None
+
+
+def add_to_nav(mkdocs_yml: Path, previous: str | None, slug: str,
+               phase: str | None = None) -> bool:
+    """Put the page in the nav: last in its phase's section when the nav has one, else right
+    after the previous lesson (in a new section for the phase when that one's is another)."""
+    lines = mkdocs_yml.read_text(encoding="utf-8").split("\n")
+    page = f"lessons/{slug}.md"
+    sections = [i for i, line in enumerate(lines)
+                if (m := NAV_SECTION.match(line)) and m.group("name").strip() == phase]
+    if sections:
+        i = sections[0]
+        end = _block_end(lines, i)
+        entries = [k for k in range(i + 1, end) if NAV_ENTRY.match(lines[k])]
+        at = entries[-1] + 1 if entries else i + 1
+        indent = (NAV_ENTRY.match(lines[entries[-1]]).group("indent") if entries
+                  else " " * (_indent(lines[i]) + 4) + "- ")
+        lines.insert(at, indent + page)
+    else:
+        found = [k for k, line in enumerate(lines)
+                 if (m := NAV_ENTRY.match(line)) and m.group("slug") == previous]
+        if not found:
+            return False
+        k = found[0]
+        owner = _section_of(lines, k)
+        if phase and owner is not None:  # a phase the nav has no section for yet
+            end = _block_end(lines, owner)
+            pad = " " * _indent(lines[owner])
+            lines[end:end] = [f"{pad}- {phase}:", f"{pad}    - {page}"]
+        else:
+            lines.insert(k + 1, NAV_ENTRY.match(lines[k]).group("indent") + page)
+    mkdocs_yml.write_text("\n".join(lines), encoding="utf-8")
     return True
 
 
@@ -186,6 +233,11 @@ def scaffold(title: str, root: Path = ROOT, phase: str | None = None) -> list[Pa
     for path in (page, script, quiz):
         if path.exists():
             raise SystemExit(f"make lesson: {path.relative_to(root)} already exists")
+    if phase is not None and phase not in PHASES:
+        close = difflib.get_close_matches(phase, PHASES, n=1)
+        hint = f'; did you mean "{close[0]}"?' if close else ""
+        raise SystemExit(f'make lesson: "{phase}" is not a phase of the course{hint} '
+                         f"(phases: {', '.join(PHASES)})")
     phase = phase or (phase_of(pages / f"{previous}.md") if previous else "Why attention")
     values = {"title": title, "phase": phase, "previous": previous or "",
               "slug": slug, "script_stem": script_stem,
@@ -198,7 +250,7 @@ def scaffold(title: str, root: Path = ROOT, phase: str | None = None) -> list[Pa
     quiz.parent.mkdir(exist_ok=True)
     quiz.write_text(QUIZ.format(**values), encoding="utf-8")
     created = [page, script, quiz]
-    if add_to_nav(root / "mkdocs.yml", previous, slug):
+    if add_to_nav(root / "mkdocs.yml", previous, slug, phase):
         created.append(root / "mkdocs.yml")
     return created
 
