@@ -41,6 +41,16 @@ def test_bad_formula_is_a_clean_error_naming_it():
         to_mathml("x^", display=False)
 
 
+def test_a_misspelt_command_is_an_error_with_a_suggestion():
+    """latex2mathml would print it as text (a backslash and a name in the formula)."""
+    with pytest.raises(FormulaError, match=r"unknown command \\sqrtt in the formula "
+                                           r"\$\\sqrtt\{d_k\}\$; did you mean \\sqrt\?"):
+        render("Divide by $\\sqrtt{d_k}$.\n")
+    with pytest.raises(FormulaError, match=r"unknown command \\softmax .*\\operatorname"):
+        to_mathml("\\softmax(x)", display=True)
+    assert "<msqrt>" in to_mathml("\\sqrt{d_k}", display=False)  # the real one converts
+
+
 def test_unclosed_block_is_a_clean_error():
     with pytest.raises(FormulaError, match=r"a \$\$ block is never closed"):
         render("$$\nx + 1\n\nnever closed\n")

@@ -7,6 +7,7 @@ A formula that latex2mathml cannot convert stops the build with the formula quot
 
 from __future__ import annotations
 
+import difflib
 import functools
 import html
 import re
@@ -44,11 +45,35 @@ def to_mathml(tex: str, display: bool) -> str:
             f"math: cannot convert the formula ${tex}$ ({type(exc).__name__}: {exc}); "
             "check its braces and commands"
         ) from None
+    unknown = UNKNOWN_COMMAND_RE.search(mathml)
+    if unknown:  # latex2mathml prints a command it does not know as text, backslash and all
+        command = html.unescape(unknown.group(1))
+        close = difflib.get_close_matches(command, known_commands(), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise FormulaError(
+            f"math: unknown command {command} in the formula ${tex}${hint} "
+            "(for a word in a formula write \\operatorname{...} or \\text{...})"
+        )
     # alttext keeps the TeX; aria-label gives a readable name, which a formula needs when
     # it is the whole text of a label (a quiz option) and for tools that skip MathML.
     alt = html.escape(tex.strip(), quote=True)
     name = html.escape(spoken(tex), quote=True)
     return mathml.replace("<math ", f'<math alttext="{alt}" aria-label="{name}" ', 1)
+
+
+# What latex2mathml writes for a command it does not know: <mi>\name</mi> (or mo/mtext)
+UNKNOWN_COMMAND_RE = re.compile(r"<m(?:i|o|n|text)[^>]*>(\\[A-Za-z]+)</m(?:i|o|n|text)>")
+
+
+@functools.cache
+def known_commands() -> list[str]:
+    """Every command latex2mathml converts (for "did you mean")."""
+    from latex2mathml import commands, symbols_parser
+
+    names = {value for name in dir(commands) if name.isupper()
+             and isinstance(value := getattr(commands, name), str) and value.startswith("\\")}
+    names.update(k for k in symbols_parser.SYMBOLS if k.startswith("\\"))
+    return sorted(n for n in names if re.fullmatch(r"\\[A-Za-z]+", n))
 
 
 SYMBOLS = {
