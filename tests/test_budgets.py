@@ -65,7 +65,7 @@ def test_page_weight_counts_what_pages_load(served_site):
     _, site = served_site
     lesson = site / "lessons" / "04-softmax" / "index.html"
     assets = page_assets(site, lesson)
-    for rel in ("assets/course.css", "assets/course.js", *QUIZ_FILES):
+    for rel in ("assets/site.css", "assets/course.js", "assets/quiz/quiz.js"):
         assert rel in assets, f"{rel} not found among what the lesson page loads: {assets}"
     assert EXPLORER_PARAMS in page_assets(site, site / "playground" / "index.html")
     weight = page_weight(site, lesson)

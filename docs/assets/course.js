@@ -1,6 +1,7 @@
 /*
  * Course frame in the browser: progress on the home page, "continue where you left off",
- * a note when a prerequisite has not been read, and the Listen button (speech synthesis).
+ * the record of opened lessons (which the "read these first" note of a lesson reads,
+ * overrides/partials/prereq-note.html), and the Listen button (speech synthesis).
  *
  * Loaded once as a static file; runs on every page load through Material's `document$`
  * (instant navigation), idempotently. Everything stored lives in localStorage under
@@ -38,7 +39,7 @@
     return typeof value === "string" && /^\d{2}-[a-z0-9-]+$/.test(value);
   }
 
-  /* ---- lesson pages: remember the visit, flag unread prerequisites -------------------- */
+  /* ---- lesson pages: remember the visit ------------------------------------------------ */
   function recordVisit(frame) {
     var slug = frame.getAttribute("data-lesson");
     if (!isSlug(slug)) return;
@@ -55,20 +56,6 @@
       title: title ? title.textContent.replace(/\s+/g, " ").trim() : slug,
       path: window.location.pathname
     });
-  }
-
-  function notePrerequisites(frame) {
-    var note = frame.querySelector("[data-prereq-note]");
-    if (!note) return;
-    var visited = readJSON(VISITED, {});
-    var unread = [];
-    frame.querySelectorAll("[data-prerequisite]").forEach(function (link) {
-      if (!visited[link.getAttribute("data-prerequisite")]) unread.push(link.textContent.trim());
-    });
-    note.hidden = unread.length === 0;
-    note.textContent = unread.length
-      ? "You may want to read " + (unread.length === 1 ? "this" : "these") + " first: you have not opened " + unread.join(", ") + " yet."
-      : "";
   }
 
   /* ---- home page: progress marks, continue, reset ------------------------------------ */
@@ -294,12 +281,14 @@
     });
   }
 
+  /* Material adds the bar when a block is first scrolled into view (content.lazy), in
+     any order: a bar is named by its block's place on the page, so names stay unique. */
   function nameCodeNavs() {
     var navs = document.querySelectorAll("nav.md-code__nav:not([aria-label])");
     if (!navs.length) return;
-    var all = document.querySelectorAll("nav.md-code__nav");
-    all.forEach(function (nav, i) {
-      if (!nav.hasAttribute("aria-label")) nav.setAttribute("aria-label", "Code block " + (i + 1) + " tools");
+    var blocks = Array.prototype.slice.call(document.querySelectorAll("pre"));
+    navs.forEach(function (nav) {
+      nav.setAttribute("aria-label", "Code block " + (blocks.indexOf(nav.closest("pre")) + 1) + " tools");
     });
   }
   if (!window.__afpCodeNavObserver && typeof MutationObserver === "function") {
@@ -308,6 +297,24 @@
       focusableCode();
     });
     window.__afpCodeNavObserver.observe(document.documentElement, { childList: true, subtree: true });
+  }
+
+  /* ---- theme fix: the page's colour scheme follows the palette toggle ----------------
+     The palette script (overrides/partials/javascripts/palette.html) declares it before
+     first paint in the first <meta name="color-scheme">, the one the browser reads (the
+     bundle's own comes later and is ignored). Written only when it changes: any write
+     makes the browser restyle the whole page. */
+  function followColorScheme() {
+    var meta = document.querySelector("meta[data-course-scheme]");
+    if (!meta) return;
+    var scheme = window.getComputedStyle(document.body).colorScheme;
+    if (meta.content !== scheme) meta.content = scheme;
+  }
+  if (!window.__afpSchemeObserver && typeof MutationObserver === "function") {
+    window.__afpSchemeObserver = new MutationObserver(followColorScheme);
+    window.__afpSchemeObserver.observe(document.body, {
+      attributes: true, attributeFilter: ["data-md-color-scheme"]
+    });
   }
 
   /* ---- per page ---------------------------------------------------------------------- */
@@ -320,7 +327,6 @@
     var frame = document.querySelector("[data-lesson-frame]");
     if (frame && !frame.hasAttribute("data-course-ready")) {
       frame.setAttribute("data-course-ready", "");
-      notePrerequisites(frame);
       recordVisit(frame);
       setupListen(frame);
     }

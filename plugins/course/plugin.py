@@ -3,8 +3,14 @@
 - ``on_files``: read and check every lesson's front matter (errors name file:line).
 - ``on_page_markdown``: syllabus on the home page; reading time, prerequisite links and
   glossary tooltips on lesson pages.
-- ``on_config``: adds the course script, which shows progress, "continue where you left
-  off", prerequisite notes and the Listen button in the browser.
+- ``on_config`` (after the other plugins'): links the site's own stylesheets as one file
+  (:mod:`.stylesheets`).
+- ``on_files`` (after the other plugins' too, so their stylesheets are there): writes
+  that file.
+- ``on_post_build``: the content security policy of every page (:mod:`.csp`).
+
+The course script (docs/assets/course.js, in mkdocs.yml) shows progress, "continue where
+you left off", prerequisite notes and the Listen button in the browser.
 """
 
 from __future__ import annotations
@@ -13,10 +19,10 @@ import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
 
-from . import csp, syllabus, text
+from . import csp, stylesheets, syllabus, text
 from .config import CourseConfig
 from .frontmatter import PAGE_RE, FrontMatterError, LessonInfo, check_prerequisites, read_lesson
 
@@ -28,13 +34,32 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.lessons: dict[str, LessonInfo] = {}
         self.glossary: dict[str, str] = {}
         self.serving = False
+        self.stylesheet_sources: list[str] = []
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
 
+    @event_priority(-100)  # after the quiz and explorer plugins add their stylesheets
+    def on_config(self, config):
+        self.stylesheet_sources = []
+        if self.config.enabled and self.config.stylesheet:
+            self.stylesheet_sources = stylesheets.take_local(
+                config.extra_css, self.config.stylesheet)
+        return config
+
+    @event_priority(-100)  # after the quiz and explorer plugins add their files
     def on_files(self, files: Files, config):
         if not self.config.enabled:
             return files
+        if self.stylesheet_sources:
+            if files.get_file_from_path(self.config.stylesheet) is not None:
+                raise PluginError(
+                    f"course: docs/{self.config.stylesheet} would be overwritten by the "
+                    "combined stylesheet; rename it, or set the course plugin's "
+                    "'stylesheet' option to another path")
+            files.append(File.generated(
+                config, self.config.stylesheet,
+                content=stylesheets.combine(files, self.stylesheet_sources)))
         docs = Path(config.docs_dir)
         folder = docs / self.config.pages_dir
         self.lessons = {}
