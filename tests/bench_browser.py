@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import QuietHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_DIR = ROOT / ".cache" / "bench" / "lighthouse"
@@ -63,13 +64,10 @@ def not_measured(name: str, why: str) -> dict:
 # -- serving ---------------------------------------------------------------------------
 
 
-class StaticHost(http.server.SimpleHTTPRequestHandler):
+class StaticHost(QuietHandler):
     """Static files as a production host serves them: gzip, a cache policy, 404.html."""
 
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
 
     def end_headers(self):
         self.send_header("Cache-Control", "max-age=600")  # what GitHub Pages sends
@@ -93,18 +91,6 @@ class StaticHost(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
-    def send_error(self, code, message=None, explain=None):
-        not_found = Path(self.directory) / "404.html"
-        if code != 404 or not not_found.is_file():
-            return super().send_error(code, message, explain)
-        body = not_found.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
 
 @functools.lru_cache(maxsize=512)
 def _gzipped(path: str, mtime_ns: int) -> bytes:
@@ -126,9 +112,10 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(site: Path, port: int):
-    """Serve ``site`` on 127.0.0.1:``port`` from a thread; yields the base URL."""
-    handler = functools.partial(StaticHost, directory=str(site))
+def serve(site: Path, port: int, handler=None):
+    """Serve ``site`` on 127.0.0.1:``port`` from a thread (with :class:`StaticHost`, or
+    ``handler``); yields the base URL."""
+    handler = handler or functools.partial(StaticHost, directory=str(site))
     server = QuietServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -20,9 +20,10 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests import bench_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -147,17 +148,9 @@ def csp_handler(site: Path):
     return functools.partial(Handler, directory=str(site))
 
 
-@contextmanager
 def serve(site: Path, port: int):
     """Serve ``site`` on 127.0.0.1:port (with the CSP header) until the block ends."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), csp_handler(site))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return bench_browser.serve(site, port, handler=csp_handler(site))
 
 
 @contextmanager
