@@ -9,6 +9,7 @@ checkout in another folder reuses the same keys.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
 import json
@@ -20,9 +21,37 @@ from importlib import metadata
 from pathlib import Path
 
 # Bump when the runner changes what it writes, so old entries are not reused.
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 KEY_FILE = "KEY"
 IMPORT_MEMO = "imports.json"  # in the cache folder, next to outputs/ and labs/
+LOCK_FILE = ".lock"
+
+
+@contextlib.contextmanager
+def locked(folder: Path):
+    """Hold an exclusive lock on the cache ``folder`` while checking and refreshing entries.
+
+    Builds that share a cache (parallel test workers, ``make serve`` next to ``make test``)
+    take turns: the second waits while the first runs what is stale, then finds it fresh
+    instead of replacing entries the first is still writing. Where locking is impossible (a
+    read-only folder, a system without ``fcntl``) the build goes on unlocked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / LOCK_FILE, "a+b")  # noqa: SIM115 (closed below)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()  # releases the lock
 
 
 def _module_file(root: Path, module: str) -> Path | None:

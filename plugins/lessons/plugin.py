@@ -31,6 +31,7 @@ from .runner import Lesson, RunResult, run_lesson
 
 log = get_plugin_logger(__name__.removeprefix("plugins."))
 
+NOTEBOOK_FILE = "notebook.ipynb"  # stored with a lesson's outputs, offered as its download
 LESSON_PAGE_RE = re.compile(r"^(?P<num>\d{2})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
 
@@ -88,27 +89,28 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             return
         self.used_entries = set()
         self.lessons = self._discover()
-        memo = self.cache_root / cache.IMPORT_MEMO
-        cache.load_import_memo(memo)
-        stale: list[tuple[Lesson, Path, str]] = []
-        for lesson in self.lessons.values():
-            entry = self.outputs_root / lesson.slug
-            self.used_entries.add(entry)
-            try:
-                key = cache.compute_key(
-                    lesson.script, self.package_parent, self.package, self.data_dir
-                )
-            except SyntaxError as exc:
-                raise PluginError(
-                    f"lesson {lesson.page}: {self._rel(Path(exc.filename))}:{exc.lineno}: "
-                    f"syntax error: {exc.msg}"
-                ) from None
-            if cache.is_fresh(entry, key):
-                log.debug("cache hit: %s", lesson.slug)
-                continue
-            stale.append((lesson, entry, key))
-        cache.save_import_memo(memo)
-        self.ran = self._run_all(stale)
+        with cache.locked(self.cache_root):  # builds sharing this cache take turns
+            memo = self.cache_root / cache.IMPORT_MEMO
+            cache.load_import_memo(memo)
+            stale: list[tuple[Lesson, Path, str]] = []
+            for lesson in self.lessons.values():
+                entry = self.outputs_root / lesson.slug
+                self.used_entries.add(entry)
+                try:
+                    key = cache.compute_key(
+                        lesson.script, self.package_parent, self.package, self.data_dir
+                    )
+                except SyntaxError as exc:
+                    raise PluginError(
+                        f"lesson {lesson.page}: {self._rel(Path(exc.filename))}:{exc.lineno}: "
+                        f"syntax error: {exc.msg}"
+                    ) from None
+                if cache.is_fresh(entry, key):
+                    log.debug("cache hit: %s", lesson.slug)
+                    continue
+                stale.append((lesson, entry, key))
+            cache.save_import_memo(memo)
+            self.ran = self._run_all(stale)
         failures = [r for r in self.ran if not r.ok]
         if failures:
             lines = [f"  lesson page docs/{r.lesson.page}: {r.error}" for r in failures]
@@ -127,7 +129,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             return files
         if self.config.notebooks:
             for lesson in self.lessons.values():
-                nb = self.outputs_root / lesson.slug / "notebook.ipynb"
+                nb = self.outputs_root / lesson.slug / NOTEBOOK_FILE
                 uri = f"{self.config.pages_dir}/notebooks/{lesson.slug}.ipynb"
                 files.append(File.generated(config, uri, abs_src_path=str(nb)))
         labs_prefix = self.config.labs_dir.strip("/") + "/"
@@ -179,14 +181,15 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
-        cache.save_import_memo(self.cache_root / cache.IMPORT_MEMO)  # what labs added
-        for root in (self.outputs_root, self.labs_root):
-            if not root.is_dir():
-                continue
-            for entry in root.iterdir():
-                if entry.is_dir() and entry not in self.used_entries:
-                    shutil.rmtree(entry, ignore_errors=True)
-                    log.debug("dropped unused cache entry %s", entry.name)
+        with cache.locked(self.cache_root):
+            cache.save_import_memo(self.cache_root / cache.IMPORT_MEMO)  # what labs added
+            for root in (self.outputs_root, self.labs_root):
+                if not root.is_dir():
+                    continue
+                for entry in root.iterdir():
+                    if entry.is_dir() and entry not in self.used_entries:
+                        shutil.rmtree(entry, ignore_errors=True)
+                        log.debug("dropped unused cache entry %s", entry.name)
 
     def on_serve(self, server, config, builder):
         if not self.config.enabled:
@@ -239,11 +242,11 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
 
         def work(item: tuple[Lesson, Path, str]) -> RunResult:
             lesson, entry, key = item
-            result = run_lesson(lesson, self.root, entry, key, self.config.run_timeout)
-            if result.ok and self.config.notebooks:
-                nb = notebooks.script_to_notebook(lesson.script, self._rel(lesson.script))
-                (entry / "notebook.ipynb").write_text(nb, encoding="utf-8")
-            return result
+            extra = {}
+            if self.config.notebooks:
+                extra[NOTEBOOK_FILE] = notebooks.script_to_notebook(
+                    lesson.script, self._rel(lesson.script))
+            return run_lesson(lesson, self.root, entry, key, self.config.run_timeout, extra)
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(work, stale))
@@ -268,20 +271,20 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         entry = self.labs_root / Path(file.src_uri).stem
         self.used_entries.add(entry)
         executed = entry / file.src_uri  # keeps "labs/<name>.ipynb" at the end of the path
-        if cache.is_fresh(entry, key) and executed.is_file():
-            return entry
-        log.info("executing lab %s", file.src_uri)
-        try:
-            text = notebooks.execute_lab(source, self.root, self.config.run_timeout)
-        except notebooks.LabError as exc:
-            raise PluginError(f"lab docs/{file.src_uri}: {exc}") from None
-        if entry.exists():
-            shutil.rmtree(entry)
-        executed.parent.mkdir(parents=True, exist_ok=True)
-        executed.write_text(text, encoding="utf-8")
-        (entry / cache.KEY_FILE).write_text(key, encoding="utf-8")
+        with cache.locked(self.cache_root):  # builds sharing this cache take turns
+            if cache.is_fresh(entry, key) and executed.is_file():
+                return entry
+            log.info("executing lab %s", file.src_uri)
+            try:
+                text = notebooks.execute_lab(source, self.root, self.config.run_timeout)
+            except notebooks.LabError as exc:
+                raise PluginError(f"lab docs/{file.src_uri}: {exc}") from None
+            if entry.exists():
+                shutil.rmtree(entry)
+            executed.parent.mkdir(parents=True, exist_ok=True)
+            executed.write_text(text, encoding="utf-8")
+            (entry / cache.KEY_FILE).write_text(key, encoding="utf-8")  # last: complete
         return entry
-
 
 def _front_matter_lines(page, markdown: str) -> int:
     """Lines MkDocs stripped (front matter, blank lines) before ``on_page_markdown``.

@@ -75,8 +75,8 @@ def describe_failure(stderr: str, root: Path, script: Path | None = None) -> tup
 def publish(out_dir: Path, entry: Path, key: str) -> None:
     """Move a finished run into the cache; the key file is written last.
 
-    Two builds sharing a cache (parallel test workers) may finish the same lesson at the
-    same moment; whichever lands second finds a complete entry for the same key and keeps it.
+    Builds sharing a cache take turns under ``cache.locked``; without a lock (a system
+    without ``fcntl``), whichever lands second finds a complete entry and keeps it.
     """
     for _ in range(3):
         if entry.exists():
@@ -92,8 +92,15 @@ def publish(out_dir: Path, entry: Path, key: str) -> None:
     raise OSError(f"could not store the outputs of {entry.name} in {entry.parent}")
 
 
-def run_lesson(lesson: Lesson, root: Path, entry: Path, key: str, timeout: int) -> RunResult:
-    """Run ``lesson`` and, when it succeeds, store its outputs in ``entry`` under ``key``."""
+def run_lesson(
+    lesson: Lesson, root: Path, entry: Path, key: str, timeout: int,
+    extra: dict[str, str] | None = None,
+) -> RunResult:
+    """Run ``lesson`` and, when it succeeds, store its outputs in ``entry`` under ``key``.
+
+    ``extra`` maps file names to text stored with the outputs (the notebook download), so
+    the entry is complete the moment it is published.
+    """
     started = time.perf_counter()
     entry.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f"{lesson.slug}-", dir=entry.parent))
@@ -133,6 +140,8 @@ def run_lesson(lesson: Lesson, root: Path, entry: Path, key: str, timeout: int) 
             location, reason = describe_failure(proc.stderr, root, lesson.script)
             where = location or _rel(str(lesson.script), root)
             return RunResult(lesson, False, time.perf_counter() - started, f"{where}: {reason}")
+        for name, text in (extra or {}).items():
+            (out_dir / name).write_text(text, encoding="utf-8")
         publish(out_dir, entry, key)
         return RunResult(lesson, True, time.perf_counter() - started)
     finally:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -190,3 +193,28 @@ def test_missing_snippet_section_names_page_line_and_choices(site):
     assert ('docs/lessons/01-demo.md:16: snippet section "numbrs" is not in '
             'demo_code/lessons/01_demo.py; did you mean "numbers"?') in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_builds_sharing_a_cache_take_turns_and_both_succeed(site):
+    """Two builds at once (parallel test workers, `make serve` beside `make test`): the
+    second waits for the first to run the stale lessons, then reuses them; neither finds an
+    entry half-replaced under it."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(site / "mkdocs.yml"),
+             "-d", str(site / f"site-{i}")],
+            cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for i in (1, 2)
+    ]
+    results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
+    for code, stderr in results:
+        assert code == 0, stderr
+    ran = [RUNNING_RE.search(stderr) for _, stderr in results]
+    assert sorted(int(m.group(1)) if m else 0 for m in ran) == [0, 2]
+    for i in (1, 2):
+        nb = site / f"site-{i}" / "lessons" / "notebooks" / "01-demo.ipynb"
+        nbformat.validate(nbformat.read(nb, as_version=4))
+        assert "The answer is 42." in (
+            site / f"site-{i}" / "lessons" / "01-demo" / "index.html").read_text()
