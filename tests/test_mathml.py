@@ -6,6 +6,7 @@ import markdown
 import pytest
 
 from plugins.mathml import FormulaError, spoken, to_mathml
+from tests.conftest import ROOT, mkdocs_build
 
 
 def render(text: str) -> str:
@@ -59,3 +60,17 @@ def test_unclosed_block_is_a_clean_error():
 def test_escaped_dollar_is_a_plain_dollar():
     html = render(r"A \$5 note and $x$.")
     assert "A $5 note" in html and "\\$" not in html and html.count("<math") == 1
+
+
+def test_a_bad_formula_in_a_page_stops_the_build_naming_file_and_line(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - course\nmarkdown_extensions:\n  - plugins.mathml\n")
+    (tmp_path / "docs" / "index.md").write_text(
+        "# Title\n\nSome text.\n\nThe scale is $\\sqrtt{d_k}$ here.\n")
+    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site",
+                          env={"PYTHONPATH": str(ROOT)})
+    assert result.returncode == 1
+    assert "docs/index.md:5: math: unknown command \\sqrtt" in result.stderr
+    assert "did you mean \\sqrt?" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -22,6 +22,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from plugins.mathml import FormulaError
+
 from . import csp, stylesheets, syllabus, text
 from .config import CourseConfig
 from .frontmatter import PAGE_RE, FrontMatterError, LessonInfo, check_prerequisites, read_lesson
@@ -35,6 +37,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.glossary: dict[str, str] = {}
         self.serving = False
         self.stylesheet_sources: list[str] = []
+        self.page_source: tuple[str, str] | None = None  # (src_uri, path) being converted
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -87,6 +90,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if not self.config.enabled:
             return markdown
         src = page.file.src_uri
+        self.page_source = (src, page.file.abs_src_path) if page.file.abs_src_path else None
         if src == self.config.syllabus_page and self.config.syllabus_marker in markdown:
             ordered = sorted(self.lessons.values(), key=lambda info: info.number)
             folder = str(Path(src).parent).replace(".", "")
@@ -109,6 +113,24 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.glossary and self._wants_glossary(src):
             markdown = text.mark_first_uses(markdown, self.glossary, _slug)
         return markdown
+
+    def on_build_error(self, *, error):
+        """A formula that failed to convert: add the page's file and line to the message.
+
+        MkDocs converts a page right after ``on_page_markdown``, so the page is the last one
+        seen; a formula that is not in its source (one in a quiz file) keeps its message.
+        """
+        if not (self.config.enabled and isinstance(error, FormulaError) and error.tex
+                and self.page_source):
+            return
+        src, path = self.page_source
+        try:
+            source = Path(path).read_text(encoding="utf-8")
+        except OSError:
+            return
+        at = source.find(error.tex)
+        if at >= 0:
+            error.message = f"docs/{src}:{source.count(chr(10), 0, at) + 1}: {error.message}"
 
     def on_post_build(self, config):
         if not self.config.enabled or not self.config.csp or self.serving:

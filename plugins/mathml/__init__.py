@@ -33,7 +33,12 @@ except ImportError:  # pragma: no cover - only without MkDocs
 
 
 class FormulaError(_Base):
-    pass
+    """A formula that cannot be converted; ``tex`` is its text, so a plugin that knows the
+    page can add the line (plugins.course does, in ``on_build_error``)."""
+
+    def __init__(self, message: str, tex: str = ""):
+        super().__init__(message)
+        self.tex = tex
 
 
 @functools.lru_cache(maxsize=4096)  # pure; the same formulas recur across pages and quizzes
@@ -43,7 +48,7 @@ def to_mathml(tex: str, display: bool) -> str:
     except Exception as exc:  # latex2mathml raises many exception types
         raise FormulaError(
             f"math: cannot convert the formula ${tex}$ ({type(exc).__name__}: {exc}); "
-            "check its braces and commands"
+            "check its braces and commands", tex
         ) from None
     unknown = UNKNOWN_COMMAND_RE.search(mathml)
     if unknown:  # latex2mathml prints a command it does not know as text, backslash and all
@@ -52,7 +57,7 @@ def to_mathml(tex: str, display: bool) -> str:
         hint = f"; did you mean {close[0]}?" if close else ""
         raise FormulaError(
             f"math: unknown command {command} in the formula ${tex}${hint} "
-            "(for a word in a formula write \\operatorname{...} or \\text{...})"
+            "(for a word in a formula write \\operatorname{...} or \\text{...})", tex
         )
     # alttext keeps the TeX; aria-label gives a readable name, which a formula needs when
     # it is the whole text of a label (a quiz option) and for tools that skip MathML.

@@ -88,6 +88,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         self.count = 0
         self.serving = False
         self.store = store.Store(None)
+        self._page_md = None  # the Markdown renderer of the page being rendered
 
     # -- paths -------------------------------------------------------------------------
     def _rel(self, path: Path) -> str:
@@ -194,7 +195,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         slots = self.slots.get(page.file.src_uri, [])
         if not slots:
             return html
-        renderer = functools.cache(lambda: self._markdown(config, page, files))
+        self._page_md = None  # built on the first quiz the store does not have
         used_ids: dict[str, int] = {}
         for slot in slots:
             needle = f"<p>{slot.marker}</p>"
@@ -211,7 +212,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             used_ids[dom_id] = used_ids.get(dom_id, 0) + 1
             if used_ids[dom_id] > 1:
                 dom_id += f"-{used_ids[dom_id]}"
-            slot.views = self._render(shown, slot, dom_id, renderer, page, config, files)
+            slot.views = self._render(shown, slot, dom_id, page, config, files)
             html = html.replace(needle, slot.views[0])
             if page.url not in shown.pages:
                 shown.pages.append(page.url)
@@ -328,7 +329,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         extensions = [*config.markdown_extensions, _PageLinks(page, files)]
         return MarkdownRenderer(extensions, config.mdx_configs)
 
-    def _render(self, shown: Shown, slot: Slot, dom_id, renderer, page, config, files):
+    def _render(self, shown: Shown, slot: Slot, dom_id, page, config, files):
         """(search view, whole quiz) of ``shown`` on ``page``: from the store when nothing
         that goes into them changed since a build kept them, else rendered (and kept)."""
         quiz = shown.quiz
@@ -353,7 +354,9 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         if isinstance(cached, list) and len(cached) == 2:
             return tuple(cached)
         with _CountWarnings() as warnings:
-            md = renderer()
+            if self._page_md is None:
+                self._page_md = self._markdown(config, page, files)
+            md = self._page_md
             views = (
                 render_quiz(quiz, md=md, search_view=True, **options),
                 render_quiz(quiz, md=md, **options),
