@@ -269,3 +269,17 @@ def test_axe_finds_nothing_in_the_explorer(browser, explorer_site, scheme):
             "b => document.querySelector('.ax-table td').style.backgroundColor !== b", arg=before)
         result = Axe().run(page, context=".attention-explorer")
         assert result.violations_count == 0, result.generate_report()
+
+
+def test_the_first_draw_happens_once_and_only_a_real_scheme_change_redraws(browser,
+                                                                            explorer_site):
+    """Material sets the scheme attributes again at start-up, with the same values: that
+    must not redraw every table and matrix (it was a second long task on page load)."""
+    url, _ = explorer_site
+    with open_page(browser, url + "playground/", color_scheme="dark") as page:
+        settle = "new Promise(r => setTimeout(() => r(attentionExplorer.weights(0).renders), 50))"
+        assert page.evaluate(settle) == 1
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")  # same
+        assert page.evaluate(settle) == 1
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
+        assert page.evaluate(settle) == 2

@@ -278,9 +278,14 @@
     var view = root.getAttribute("data-view") || "average";
     this.view = HEAD_LABELS[view] ? view : "average";
     this.build();
-    this.setSentence(root.getAttribute("data-sentence") || P.raw.examples[0].text,
-                     parseInt(root.getAttribute("data-query") || "0", 10) || 0);
   }
+
+  /** The first sentence: a task of its own after build(), so neither is a long task. */
+  Explorer.prototype.start = function () {
+    var root = this.root;
+    this.setSentence(root.getAttribute("data-sentence") || this.P.raw.examples[0].text,
+                     parseInt(root.getAttribute("data-query") || "0", 10) || 0);
+  };
 
   Explorer.prototype.headIds = function () {
     return this.P.heads.map(function (h) { return h.id; }).concat(["average"]);
@@ -301,6 +306,12 @@
     var self = this, id = this.id, root = this.root;
     root.replaceChildren();
     root.classList.add("ax");
+    // Colour probes first: reading their colours now costs a style pass over two spans,
+    // where after the build it would lay out the whole explorer.
+    this.probeHigh = el("span", { class: "ax-probe ax-probe--high", "aria-hidden": "true" });
+    this.probeLow = el("span", { class: "ax-probe ax-probe--low", "aria-hidden": "true" });
+    root.append(this.probeHigh, this.probeLow);
+    this.colours = this.palette();
 
     var field = el("div", { class: "ax-field" });
     var label = el("label", { for: id + "-input" }, "Sentence");
@@ -397,10 +408,6 @@
     detective.append(fieldset, this.lines, cap);
     this.results.append(detective);
     root.append(this.results);
-
-    this.probeHigh = el("span", { class: "ax-probe ax-probe--high", "aria-hidden": "true" });
-    this.probeLow = el("span", { class: "ax-probe ax-probe--low", "aria-hidden": "true" });
-    root.append(this.probeHigh, this.probeLow);
   };
 
   /** New sentence: tokenise, recompute, rebuild the token-dependent DOM. */
@@ -489,7 +496,14 @@
     this.rowH = rowH;
   };
 
+  /** Which colour scheme the page shows (Material's attributes on <body>). */
+  function schemeKey() {
+    var b = document.body;
+    return b.getAttribute("data-md-color-scheme") + "|" + b.getAttribute("data-md-color-primary");
+  }
+
   Explorer.prototype.palette = function () {
+    this.coloursFor = schemeKey();
     return { high: parseRgb(getComputedStyle(this.probeHigh).color),
              low: parseRgb(getComputedStyle(this.probeLow).color) };
   };
@@ -519,7 +533,7 @@
       ? "Previewing " + quote(word) + where + ": press Enter to make it the query."
       : "Query: " + quote(word) + where + ".") +
       (this.truncated ? " Only the first " + this.P.raw.max_tokens + " tokens are used." : "");
-    if (!this.colours) this.colours = this.palette();
+    if (!this.colours || this.coloursFor !== schemeKey()) this.colours = this.palette();
     var palette = this.colours;
     this.headIds().forEach(function (hid) {
       var card = self.cards[hid], m = self.matrix(hid);
@@ -632,6 +646,11 @@
   };
 
   // ------------------------------------------------------------------ wiring ---------
+  /** Resolves in a later task: lets the browser paint and handle input in between. */
+  function nextTask() {
+    return new Promise(function (resolve) { setTimeout(resolve, 0); });
+  }
+
   function live() {
     instances.forEach(function (x) { if (!x.root.isConnected) instances.delete(x); });
     return Array.from(instances);
@@ -654,10 +673,17 @@
       });
     });
     return loadParams().then(function (P) {
+      var built = [];
       roots.forEach(function (root) {
-        if (!root.isConnected) return;
-        instances.add(new Explorer(root, P));
-        root.setAttribute("data-explorer-ready", "true");
+        if (root.isConnected) built.push(new Explorer(root, P));
+      });
+      return nextTask().then(function () {
+        built.forEach(function (x) {
+          if (!x.root.isConnected) return;
+          x.start();
+          instances.add(x);
+          x.root.setAttribute("data-explorer-ready", "true");
+        });
       });
     }, function (err) {
       roots.forEach(function (root) {
@@ -670,7 +696,13 @@
 
   // Re-colour when the learner switches light/dark (Material sets these attributes).
   new MutationObserver(function () {
-    live().forEach(function (x) { x.colours = null; x.render(); });
+    // Material sets them again at start-up with the same values: only a real change counts.
+    var now = schemeKey();
+    live().forEach(function (x) {
+      if (x.coloursFor === now) return;
+      x.colours = null;
+      x.render();
+    });
   }).observe(document.body, { attributes: true,
                               attributeFilter: ["data-md-color-scheme", "data-md-color-primary"] });
 
