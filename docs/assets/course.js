@@ -317,6 +317,25 @@
     });
   }
 
+  /* ---- theme fix: no transitions while the reader switches the palette -------------
+     The course plugin moves Material's "no transitions" rule from the attribute its
+     bundle sets at every start-up (a restyle of the whole page each time) to
+     data-course-switching, set here only for a real switch: in the capture phase, so
+     before the palette's own handler applies the new colours, and removed once a frame
+     has been drawn with them. */
+  if (!window.__afpSwitchListener) {
+    window.__afpSwitchListener = true;
+    document.addEventListener("change", function (event) {
+      var target = event.target;
+      if (!target || !target.closest || !target.closest("[data-md-component='palette']")) return;
+      var body = document.body;
+      body.setAttribute("data-course-switching", "");
+      requestAnimationFrame(function () {
+        requestAnimationFrame(function () { body.removeAttribute("data-course-switching"); });
+      });
+    }, true);
+  }
+
   /* ---- per page ---------------------------------------------------------------------- */
   function init() {
     nameCodeNavs();

@@ -63,6 +63,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             files.append(File.generated(
                 config, self.config.stylesheet,
                 content=stylesheets.combine(files, self.stylesheet_sources)))
+        self._patch_palette_stylesheet(files, config)
         docs = Path(config.docs_dir)
         folder = docs / self.config.pages_dir
         self.lessons = {}
@@ -113,6 +114,21 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.glossary and self._wants_glossary(src):
             markdown = text.mark_first_uses(markdown, self.glossary, _slug)
         return markdown
+
+    def _patch_palette_stylesheet(self, files: Files, config) -> None:
+        """Serve Material's palette stylesheet without its start-up restyle (see
+        :func:`stylesheets.palette_without_startup_restyle`)."""
+        theme = [f for f in files if stylesheets.PALETTE_CSS_RE.match(f.src_uri)]
+        for file in theme:
+            patched = stylesheets.palette_without_startup_restyle(file.content_string)
+            if patched is None:
+                log.warning(
+                    "course: %s has no [data-md-color-switching] rule any more (a new "
+                    "Material version?); update plugins/course/stylesheets.py and "
+                    "course.js's palette switch for it", file.src_uri)
+                continue
+            files.remove(file)
+            files.append(File.generated(config, file.src_uri, content=patched))
 
     def on_build_error(self, *, error):
         """A formula that failed to convert: add the page's file and line to the message.

@@ -6,7 +6,12 @@ import pytest
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from plugins.course.stylesheets import combine, is_local, take_local
+from plugins.course.stylesheets import (
+    combine,
+    is_local,
+    palette_without_startup_restyle,
+    take_local,
+)
 
 
 def test_only_the_sites_own_files_are_local():
@@ -72,3 +77,13 @@ def test_combine_accepts_data_absolute_and_fragment_references():
 def test_combine_names_a_missing_source():
     with pytest.raises(PluginError, match="assets/gone.css is listed in extra_css"):
         combine(files_with(x_css="a{}"), ["assets/gone.css"])
+
+
+def test_palette_rule_moves_to_the_attribute_set_only_while_switching():
+    css = ("a{color:red}[data-md-color-switching] *,[data-md-color-switching] :after,"
+           "[data-md-color-switching] :before{transition-duration:0s!important}b{x:y}")
+    patched = palette_without_startup_restyle(css)
+    assert "data-md-color-switching" not in patched
+    assert patched.count("[data-course-switching]") == 3
+    assert patched.startswith("a{color:red}") and patched.endswith("b{x:y}")
+    assert palette_without_startup_restyle("a{color:red}") is None

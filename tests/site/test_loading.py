@@ -142,3 +142,49 @@ def test_colour_scheme_is_declared_before_the_bundle_and_follows_the_toggle(
         assert page.evaluate(first_meta) == other
     finally:
         context.close()
+
+
+def test_materials_palette_css_is_served_without_its_startup_restyle_rule(served_site):
+    """Material's bundle sets and removes data-md-color-switching at every start-up; a rule
+    on it restyled every element twice. The rule is on data-course-switching instead."""
+    _, site = served_site
+    [palette] = (site / "assets" / "stylesheets").glob("palette.*.min.css")
+    css = palette.read_text(encoding="utf-8")
+    assert "data-md-color-switching" not in css
+    assert "[data-course-switching] *" in css
+
+
+SWITCHES = """window.__switches = [];
+new MutationObserver(records => { for (const r of records) window.__switches.push(
+  r.attributeName + (document.body.hasAttribute(r.attributeName) ? '+' : '-'));
+}).observe(document, {attributes: true, subtree: true,
+  attributeFilter: ['data-course-switching', 'data-md-color-scheme']});"""
+
+
+def test_switching_the_palette_turns_transitions_off_only_while_it_switches(
+        served_site, browser):
+    base, _ = served_site
+    context = browser.new_context(color_scheme="light")
+    page = context.new_page()
+    page.add_init_script(SWITCHES)
+    try:
+        page.goto(base + LESSONS[0], wait_until="networkidle")
+        # start-up: the bundle re-applies the palette, no switch
+        assert "data-course-switching+" not in page.evaluate("window.__switches")
+        toggle = page.locator("form[data-md-component=palette] label:visible").first
+        for _ in range(3):  # follow the system -> light -> dark: one of them switches
+            toggle.click()
+            if page.evaluate("document.body.dataset.mdColorScheme") == "slate":
+                break
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+        expect(page.locator("body")).not_to_have_attribute("data-course-switching", "")
+        seen = page.evaluate("window.__switches")
+        on = seen.index("data-course-switching+")
+        assert seen.index("data-md-color-scheme+", on) > on, seen  # on before the colours
+        assert "data-course-switching-" in seen[on:], seen  # and off again
+        duration = page.evaluate("""() => { document.body.setAttribute('data-course-switching', '');
+            const d = getComputedStyle(document.querySelector('.md-header')).transitionDuration;
+            document.body.removeAttribute('data-course-switching'); return d; }""")
+        assert set(duration.replace(" ", "").split(",")) == {"0s"}
+    finally:
+        context.close()
