@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files
 
 from plugins.mathml import FormulaError
 
-from . import csp, stylesheets, syllabus, text
+from . import csp, stylesheets, syllabus, text, theme_patches
 from .config import CourseConfig
 from .frontmatter import PAGE_RE, FrontMatterError, LessonInfo, check_prerequisites, read_lesson
 
@@ -63,7 +63,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             files.append(File.generated(
                 config, self.config.stylesheet,
                 content=stylesheets.combine(files, self.stylesheet_sources)))
-        self._patch_palette_stylesheet(files, config)
+        self._patch_theme(files, config)
         docs = Path(config.docs_dir)
         folder = docs / self.config.pages_dir
         self.lessons = {}
@@ -115,20 +115,19 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             markdown = text.mark_first_uses(markdown, self.glossary, _slug)
         return markdown
 
-    def _patch_palette_stylesheet(self, files: Files, config) -> None:
-        """Serve Material's palette stylesheet without its start-up restyle (see
-        :func:`stylesheets.palette_without_startup_restyle`)."""
-        theme = [f for f in files if stylesheets.PALETTE_CSS_RE.match(f.src_uri)]
-        for file in theme:
-            patched = stylesheets.palette_without_startup_restyle(file.content_string)
-            if patched is None:
-                log.warning(
-                    "course: %s has no [data-md-color-switching] rule any more (a new "
-                    "Material version?); update plugins/course/stylesheets.py and "
-                    "course.js's palette switch for it", file.src_uri)
-                continue
-            files.remove(file)
-            files.append(File.generated(config, file.src_uri, content=patched))
+    def _patch_theme(self, files: Files, config) -> None:
+        """Serve Material's palette stylesheet and bundle without their start-up restyles
+        (:mod:`.theme_patches`)."""
+        for pattern, patch, looks_for in theme_patches.PATCHES:
+            for file in [f for f in files if pattern.match(f.src_uri)]:
+                patched = patch(file.content_string)
+                if patched is None:
+                    log.warning(
+                        "course: %s no longer has %s (a new Material version?); update "
+                        "plugins/course/theme_patches.py for it", file.src_uri, looks_for)
+                    continue
+                files.remove(file)
+                files.append(File.generated(config, file.src_uri, content=patched))
 
     def on_build_error(self, *, error):
         """A formula that failed to convert: add the page's file and line to the message.

@@ -75,20 +75,3 @@ def combine(files: Files, sources: list[str]) -> str:
         parts.append(f"/* ---- {path} ---- */\n{text.rstrip()}\n")
     return "\n".join(parts)
 
-
-# Material's palette stylesheet turns transitions off under an attribute on <body> that
-# its bundle also sets, and removes, once at start-up, when nothing is switching. A rule
-# "[attr] *" makes each change of that attribute restyle every element of the page
-# (20-25 ms on a lesson, four times that on Lighthouse's phone): twice in the bundle's
-# first tasks. The rule is moved to an attribute that course.js sets only while the
-# reader really switches the palette.
-SWITCHING_RULE_RE = re.compile(r"\[data-md-color-switching\](?=\s*(?:\*|:after|:before))")
-SWITCHING_ATTRIBUTE = "data-course-switching"
-PALETTE_CSS_RE = re.compile(r"^assets/stylesheets/palette\.[0-9a-f]+\.min\.css$")
-
-
-def palette_without_startup_restyle(css: str) -> str | None:
-    """Material's palette CSS with its "no transitions" rule on our attribute; None when
-    the rule is not there (another Material version)."""
-    patched, count = SWITCHING_RULE_RE.subn(f"[{SWITCHING_ATTRIBUTE}]", css)
-    return patched if count else None

@@ -6,12 +6,8 @@ import pytest
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from plugins.course.stylesheets import (
-    combine,
-    is_local,
-    palette_without_startup_restyle,
-    take_local,
-)
+from plugins.course.stylesheets import combine, is_local, take_local
+from plugins.course.theme_patches import bundle_without_scheme_meta, palette_without_startup_restyle
 
 
 def test_only_the_sites_own_files_are_local():
@@ -87,3 +83,11 @@ def test_palette_rule_moves_to_the_attribute_set_only_while_switching():
     assert patched.count("[data-course-switching]") == 3
     assert patched.startswith("a{color:red}") and patched.endswith("b{x:y}")
     assert palette_without_startup_restyle("a{color:red}") is None
+
+
+def test_the_bundles_own_colour_scheme_meta_stays_out_of_the_document():
+    js = ('a();let o=x("meta",{name:"color-scheme"});document.head.appendChild(o);'
+          'let n=1;o.content=s;')
+    assert bundle_without_scheme_meta(js) == (
+        'a();let o=x("meta",{name:"color-scheme"});let n=1;o.content=s;')
+    assert bundle_without_scheme_meta("a();document.head.appendChild(o);") is None
