@@ -6,7 +6,9 @@
 - ``on_config`` (after the other plugins'): links the site's own stylesheets as one file
   (:mod:`.stylesheets`).
 - ``on_files`` (after the other plugins' too, so their stylesheets are there): writes
-  that file.
+  that file, and serves Material's palette CSS and bundle without their start-up
+  restyles (:mod:`.theme_patches`).
+- ``on_build_error``: a formula that failed to convert gets its page's file and line.
 - ``on_post_build``: the content security policy of every page (:mod:`.csp`).
 
 The course script (docs/assets/course.js, in mkdocs.yml) shows progress, "continue where

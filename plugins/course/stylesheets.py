@@ -74,4 +74,3 @@ def combine(files: Files, sources: list[str]) -> str:
             )
         parts.append(f"/* ---- {path} ---- */\n{text.rstrip()}\n")
     return "\n".join(parts)
-
