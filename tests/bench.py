@@ -47,6 +47,7 @@ MKDOCS_QUIZ = {"raw": 61_131, "gz": 14_200}  # mkdocs-quiz's inlined JS+CSS, per
 RESULTS = ROOT / "bench.json"
 SUITE_TIMING = ROOT / ".cache" / "bench" / "test-suite.json"
 WARM_RUNS = 5  # warm/plain pairs
+EDIT_RUNS = 3  # one-lesson edits (each edits the script again, so each reruns it)
 
 # Budgets (README "Budgets"); the size ones are enforced by tests/test_budgets.py.
 PAGE_BUDGET_GZ = 150 * 1024  # a page with everything it loads, Material's bundle included
@@ -144,16 +145,19 @@ def build_times(project: Path, env: dict) -> dict:
     warm, plain = best(warm_runs), best(plain_runs)
     phases = plugin_phases(project, env)
     script = project / EDIT_LESSON
-    script.write_text(script.read_text() + "\n# edited by make bench\n")
-    cpu, started = _children_cpu(), time.perf_counter()
-    lesson_run = subprocess.run(
-        [sys.executable, str(script)], cwd=project.parent, capture_output=True,
-        env={**env, "MPLBACKEND": "Agg", "PYTHONPATH": str(project)},
-    )
-    lesson = {"wall": time.perf_counter() - started, "cpu": _children_cpu() - cpu}
-    assert lesson_run.returncode == 0, lesson_run.stderr
-    script.write_text(script.read_text() + "# edited again\n")
-    edit = timed_build(project, "mkdocs.yml", env, "site-edit")
+    lessons, edits = [], []
+    for i in range(EDIT_RUNS):  # best of a few, as for warm and plain: one run is noisy
+        script.write_text(script.read_text() + f"\n# edited by make bench ({i})\n")
+        cpu, started = _children_cpu(), time.perf_counter()
+        lesson_run = subprocess.run(
+            [sys.executable, str(script)], cwd=project.parent, capture_output=True,
+            env={**env, "MPLBACKEND": "Agg", "PYTHONPATH": str(project)},
+        )
+        lessons.append({"wall": time.perf_counter() - started, "cpu": _children_cpu() - cpu})
+        assert lesson_run.returncode == 0, lesson_run.stderr
+        script.write_text(script.read_text() + f"# edited again ({i})\n")
+        edits.append(timed_build(project, "mkdocs.yml", env, "site-edit"))
+    lesson, edit = best(lessons), best(edits)
     return {
         "cold_s": cold["wall"], "cold_cpu_s": cold["cpu"],
         "warm_s": warm["wall"], "warm_cpu_s": warm["cpu"],
@@ -418,7 +422,8 @@ def main() -> None:
         ("build: plain Material, our plugins off", f"{b['plain_s']:.2f} s",
          f"{b['plain_cpu_s']:.2f} s CPU; best of {WARM_RUNS}, alternated with warm"),
         ("build: one-lesson edit (04 softmax)", f"{b['edit_s']:.2f} s",
-         f"{b['edit_cpu_s']:.2f} s CPU; budget 1.2x plain + that lesson's own run "
+         f"{b['edit_cpu_s']:.2f} s CPU, best of {EDIT_RUNS}; budget 1.2x plain + that "
+         "lesson's own run "
          f"({b['edited_lesson_run_cpu_s']:.2f} s) = {b['edit_budget_cpu_s']:.2f} s CPU: "
          f"{ok(b['edit_cpu_s'] <= b['edit_budget_cpu_s'])}"),
         ("ratio warm / plain (CPU)", f"{b['warm_over_plain_cpu']:.2f}x",
