@@ -301,8 +301,8 @@
 
   /* ---- theme fix: the page's colour scheme follows the palette toggle ----------------
      The palette script (overrides/partials/javascripts/palette.html) declares it before
-     first paint in the first <meta name="color-scheme">, the one the browser reads (the
-     bundle's own comes later and is ignored). Written only when it changes: any write
+     first paint in the page's only <meta name="color-scheme"> (the course plugin keeps
+     the bundle's own out of the document). Written only when it changes: any write
      makes the browser restyle the whole page. */
   function followColorScheme() {
     var meta = document.querySelector("meta[data-course-scheme]");
