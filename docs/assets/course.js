@@ -272,6 +272,84 @@
     }
   }
 
+  /* ---- glossary terms: the definition as a tooltip ------------------------------------
+     The built page gives each first use of a term its definition as the title (what a
+     browser without scripts shows). Here it becomes a tooltip of our own, shown on hover
+     and on keyboard focus, announced through aria-describedby, kept while the pointer
+     moves onto it and dismissed with Escape (WCAG 1.4.13). Material's content.tooltips
+     would do this for every titled element of every page at start-up; this touches the
+     few terms of a lesson and builds a tooltip only when one is first shown. */
+  var openTip = null;
+  var tipCount = 0;
+
+  function tipOf(term) {
+    var id = term.getAttribute("data-tip-id");
+    var tip = id && document.getElementById(id);
+    if (tip) return tip;
+    id = "glossary-tip-" + ++tipCount;
+    tip = document.createElement("div");
+    tip.className = "glossary-tip";
+    tip.id = id;
+    tip.setAttribute("role", "tooltip");
+    tip.hidden = true;
+    tip.textContent = term.getAttribute("data-definition");
+    tip.addEventListener("mouseenter", function () { clearTimeout(tip.hideTimer); });
+    tip.addEventListener("mouseleave", function () { hideTip(term, 150); });
+    document.body.appendChild(tip);
+    term.setAttribute("data-tip-id", id);
+    return tip;
+  }
+
+  function showTip(term) {
+    if (openTip && openTip.term !== term) hideTip(openTip.term, 0);
+    var tip = tipOf(term);
+    clearTimeout(tip.hideTimer);
+    tip.hidden = false;
+    term.setAttribute("aria-describedby", tip.id);
+    /* below the term, kept inside the viewport; above it when there is no room below */
+    var box = term.getBoundingClientRect(), width = tip.offsetWidth, height = tip.offsetHeight;
+    var view = document.documentElement.clientWidth, gap = 6;
+    var left = Math.max(8, Math.min(box.left, view - width - 8));
+    var top = box.bottom + gap;
+    if (top + height > window.innerHeight && box.top - gap - height > 0) top = box.top - gap - height;
+    tip.style.left = left + window.scrollX + "px";
+    tip.style.top = top + window.scrollY + "px";
+    openTip = { term: term, tip: tip };
+  }
+
+  function hideTip(term, delay) {
+    var tip = tipOf(term);
+    clearTimeout(tip.hideTimer);
+    var hide = function () {
+      tip.hidden = true;
+      term.removeAttribute("aria-describedby");
+      if (openTip && openTip.term === term) openTip = null;
+    };
+    if (delay) tip.hideTimer = setTimeout(hide, delay); else hide();
+  }
+
+  function setupGlossary() {
+    document.querySelectorAll(".glossary-tip").forEach(function (tip) {
+      /* instant navigation keeps <body>: a tooltip whose term left with the last page goes */
+      var term = document.querySelector("abbr[data-tip-id='" + tip.id + "']");
+      if (!term) tip.remove();
+    });
+    document.querySelectorAll("abbr[data-glossary][title]").forEach(function (term) {
+      term.setAttribute("data-definition", term.getAttribute("title"));
+      term.removeAttribute("title");  /* no second, native tooltip on top of ours */
+      term.addEventListener("mouseenter", function () { showTip(term); });
+      term.addEventListener("mouseleave", function () { hideTip(term, 150); });
+      term.addEventListener("focus", function () { showTip(term); });
+      term.addEventListener("blur", function () { hideTip(term, 0); });
+    });
+  }
+  if (!window.__afpTipKeys) {
+    window.__afpTipKeys = true;
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && openTip) hideTip(openTip.term, 0);
+    });
+  }
+
   /* ---- theme fix: Material adds an unnamed <nav> (copy button) to every code block;
      several unnamed navs on one page are landmarks that cannot be told apart. -------- */
   /* Code blocks scroll sideways on narrow screens: make each one reachable by keyboard. */
@@ -340,6 +418,7 @@
   function init() {
     nameCodeNavs();
     focusableCode();
+    setupGlossary();
     if (window.speechSynthesis) {
       try { window.speechSynthesis.cancel(); } catch (e) { /* nothing was playing */ }
     }
@@ -364,7 +443,9 @@
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
+    /* A task of its own after the theme's start-up, which runs every document$ subscriber
+       in one task: ours would only make that long task longer. */
+    window.document$.subscribe(function () { setTimeout(init, 0); });
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {

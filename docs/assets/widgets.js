@@ -531,7 +531,8 @@
   });
 
   if (window.document$ && window.document$.subscribe) {
-    window.document$.subscribe(scan);
+    // in a task after the theme's start-up (which runs every subscriber in one long task)
+    window.document$.subscribe(function () { setTimeout(scan, 0); });
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", scan);
   } else {

@@ -283,3 +283,24 @@ def test_the_first_draw_happens_once_and_only_a_real_scheme_change_redraws(brows
         assert page.evaluate(settle) == 1
         page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
         assert page.evaluate(settle) == 2
+
+
+def test_parts_far_below_the_fold_are_rendered_only_when_scrolled_near(browser, explorer_site):
+    """On a phone the lines ("be the detective") start two screens down: content-visibility
+    skips their layout and paint during start-up, and scrolling to them renders them at
+    their real size, drawn for the current query."""
+    url, _ = explorer_site
+    with open_page(browser, url + "playground/", viewport={"width": 375, "height": 667}) as page:
+        part = page.locator(".ax-detective")
+        skipped = "d => !d.querySelector('svg').checkVisibility({contentVisibilityAuto: true})"
+        assert page.locator(".ax-head").evaluate_all(
+            "hs => hs.map(h => getComputedStyle(h).contentVisibility)") == ["auto"] * 4
+        assert part.evaluate(skipped)
+        part.scroll_into_view_if_needed()
+        for _ in range(50):  # rendered in a frame after it comes near the viewport
+            if not part.evaluate(skipped):
+                break
+            page.wait_for_timeout(100)
+        assert not part.evaluate(skipped)
+        assert part.locator("svg").bounding_box()["height"] > 100
+        assert part.locator("line").count() == len(shown(page)["heads"][0]["weights"])

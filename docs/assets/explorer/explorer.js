@@ -739,7 +739,8 @@
   });
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(function () { scan(); });
+    // in a task after the theme's start-up (which runs every subscriber in one long task)
+    window.document$.subscribe(function () { setTimeout(scan, 0); });
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { scan(); });
   } else {

@@ -430,7 +430,8 @@
   window.attentionQuiz = { version: 1, progress: progress, clear: clearProgress, init: init };
 
   var doc$ = typeof window.document$ !== "undefined" ? window.document$ : null;
-  if (doc$ && typeof doc$.subscribe === "function") doc$.subscribe(init);
+  /* in a task after the theme's start-up, which runs every document$ subscriber in one task */
+  if (doc$ && typeof doc$.subscribe === "function") doc$.subscribe(function () { setTimeout(init, 0); });
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
