@@ -37,10 +37,14 @@ def _plain(value: Any) -> Any:
 
 
 def digest(*parts: Any) -> str:
-    """SHA-256 of ``parts``: JSON-like values, and files (a ``Path``, or a list of them)
-    read as their bytes."""
+    """SHA-256 of ``parts``: JSON-like values, files (a ``Path``, or a list of them) read
+    as their bytes, and ``bytes`` as they are (content already read, so the key is of
+    exactly what was used even if the file changes meanwhile)."""
     h = hashlib.sha256()
     for part in parts:
+        if isinstance(part, bytes | bytearray):
+            h.update(b"\0bytes\0%d\0" % len(part) + part)
+            continue
         paths = [part] if isinstance(part, Path) else None
         if isinstance(part, list | tuple) and part and all(isinstance(p, Path) for p in part):
             paths = list(part)

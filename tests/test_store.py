@@ -25,6 +25,16 @@ def test_a_key_follows_file_contents_alone_or_in_a_list(tmp_path):
     assert store.digest(a) != single
 
 
+def test_bytes_are_keyed_as_they_are_and_apart_from_text_and_files(tmp_path):
+    quiz = tmp_path / "q.yaml"
+    quiz.write_bytes(b"title: T\n")
+    key = store.digest(b"title: T\n")
+    assert key == store.digest(bytearray(b"title: T\n"))
+    assert key != store.digest(b"title: U\n")
+    assert key != store.digest("title: T\n") and key != store.digest(quiz)
+    assert store.digest(b"ab", b"c") != store.digest(b"a", b"bc")  # lengths are in the key
+
+
 def test_functions_in_configs_are_keyed_by_name_not_address():
     config = {"emoji_index": store.digest, "list": [1, 2], "set": {"b", "a"}}
     text = json.dumps(store._plain(config))

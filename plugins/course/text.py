@@ -6,8 +6,10 @@ math, links, HTML tags or `{{ value }}` placeholders.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -29,7 +31,8 @@ WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[.,'’-][A-Za-z0-9]+)*")
 SKIP_LINE_RE = re.compile(r"^\s*(#|!!!|\?\?\?|--8<--|<|\$\$|\*\[|\||:)")
 
 
-def prose_lines(markdown: str) -> list[tuple[int, str]]:
+@functools.lru_cache(maxsize=8)  # a lesson page is read twice: reading time, then glossary
+def prose_lines(markdown: str) -> tuple[tuple[int, str], ...]:
     """(index, line) of lines that are prose: not in code fences, not headings, not HTML."""
     out = []
     fence = None
@@ -49,7 +52,7 @@ def prose_lines(markdown: str) -> list[tuple[int, str]]:
         if in_math or not line.strip() or SKIP_LINE_RE.match(line):
             continue
         out.append((i, line))
-    return out
+    return tuple(out)
 
 
 def reading_minutes(markdown: str, words_per_minute: int) -> int:
@@ -116,13 +119,17 @@ def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
     """Wrap the first prose use of each glossary term in a focusable ``<abbr>`` tooltip."""
     lines = markdown.split("\n")
     candidates = prose_lines(markdown)
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
     done: set[str] = set()
     spans_of: dict[int, list[tuple[int, int]]] = {}  # per line, until the line changes
     for term in sorted(glossary, key=len, reverse=True):
-        if not any(form in markdown for form in forms(term)):
+        containing = _lines_containing(markdown, _needles(term), starts)
+        if not containing:
             continue  # not on this page at all: no line to scan
         pattern = _term_pattern(term)
         for i, _ in candidates:
+            if i not in containing:
+                continue  # no spelling of the term on this line: nothing to search
             line = lines[i]
             spans = spans_of.get(i)
             if spans is None:
@@ -134,9 +141,9 @@ def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
                     hit = m
                     break
             if hit:
-                # Material's tooltip puts the title into the page as HTML, so the text is
-                # escaped twice: once for the attribute, once for that innerHTML.
-                title = html.escape(html.escape(glossary[term], quote=False), quote=True)
+                # The browser shows the title as text, and so does course.js's tooltip
+                # (textContent): escaped once, for the attribute.
+                title = html.escape(glossary[term], quote=True)
                 tag = (f'<abbr title="{title}" tabindex="0" data-glossary="{slug_of(term)}">'
                        f"{hit.group(1)}</abbr>")
                 lines[i] = line[: hit.start()] + tag + line[hit.end():]
@@ -144,6 +151,26 @@ def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
                 done.add(term)
                 break
     return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=1024)
+def _needles(term: str) -> tuple[str, ...]:
+    """The forms of ``term`` that contain no other form ("key", not "keys"): a line with
+    any form has one of these, and there are half as many to look for."""
+    spellings = forms(term)
+    return tuple(w for w in spellings if not any(o != w and o in w for o in spellings))
+
+
+def _lines_containing(markdown: str, words: Iterable[str], starts: list[int]) -> set[int]:
+    """Indices of the lines of ``markdown`` (starting at offsets ``starts``) that contain
+    one of ``words``: a few ``str.find`` calls on the page, instead of a search per line."""
+    found: set[int] = set()
+    for word in words:
+        at = markdown.find(word)
+        while at >= 0:
+            found.add(bisect.bisect_right(starts, at) - 1)
+            at = markdown.find(word, at + 1)
+    return found
 
 
 def _unprotected(line: str) -> Iterable[tuple[int, int]]:

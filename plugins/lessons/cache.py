@@ -222,8 +222,9 @@ def compute_key(
     digest = hashlib.sha256()
     digest.update(environment_fingerprint().encode())
     inputs = [script, *dependencies(script, root, package, source), *data_files(data_dir)]
+    base = root.resolve()  # once: resolving stats every folder of the path
     for path in inputs:
-        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        rel = path.resolve().relative_to(base).as_posix()
         digest.update(b"\0" + rel.encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -76,6 +76,10 @@ def substitute_values(markdown: str, values: dict[str, str], script: str) -> str
 
 def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
     """Raise ``PageProblem`` for a snippet whose file is not found under any base path."""
+    # A page includes several sections of the same file (its lesson script): each file is
+    # looked for, read and scanned for sections once per page, not once per snippet.
+    found_at: dict[str, Path | None] = {}
+    sections_in: dict[Path, list[str]] = {}
     for i, line in enumerate(markdown.split("\n")):
         m = SNIPPET_RE.match(line)
         if not m:
@@ -83,12 +87,17 @@ def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
         target = m.group("path")
         # "file.py:section" and "file.py:10:20" name a part of a file
         file_part = re.sub(r"(:[A-Za-z0-9_\-]+)+$", "", target)
-        found = next((base / file_part for base in base_paths if (base / file_part).is_file()),
-                     None)
+        if file_part not in found_at:
+            found_at[file_part] = next(
+                (base / file_part for base in base_paths if (base / file_part).is_file()), None
+            )
+        found = found_at[file_part]
         if found is not None:
             section = target[len(file_part) + 1:]
             if section and not section.replace(":", "").isdigit():
-                _check_section(found, file_part, section, i + 1)
+                if found not in sections_in:
+                    sections_in[found] = _sections(found)
+                _check_section(sections_in[found], file_part, section, i + 1)
             continue
         siblings: list[str] = []
         for base in base_paths:
@@ -112,8 +121,12 @@ def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
 SECTION_RE = re.compile(r"-{1,}8<-{1,}\s*\[start:([A-Za-z0-9_\-]+)\]")
 
 
-def _check_section(path: Path, shown: str, section: str, line: int) -> None:
-    sections = SECTION_RE.findall(path.read_text(encoding="utf-8", errors="replace"))
+def _sections(path: Path) -> list[str]:
+    """Names of the sections marked in ``path`` (``--8<-- [start:name]``), in file order."""
+    return SECTION_RE.findall(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def _check_section(sections: list[str], shown: str, section: str, line: int) -> None:
     if section in sections:
         return
     hint = _suggest(section, sections)

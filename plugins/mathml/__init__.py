@@ -3,6 +3,12 @@
 No script and no font from another host is needed to read a formula: Chromium, Firefox
 and Safari render MathML Core natively, in light and dark mode (it uses the text colour).
 A formula that latex2mathml cannot convert stops the build with the formula quoted.
+
+Converting is most of the extension's time, and the formulas rarely change between
+builds: a plugin that owns a store (:mod:`plugins.store`; the quiz plugin does) calls
+:func:`recall` before the pages are rendered and :func:`keep` after, so a warm build
+converts nothing. The kept conversions are keyed by this module's code and latex2mathml's
+version; a formula that fails is never kept, so its error is raised on every build.
 """
 
 from __future__ import annotations
@@ -12,11 +18,14 @@ import functools
 import html
 import re
 import xml.etree.ElementTree as etree
+from pathlib import Path
 
 from latex2mathml.converter import convert
 from markdown import Extension
 from markdown.blockprocessors import BlockProcessor
 from markdown.inlinepatterns import InlineProcessor
+
+from .. import store
 
 # $x$ but not "$5 and $6" (no space inside the delimiters, no digit right after the close)
 INLINE_RE = r"(?<![\\$])\$(?![\s$])((?:\\.|[^\\$\n])+?)(?<![\s\\])\$(?!\d)"
@@ -41,8 +50,53 @@ class FormulaError(_Base):
         self.tex = tex
 
 
-@functools.lru_cache(maxsize=4096)  # pure; the same formulas recur across pages and quizzes
+# Conversions of this process: recalled from a store or converted; key: see _key()
+_known: dict[str, str] = {}
+_used: set[str] = set()  # keys shown since recall(): what keep() writes
+_converted = False  # whether any of them was converted (not recalled) since recall()
+
+
+def _key(tex: str, display: bool) -> str:
+    return ("block " if display else "inline ") + tex
+
+
 def to_mathml(tex: str, display: bool) -> str:
+    """The MathML of ``tex``; ``FormulaError`` when latex2mathml cannot convert it."""
+    global _converted
+    key = _key(tex, display)
+    mathml = _known.get(key)
+    if mathml is None:  # pure, so kept for the process: formulas recur across pages
+        mathml = _known[key] = _convert(tex, display)
+        _converted = True
+    _used.add(key)
+    return mathml
+
+
+def recall(box: store.Store) -> None:
+    """Start of a build: take the conversions a build with the same code kept in ``box``."""
+    global _converted
+    _used.clear()
+    _converted = False
+    kept = box.get("mathml", _store_key())
+    if isinstance(kept, dict):
+        _known.update(
+            (k, v) for k, v in kept.items() if isinstance(k, str) and isinstance(v, str)
+        )
+
+
+def keep(box: store.Store) -> None:
+    """End of a build: keep the conversions it showed, when it converted any (a warm build
+    writes nothing). Those of formulas no longer shown are dropped with the old entry."""
+    if _converted:
+        box.put("mathml", _store_key(), {key: _known[key] for key in sorted(_used)})
+
+
+@functools.cache
+def _store_key() -> str:
+    return store.digest(Path(__file__).resolve(), store.versions("latex2mathml"))
+
+
+def _convert(tex: str, display: bool) -> str:
     try:
         mathml = convert(tex.strip(), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many exception types

@@ -7,13 +7,21 @@ these declarations, so the editor's completion, the CLI and the build agree on o
 
 Fields whose metadata has ``internal`` are filled by the loader (where each key sits in
 the file) and are not YAML keys.
+
+A loaded quiz also has a JSON form (:func:`to_data`, :func:`from_data`, driven by the same
+declarations): the build keeps it, so that a file that did not change is not parsed and
+validated again.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
+import types
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -367,6 +375,96 @@ def fingerprint(question: Question) -> str:
     """
     content = json.dumps(question.key_content(), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+
+
+def to_data(quiz: Quiz) -> dict[str, Any]:
+    """A JSON-able copy of a loaded quiz with every field (positions and path too), which
+    :func:`from_data` turns back into the same quiz: a build keeps it so that the next one
+    need not parse and validate an unchanged file again."""
+    return _to_data(quiz)
+
+
+def _to_data(value: Any) -> Any:
+    if isinstance(value, Mark):  # before the dataclass case: a pair is enough
+        return [value.line, value.col]
+    if dataclasses.is_dataclass(value):
+        return {f.name: _to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list):
+        return [_to_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_data(v) for k, v in value.items()}
+    return value  # str, bool, float or None
+
+
+def from_data(data: Any) -> Quiz:
+    """The quiz that :func:`to_data` made ``data`` from; ``ValueError`` for anything else.
+
+    Every value is checked against the field's type as declared here (exact keys, no int
+    for a float), so a damaged or hand-edited entry is refused rather than becoming a quiz
+    the validator would not have produced.
+    """
+    return _decoder(Quiz)(data)
+
+
+@functools.cache
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    """A function reading stored data of type ``hint`` (made once per type: reading is then
+    a few calls per value, which matters with thousands of positions a build)."""
+    if isinstance(hint, types.UnionType):  # X | None
+        (inner,) = [_decoder(arg) for arg in hint.__args__ if arg is not type(None)]
+        return lambda data: None if data is None else inner(data)
+    origin = typing.get_origin(hint)
+    if origin is list:
+        item = _decoder(typing.get_args(hint)[0])
+        return lambda data: [item(v) for v in _expect(data, list)]
+    if origin is dict and typing.get_args(hint) == (str, Mark):
+        return _marks
+    if hint is Question:
+        return _question
+    if dataclasses.is_dataclass(hint):
+        return _object_decoder(hint)
+    if hint in (str, bool, float):
+        return lambda data: _expect(data, hint)
+    raise TypeError(f"no stored form for {hint!r}")  # pragma: no cover - model changed
+
+
+def _object_decoder(cls: type) -> Callable[[Any], Any]:
+    types_of = typing.get_type_hints(cls)
+    fields = [(f.name, _decoder(types_of[f.name])) for f in dataclasses.fields(cls)]
+    names = {name for name, _ in fields}
+
+    def read(data: Any) -> Any:
+        if _expect(data, dict).keys() != names:
+            raise ValueError(f"not the fields of {cls.__name__}")
+        return cls(**{name: read_value(data[name]) for name, read_value in fields})
+
+    return read
+
+
+def _question(data: Any) -> Question:
+    name = _expect(data, dict).get("type")
+    cls = QUESTION_TYPES.get(name) if type(name) is str else None
+    if cls is None:
+        raise ValueError("not a known question type")
+    return _decoder(cls)(data)
+
+
+def _marks(data: Any) -> dict[str, Mark]:
+    marks = {}
+    for name, pair in _expect(data, dict).items():
+        if type(name) is not str or type(pair) is not list or len(pair) != 2:
+            raise ValueError(f"not a position: {name!r}: {pair!r}")
+        line, col = pair
+        if type(line) is not int or type(col) is not int:
+            raise ValueError(f"not a position: {name!r}: {pair!r}")
+        marks[name] = Mark(line, col)
+    return marks
+
+
+def _expect(value: Any, kind: type) -> Any:
+    if type(value) is not kind:  # exact: True is not a number, 1 is not 1.0 here
+        raise ValueError(f"expected {kind.__name__}, found {type(value).__name__}")
+    return value
 
 
 def normalize_text(text: str) -> str:

@@ -19,10 +19,18 @@ Events (the work is in the core modules):
 - ``on_serve``: watch ``quizzes_dir``.
 
 A build keeps what it computed for the next one under ``cache_dir`` (:mod:`plugins.store`):
-each quiz's rendered HTML, keyed by the quiz file, its answers, the page, the site's pages,
+each valid quiz file as loaded, keyed by its bytes, its path and this package's code; each
+quiz's rendered HTML, keyed by the quiz file, its answers, the page, the site's pages,
 the Markdown configuration and this package's code; and the ``answer_from`` values, keyed
-by the expressions and the course code they import. A render that logged a warning is not
-kept, so a warning shows on every build until it is fixed.
+by the expressions and the course code they import. A file with problems and a render that
+logged a warning are not kept, so a problem or a warning shows on every build until it is
+fixed.
+
+The store also keeps the MathML of every formula the build showed, on pages and in
+quizzes alike (:func:`plugins.mathml.recall` in ``on_pre_build``,
+:func:`plugins.mathml.keep` in ``on_post_build``): the extension has no build events of its
+own, and this is the plugin with a store around every build. Without the quiz plugin,
+formulas are simply converted on every build.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ import os
 import posixpath
 import re
 import secrets
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -45,14 +54,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .. import store
+from .. import mathml, store
 from ..lessons.cache import data_files, module_dependencies
 from . import ASSETS_DIR, answers, placement
 from .config import QuizConfig
 from .errors import Problem, QuizError
-from .model import Quiz
+from .model import Quiz, from_data, to_data
 from .render import MarkdownRenderer, render_quiz, strings_from
-from .validate import load_file, suggest
+from .validate import load_quiz, read_file, suggest
 
 log = get_plugin_logger(__name__.removeprefix("plugins."))
 
@@ -133,6 +142,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         self.slots = {}
         folder = self.config.cache_dir.strip()
         self.store = store.Store((self.root / folder).resolve() if folder else None)
+        mathml.recall(self.store)  # formulas (pages' and quizzes') converted by a past build
         files = []
         if self.quizzes_dir.is_dir():
             files = sorted(
@@ -142,7 +152,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         loaded: list[tuple[Path, Quiz]] = []
         for path in files:
             try:
-                loaded.append((path, load_file(str(path), self._rel(path))))
+                loaded.append((path, self._load(path)))
             except QuizError as exc:
                 problems += exc.problems
         quizzes = [q for _, q in loaded]
@@ -251,6 +261,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
+        mathml.keep(self.store)
         manifest = {
             shown.quiz_id: {
                 "title": shown.quiz.title,
@@ -324,6 +335,26 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             "or place the quiz on a page with that block",
         )
 
+    def _load(self, path: Path) -> Quiz:
+        """The valid quiz in ``path``: from the store when a build already validated these
+        very bytes with this code, else parsed and validated (and kept when valid).
+
+        A file with problems is never kept, so it is checked again on every build and its
+        messages are always the validator's own.
+        """
+        shown = self._rel(path)
+        data = read_file(str(path), shown)
+        key = store.digest(_loader_version(), shown, data)
+        kept = self.store.get("quiz", key)
+        if kept is not None:
+            try:
+                return from_data(kept)
+            except ValueError:  # damaged or from another format: validate again, keep anew
+                pass
+        quiz = load_quiz(data, shown)
+        self.store.put("quiz", key, to_data(quiz))
+        return quiz
+
     def _markdown(self, config, page, files) -> MarkdownRenderer:
         """The site's Markdown extensions, plus one that points .md links at their pages."""
         extensions = [*config.markdown_extensions, _PageLinks(page, files)]
@@ -396,6 +427,17 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         if all("value" in result for result in results):
             self.store.put("answers", key, results)
         return results
+
+
+@functools.cache
+def _loader_version() -> str:
+    """What turns a quiz file into a :class:`Quiz`: this package's code (the loader, the
+    model, the validator and what it imports), PyYAML and Python (``ast`` and ``re`` decide
+    what ``answer_from`` and ``accept_regex`` accept)."""
+    here = Path(__file__).resolve().parent
+    return store.digest(
+        sorted(here.glob("*.py")), store.versions("pyyaml"), list(sys.version_info[:2])
+    )
 
 
 @functools.cache

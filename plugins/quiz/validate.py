@@ -64,14 +64,18 @@ def load_quiz(data: bytes | str, path: str) -> Quiz:
 def load_file(path: str, display: str | None = None) -> Quiz:
     """:func:`load_quiz` for a file on disk; ``display`` is the path shown in messages."""
     shown = display or path
+    return load_quiz(read_file(path, shown), shown)
+
+
+def read_file(path: str, shown: str) -> bytes:
+    """The bytes of quiz file ``path``; ``QuizError`` (at ``shown``) if it cannot be read."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as exc:
         raise QuizError(
             [Problem(shown, 1, 1, "", f"cannot read the file: {exc.strerror}")]
         ) from None
-    return load_quiz(data, shown)
 
 
 def validate(root: Node, path: str) -> Quiz:

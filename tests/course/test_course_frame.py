@@ -142,15 +142,14 @@ def test_first_use_only_and_never_in_code_math_links_or_headings():
     assert '>attention head</abbr>' in out
 
 
-def test_glossary_escapes_definitions_for_the_attribute_and_for_the_tooltip():
-    """Material's tooltip sets the title as innerHTML: after the attribute is decoded, the
-    text must still be escaped, so that the tooltip shows it instead of making elements."""
+def test_glossary_definitions_are_escaped_once_for_the_title_attribute():
+    """The title is text for the browser and for course.js's tooltip (textContent): the
+    attribute decodes to the definition exactly, markup and all, and makes no elements."""
     definition = 'x <b>"y"</b> & <img src=x>'
     out = text.mark_first_uses("a query here", {"query": definition}, str)
     [title] = re.findall(r'title="([^"]*)"', out)
-    as_read = html.unescape(title)  # the attribute value the browser hands to scripts
-    assert "<" not in as_read and ">" not in as_read
-    assert html.unescape(as_read) == definition  # innerHTML of that shows the definition
+    assert "<" not in title and '"' not in title
+    assert html.unescape(title) == definition
 
 
 def test_syllabus_groups_lessons_by_phase_with_minutes():
