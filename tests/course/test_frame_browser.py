@@ -75,9 +75,12 @@ def wait_for_course(page: Page, url: str) -> None:
 def click_instant(page: Page, locator, url: str) -> None:
     """Click a link and check Material's instant navigation handled it (no page load)."""
     page.evaluate("window.__sameDocument = true")
+    page.evaluate("document.querySelector('article').setAttribute('data-left', '')")
     locator.click()
     # Material's navigation.tracking may carry an anchor along (#end-of-lesson-quiz)
     page.wait_for_url(lambda address: address.split("#")[0] == url)
+    # the URL changes before the content does, and course.js starts a task after that
+    expect(page.locator("article[data-left]")).to_have_count(0)
     wait_for_course(page, url)
     assert page.evaluate("window.__sameDocument === true"), "the click reloaded the page"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from lesson_code import explorer as ex
 
@@ -166,24 +167,31 @@ def test_instant_navigation_initialises_once(browser, explorer_site):
     with open_page(browser, url) as page:
         page.evaluate("window.__stillHere = true")
 
+        def go(action):
+            """Navigate, then wait until the old article is gone: the URL changes before
+            the content does, and the explorer starts in a task after the new content."""
+            page.evaluate("document.querySelector('article').setAttribute('data-left', '')")
+            action()
+            expect(page.locator("article[data-left]")).to_have_count(0)
+
         def arrive():
             page.wait_for_selector(READY)
             assert page.evaluate("window.__stillHere === true"), "not an instant navigation"
             assert page.evaluate("attentionExplorer.instances()") == 1
 
-        page.locator("article a[href$='playground/']").click()
+        go(page.locator("article a[href$='playground/']").click)
         arrive()
-        page.go_back()
+        go(page.go_back)
         page.wait_for_selector("article a[href$='lesson/']")
         assert page.evaluate("attentionExplorer.instances()") == 0
-        page.locator("article a[href$='lesson/']").click()
+        go(page.locator("article a[href$='lesson/']").click)
         arrive()
         assert page.locator(".ax-token[aria-pressed='true']").text_content() == "it"
-        page.locator("article a[href$='playground/']").click()
+        go(page.locator("article a[href$='playground/']").click)
         arrive()
-        page.go_back()
+        go(page.go_back)
         arrive()
-        page.go_forward()
+        go(page.go_forward)
         arrive()
         page.evaluate("attentionExplorer.scan()")  # a second init pass must change nothing
         assert page.locator(".attention-explorer .ax-field").count() == 1

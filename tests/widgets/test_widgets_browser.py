@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from lesson_code import report
 from lesson_code.attention import (
@@ -419,12 +420,16 @@ def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, serv
 
         def go(path):
             page.evaluate("""href => {
+                const article = document.querySelector('article');
+                article.setAttribute('data-left', '');
                 const a = document.createElement('a');
                 a.href = href; a.textContent = 'go';
-                document.querySelector('article').append(a);
+                article.append(a);
                 a.click();
             }""", base + path)
             page.wait_for_url(base + path)
+            # the URL changes before the content does: wait until the old article is gone
+            expect(page.locator("article[data-left]")).to_have_count(0)
             assert page.evaluate("window.__stillHere === true"), "not an instant navigation"
 
         for path, kind in LESSONS.items():
