@@ -279,13 +279,14 @@
      moves onto it and dismissed with Escape (WCAG 1.4.13). Material's content.tooltips
      would do this for every titled element of every page at start-up; this touches the
      few terms of a lesson and builds a tooltip only when one is first shown. */
-  var openTip = null;
+  var openTerm = null;  /* the term whose tooltip shows */
   var tipCount = 0;
 
-  function tipOf(term) {
+  /* The term's tooltip element; built on its first showing (create), else null. */
+  function tipOf(term, create) {
     var id = term.getAttribute("data-tip-id");
     var tip = id && document.getElementById(id);
-    if (tip) return tip;
+    if (tip || !create) return tip;
     id = "glossary-tip-" + ++tipCount;
     tip = document.createElement("div");
     tip.className = "glossary-tip";
@@ -301,8 +302,8 @@
   }
 
   function showTip(term) {
-    if (openTip && openTip.term !== term) hideTip(openTip.term, 0);
-    var tip = tipOf(term);
+    if (openTerm && openTerm !== term) hideTip(openTerm, 0);
+    var tip = tipOf(term, true);
     clearTimeout(tip.hideTimer);
     tip.hidden = false;
     term.setAttribute("aria-describedby", tip.id);
@@ -314,21 +315,23 @@
     if (top + height > window.innerHeight && box.top - gap - height > 0) top = box.top - gap - height;
     tip.style.left = left + window.scrollX + "px";
     tip.style.top = top + window.scrollY + "px";
-    openTip = { term: term, tip: tip };
+    openTerm = term;
   }
 
   function hideTip(term, delay) {
-    var tip = tipOf(term);
+    var tip = tipOf(term, false);
+    if (!tip) return;
     clearTimeout(tip.hideTimer);
     var hide = function () {
       tip.hidden = true;
       term.removeAttribute("aria-describedby");
-      if (openTip && openTip.term === term) openTip = null;
+      if (openTerm === term) openTerm = null;
     };
     if (delay) tip.hideTimer = setTimeout(hide, delay); else hide();
   }
 
   function setupGlossary() {
+    if (openTerm && !openTerm.isConnected) openTerm = null;
     document.querySelectorAll(".glossary-tip").forEach(function (tip) {
       /* instant navigation keeps <body>: a tooltip whose term left with the last page goes */
       var term = document.querySelector("abbr[data-tip-id='" + tip.id + "']");
@@ -346,7 +349,7 @@
   if (!window.__afpTipKeys) {
     window.__afpTipKeys = true;
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && openTip) hideTip(openTip.term, 0);
+      if (event.key === "Escape" && openTerm) hideTip(openTerm, 0);
     });
   }
 
