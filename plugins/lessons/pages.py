@@ -9,12 +9,12 @@
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-VALUE_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+from .. import values as placeholders
+
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 SNIPPET_RE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1\s*$""")
 
@@ -56,21 +56,10 @@ def substitute_values(markdown: str, values: dict[str, str], script: str) -> str
     for i, line in enumerate(lines):
         if i in code or "{{" not in line:
             continue
-
-        def replace(match: re.Match, line_no=i + 1) -> str:
-            name = match.group(1)
-            if name not in values:
-                known = ", ".join(sorted(values)) or "none yet"
-                raise PageProblem(
-                    line_no,
-                    f'"{{{{ {name} }}}}" is not a value recorded by {script}'
-                    f"{_suggest(name, values)}"
-                    f" (it records: {known}; add report.value(\"{name}\", ...) to the script)",
-                )
-            # A value is text, never markup: a script that prints "<b>" shows "<b>".
-            return html.escape(values[name], quote=False)
-
-        lines[i] = VALUE_RE.sub(replace, line)
+        try:
+            lines[i] = placeholders.fill(line, values)
+        except placeholders.UnknownValue as unknown:
+            raise PageProblem(i + 1, unknown.describe(script)) from None
     return "\n".join(lines)
 
 

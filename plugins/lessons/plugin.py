@@ -167,7 +167,10 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 f"{self.config.pages_dir}/notebooks/{lesson.slug}.ipynb")
             page.meta["notebook"] = notebook.url_relative_to(page.file)
         if lesson is not None:
-            page.meta.setdefault("lesson_script", self._rel(lesson.script))
+            # What other plugins may fill from this lesson's run (the quiz fills {{ name }}
+            # in its text): the recorded values and the script that recorded them.
+            page.meta["lesson_script"] = self._rel(lesson.script)
+            page.meta["lesson_values"] = values
         return markdown
 
     def on_page_content(self, html, page, config, files):

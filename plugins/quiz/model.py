@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 MODES = ("immediate", "end")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 DEFAULT_PASS_MARK = 0.7
+DEFAULT_REVEAL_AFTER = 3
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,19 @@ class Option:
     )
     feedback: str = field(
         metadata=key(
-            "Markdown shown when the learner picks this option: why it is right or wrong.",
+            "Markdown shown when the learner picks this option: why it is right or wrong "
+            "(the engine itself says Right or Wrong first). On a wrong option, say what to "
+            "reconsider without naming the right answer: the learner gets another try.",
             required=True,
             why="every option explains why it is right or wrong",
         )
+    )
+    pin: bool = field(
+        default=False,
+        metadata=key(
+            "Keep this option at its place in the list while the others are shuffled "
+            "(e.g. 'None of the above', listed last)."
+        ),
     )
     where: dict[str, Mark] = where_field()
 
@@ -131,10 +141,21 @@ class Question:
     prompt: str = field(metadata=key("The question, in Markdown (code and $math$).", required=True))
     explanation: str = field(
         metadata=key(
-            "Markdown shown after answering: the reasoning behind the answer.",
+            "Markdown shown once the question is answered right or its answer is shown: "
+            "the reasoning behind the answer.",
             required=True,
             why="every question explains its answer after it is checked",
         )
+    )
+    reveal_after: int | None = field(
+        default=None,
+        metadata=key(
+            "Wrong tries after which the answer and explanation are shown (1 or more); "
+            "default: the quiz's reveal_after.",
+            minimum=1,
+            maximum=20,
+            example=DEFAULT_REVEAL_AFTER,
+        ),
     )
     where: dict[str, Mark] = where_field()
 
@@ -146,8 +167,12 @@ class Question:
         return _plain(self)
 
 
-# Keys whose text helps after answering but does not change what is asked or what is right
-NOT_IN_FINGERPRINT = frozenset({"explanation", "id", "feedback", "feedback_true", "feedback_false"})
+# Keys that help after answering, or say how options are shown, but do not change what is
+# asked or what is right
+NOT_IN_FINGERPRINT = frozenset(
+    {"explanation", "id", "feedback", "feedback_true", "feedback_false", "reveal_after",
+     "shuffle", "shuffle_reason", "pin"}
+)
 
 
 def _plain(value: Any) -> Any:
@@ -167,12 +192,25 @@ def _plain(value: Any) -> Any:
 class ChoiceQuestion(Question):
     options: list[Option] = field(
         metadata=key(
-            "The choices, shown in this order unless shuffled.", required=True, min_items=2
+            "The choices, in any order: they are shown shuffled (a new order for every "
+            "attempt in the browser) unless shuffle is false.",
+            required=True,
+            min_items=2,
         )
     )
     shuffle: bool | None = field(
         default=None,
-        metadata=key("Shuffle the options (same order for everyone); default: the quiz's shuffle."),
+        metadata=key(
+            "Shuffle the options; default: the quiz's shuffle (true). false keeps the written "
+            "order and needs shuffle_reason.",
+        ),
+    )
+    shuffle_reason: str | None = field(
+        default=None,
+        metadata=key(
+            "Why the options keep their written order (required with shuffle: false), "
+            "e.g. 'the options are a scale from smallest to largest'.",
+        ),
     )
 
 
@@ -286,6 +324,15 @@ class OrderQuestion(Question):
             min_items=2,
         )
     )
+    groups: list[list[int]] = field(
+        default_factory=list,
+        metadata=key(
+            "Runs of items that may come in any order among themselves, as item numbers "
+            "counted from 1 (e.g. [[2, 3]]: items 2 and 3 are both right either way round). "
+            "A group is consecutive items of the list, and an item is in one group at most.",
+            example=[[2, 3]],
+        ),
+    )
 
 
 @dataclass(kw_only=True)
@@ -356,7 +403,23 @@ class Quiz:
         ),
     )
     shuffle: bool = field(
-        default=False, metadata=key("Shuffle the options of every choice question by default.")
+        default=True,
+        metadata=key(
+            "Shuffle the options of every choice question (default true); false needs "
+            "shuffle_reason.",
+        ),
+    )
+    shuffle_reason: str | None = field(
+        default=None,
+        metadata=key("Why the options keep their written order (required with shuffle: false)."),
+    )
+    reveal_after: int = field(
+        default=DEFAULT_REVEAL_AFTER,
+        metadata=key(
+            "Wrong tries after which a question shows its answer and explanation (default 3).",
+            minimum=1,
+            maximum=20,
+        ),
     )
     questions: list[Question] = field(
         metadata=key(
@@ -423,7 +486,7 @@ def _decoder(hint: Any) -> Callable[[Any], Any]:
         return _question
     if dataclasses.is_dataclass(hint):
         return _object_decoder(hint)
-    if hint in (str, bool, float):
+    if hint in (str, bool, float, int):
         return lambda data: _expect(data, hint)
     raise TypeError(f"no stored form for {hint!r}")  # pragma: no cover - model changed
 

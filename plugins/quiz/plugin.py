@@ -62,6 +62,7 @@ from .errors import Problem, QuizError
 from .model import Quiz, from_data, to_data
 from .render import MarkdownRenderer, render_quiz, strings_from
 from .validate import load_quiz, read_file, suggest
+from .values import fill_values
 
 log = get_plugin_logger(__name__.removeprefix("plugins."))
 
@@ -363,7 +364,13 @@ class QuizPlugin(BasePlugin[QuizConfig]):
     def _render(self, shown: Shown, slot: Slot, dom_id, page, config, files):
         """(search view, whole quiz) of ``shown`` on ``page``: from the store when nothing
         that goes into them changed since a build kept them, else rendered (and kept)."""
-        quiz = shown.quiz
+        values = page.meta.get("lesson_values")
+        try:
+            quiz = fill_values(
+                shown.quiz, values, page.meta.get("lesson_script", ""), f"docs/{page.file.src_uri}"
+            )
+        except QuizError as exc:
+            raise PluginError(_report(exc.problems)) from None
         source = self.root / quiz.path
         options = {
             "quiz_id": shown.quiz_id,
@@ -379,6 +386,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             {k: dataclasses.asdict(v) if k == "strings" else v for k, v in options.items()},
             [config.markdown_extensions, config.mdx_configs],
             [page.file.src_uri, config.use_directory_urls],
+            values if quiz is not shown.quiz else None,
             sorted(f.src_uri for f in files.documentation_pages()),
         )
         cached = self.store.get("render", key)

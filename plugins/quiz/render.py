@@ -81,27 +81,50 @@ class Strings:
     correct: str = "Correct."
     incorrect: str = "Incorrect."
     partial: str = "Incorrect, but partly right: {right} of {total} correct choices, {wrong} wrong."
-    order_partial: str = "Incorrect: {right} of {total} items are in the right place."
-    match_partial: str = "Incorrect: {right} of {total} pairs match."
-    unanswered: str = "Incorrect: no answer given yet."
-    not_a_number: str = "Incorrect: that is not a number (write it like 0.25)."
+    order_partial: str = "Incorrect: {right} of {total} items are in the right place; {rows}."
+    match_partial: str = "Incorrect: {right} of {total} pairs match; {rows}."
+    row_one: str = "the item in row {list} is not"
+    rows_many: str = "the items in rows {list} are not"
+    pair_one: str = "pair {list} is wrong"
+    pairs_many: str = "pairs {list} are wrong"
+    list_and: str = " and "
+    unanswered: str = "Choose or type an answer first, then press Check."
+    not_a_number: str = (
+        "That is not a number the quiz can read. Write it like 0.25, 1,5, 8 000 000 or 1e-3."
+    )
+    ambiguous: str = "{text} could mean {a} or {b}: write {a} or {b}."
+    read_as: str = "(read as {value})"
     too_high: str = "Incorrect: too high."
     too_low: str = "Incorrect: too low."
+    tries_left: str = "Try again: {left} more tries before the answer is shown."
+    try_left: str = "Try again: 1 more try before the answer is shown."
+    revealed: str = "The answer and its explanation are shown below."
+    shown: str = "Answer shown: this question no longer counts toward the score."
+    late_first: str = "It does not count toward the score: the first answer was wrong."
+    late_shown: str = "It does not count toward the score: the answer had been shown."
     self_pending: str = "Now compare your answer with the model answer below, then say how it went."
     self_correct: str = "Correct, by your own assessment."
     self_incorrect: str = "Incorrect, by your own assessment: reread the model answer."
     score: str = "Score: {score} / {total}"
     passed: str = "Passed: the pass mark is {pass_mark}."
     not_passed: str = (
-        "Not passed yet: the pass mark is {pass_mark}. Retry the questions marked Incorrect."
+        "Not passed yet: the pass mark is {pass_mark}. Reread the lesson, then press Reset "
+        "for a fresh attempt."
     )
-
+    either_order: str = "Items {items} may come in either order."
+    print_choices: str = "Choices:"
 
 # Strings the script needs (the others are only used here, in the HTML).
 SCRIPT_STRINGS = (
-    "correct incorrect partial order_partial match_partial unanswered not_a_number too_high "
-    "too_low self_pending self_correct self_incorrect score passed not_passed"
+    "correct incorrect partial order_partial match_partial row_one rows_many pair_one "
+    "pairs_many list_and unanswered not_a_number ambiguous read_as too_high too_low "
+    "tries_left try_left revealed shown late_first late_shown self_pending self_correct "
+    "self_incorrect score passed not_passed"
 ).split()
+
+# Question types whose first checked answer is the one that scores: with a handful of
+# options, a second try is partly elimination (a true/false retry is certain).
+FIRST_TRY_TYPES = frozenset({"single", "multiple", "truefalse"})
 
 
 # One line of ASCII words and plain punctuation, starting with a letter and not ending in
@@ -281,6 +304,9 @@ def _question(q, n, total, qid, quiz, md, s, search_view=False) -> tuple[str, di
     renderer = RENDERERS[type(q)]
     inputs, key_html, key = renderer(q, qid, fp, quiz, md, s)
     key.update({"type": q.TYPE, "fingerprint": fp})
+    if q.TYPE != "free":
+        key["reveal"] = q.reveal_after or quiz.reveal_after
+        key["first"] = q.TYPE in FIRST_TRY_TYPES
     if q.id:
         key["id"] = q.id
     explanation = (
@@ -311,21 +337,31 @@ def _choice(q: ChoiceQuestion, qid, fp, quiz, md, s):
     order = list(range(len(q.options)))
     shuffle = q.shuffle if q.shuffle is not None else quiz.shuffle
     if shuffle:
-        _shuffle(order, fp)
+        order = shuffled_keeping_pins(order, [o.pin for o in q.options], fp)
     texts = [md.inline(o.text) for o in q.options]
     rows = []
     for j in order:
+        pin = " data-quiz-pin" if q.options[j].pin or not shuffle else ""
         rows.append(
-            f'<div class="quiz__option"><input type="{kind}" id="{qid}-o{j}" name="{qid}" '
+            f'<div class="quiz__option"{pin}><input type="{kind}" id="{qid}-o{j}" name="{qid}" '
             f'value="{j}" data-quiz-option><label for="{qid}-o{j}">{texts[j]}</label></div>'
         )
-    inputs = f'<div class="quiz__options">{"".join(rows)}</div>'
+    inputs = f'<div class="quiz__options" data-quiz-options>{"".join(rows)}</div>'
     why = _why(
         ((str(j), q.options[j].correct, texts[j], md.block(q.options[j].feedback)) for j in order),
         s,
     )
     key = {"correct": [j for j, o in enumerate(q.options) if o.correct], "count": len(q.options)}
     return inputs, why, key
+
+
+def shuffled_keeping_pins(order: list[int], pinned: list[bool], seed: str) -> list[int]:
+    """``order`` shuffled the same way on every build (seeded by ``seed``, the question's
+    fingerprint), with each pinned entry left at its place."""
+    free = [j for j in order if not pinned[j]]
+    random.Random(seed).shuffle(free)
+    mixed = iter(free)
+    return [j if pinned[j] else next(mixed) for j in order]
 
 
 def _truefalse(q: TrueFalseQuestion, qid, fp, quiz, md, s):
@@ -361,7 +397,7 @@ def _numeric(q: NumericQuestion, qid, fp, quiz, md, s):
         f'<input type="text" inputmode="decimal" autocomplete="off" spellcheck="false" '
         f'id="{qid}-input" name="{qid}" data-quiz-input{described}>{unit}</div>'
     )
-    shown = _format_answer(q)
+    shown = answer_text(q.answer, q.tolerance)
     tolerance = (
         " " + html.escape(s.within.format(tolerance=show_number(q.tolerance)))
         if q.tolerance
@@ -373,14 +409,24 @@ def _numeric(q: NumericQuestion, qid, fp, quiz, md, s):
     return inputs, key_html, key
 
 
-def _format_answer(q: NumericQuestion) -> str:
-    """The answer as shown to learners: as written, or computed and rounded to the tolerance."""
-    if q.computed is None or "answer" in q.where:
-        return show_number(q.answer)
-    if q.tolerance > 0:
-        digits = max(0, -math.floor(math.log10(q.tolerance)) + 1)
-        return f"{q.answer:.{digits}f}"
-    return show_number(q.answer)
+def answer_text(answer: float, tolerance: float) -> str:
+    """A numeric key as learners see it: to the decimals the tolerance implies, without
+    trailing zeros, in groups of three digits from 10,000 on (1,048,576; 0.773; 1.4)."""
+    if tolerance > 0:
+        digits = max(0, math.ceil(-math.log10(tolerance) - 1e-9))
+        text = f"{answer:,.{digits}f}"
+    elif float(answer).is_integer() and abs(answer) < 1e15:
+        text = f"{int(answer):,}"
+    else:
+        text = show_number(answer)
+        return text
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    if abs(answer) < 10000:
+        text = text.replace(",", "")
+    return text
 
 
 def _text(q: TextQuestion, qid, fp, quiz, md, s):
@@ -423,8 +469,11 @@ def _self_mark(qid: str, value: str, label: str) -> str:
 
 def _order(q: OrderQuestion, qid, fp, quiz, md, s):
     n = len(q.items)
+    ranges = position_ranges(n, q.groups)
     shown = list(range(n))
-    _shuffle(shown, fp, avoid_identity=True)
+    random.Random(fp).shuffle(shown)
+    if all(ranges[i][0] <= row + 1 <= ranges[i][1] for row, i in enumerate(shown)):
+        shown = shown[1:] + shown[:1]  # never shown already in a right order
     texts = [md.inline(item) for item in q.items]
     hint = html.escape(s.order_hint.format(total=n))
     choices = '<option value="">–</option>' + "".join(
@@ -433,21 +482,39 @@ def _order(q: OrderQuestion, qid, fp, quiz, md, s):
     rows = []
     for i in shown:
         rows.append(
-            f'<li class="quiz__item"><select id="{qid}-i{i}" name="{qid}-i{i}" '
+            f'<li class="quiz__item" data-quiz-row><select id="{qid}-i{i}" name="{qid}-i{i}" '
             f'data-quiz-item="{i}" '
             f'aria-describedby="{qid}-hint">{choices}</select> <label for="{qid}-i{i}">'
             f'<span class="quiz__sr">{html.escape(s.position_of)} </span>{texts[i]}</label></li>'
         )
     inputs = (
         f'<p class="quiz__hint" id="{qid}-hint">{hint}</p>'
-        f'<ul class="quiz__items">{"".join(rows)}</ul>'
+        f'<ul class="quiz__items" data-quiz-rows>{"".join(rows)}</ul>'
+    )
+    either = "".join(
+        "<p>"
+        + html.escape(s.either_order.format(items=s.list_and.join(str(k) for k in sorted(g))))
+        + "</p>"
+        for g in q.groups
     )
     key_html = (
         f"<p><strong>{html.escape(s.correct_order)}</strong></p><ol>"
         + "".join(f"<li>{t}</li>" for t in texts)
         + "</ol>"
+        + either
     )
-    return inputs, key_html, {"count": n}
+    return inputs, key_html, {"count": n, "ranges": ranges}
+
+
+def position_ranges(n: int, groups: list[list[int]]) -> list[list[int]]:
+    """For each of ``n`` items, the positions (1-based, inclusive) it may take: its own,
+    or the span of the group of interchangeable items it belongs to."""
+    ranges = [[i + 1, i + 1] for i in range(n)]
+    for group in groups:
+        low, high = min(group), max(group)
+        for number in group:
+            ranges[number - 1] = [low, high]
+    return ranges
 
 
 def _match(q: MatchQuestion, qid, fp, quiz, md, s):
@@ -461,11 +528,16 @@ def _match(q: MatchQuestion, qid, fp, quiz, md, s):
     lefts = [md.inline(p.left) for p in q.pairs]
     for i, left in enumerate(lefts):
         rows.append(
-            f'<div class="quiz__pair"><label for="{qid}-m{i}">{left}</label> '
+            f'<div class="quiz__pair" data-quiz-row><label for="{qid}-m{i}">{left}</label> '
             f'<select id="{qid}-m{i}" name="{qid}-m{i}" data-quiz-left="{i}">'
             f"{choices}</select></div>"
         )
-    inputs = f'<div class="quiz__pairs">{"".join(rows)}</div>'
+    printed = (
+        f'<div class="quiz__print"><p>{html.escape(s.print_choices)}</p><ul>'
+        + "".join(f"<li>{html.escape(rights[j])}</li>" for j in order)
+        + "</ul></div>"
+    )
+    inputs = f'<div class="quiz__pairs">{"".join(rows)}</div>{printed}'
     key_html = (
         f"<p><strong>{html.escape(s.matches)}</strong></p><ul>"
         + "".join(f"<li>{left} → {html.escape(rights[i])}</li>" for i, left in enumerate(lefts))

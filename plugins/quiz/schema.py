@@ -94,6 +94,8 @@ def _type(hint: Any) -> dict[str, Any]:
         return {"type": "boolean"}
     if hint is float:
         return {"type": "number"}
+    if hint is int:
+        return {"type": "integer"}
     if hint is str:
         # YAML authors may write numbers as option text; the validator reads them as text.
         return {"type": ["string", "number"]}
@@ -106,6 +108,10 @@ def _type(hint: Any) -> dict[str, Any]:
             return {"type": "array", "items": {"$ref": "#/$defs/option"}}
         if item is Pair:
             return {"type": "array", "items": {"$ref": "#/$defs/pair"}}
+        if typing.get_origin(item) is list:
+            return {"type": "array", "items": _type(item)}
+        if item is int:
+            return {"type": "array", "items": {"type": "integer"}}
         return {"type": "array", "items": {"type": ["string", "number"], "minLength": 1}}
     raise TypeError(f"no JSON Schema type for {hint!r}")  # pragma: no cover - model changed
 

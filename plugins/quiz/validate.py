@@ -12,7 +12,12 @@ the right type":
   ``answer_from`` is a safe lesson_code call (see ``answers.py``; evaluated later);
 - text: at least one accepted answer, all different once case and spacing are ignored;
   ``accept_regex`` compiles;
-- order and match: items (left and right) all different;
+- order and match: items (left and right) all different; an order question's ``groups``
+  are runs of consecutive item numbers, each item in one group at most, not all items;
+- ``shuffle: false`` comes with a ``shuffle_reason`` (and a reason only with it); ``pin``
+  only where options are shuffled, and not on every option but one;
+- feedback does not start with a verdict ("Right:", "Wrong.", "Correct", "Incorrect"):
+  the engine says it already;
 - question ids unique.
 """
 
@@ -49,6 +54,11 @@ from .model import (
 
 _NAMES = {Option: "an option", Pair: "a pair"}
 NUMBER_RE = re.compile(r"^[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+# A verdict word at the start of feedback, followed by punctuation or nothing: "Right: ...",
+# "Correct." ("Right after the softmax, ..." is a sentence, not a verdict).
+VERDICT_OPENER = re.compile(
+    r"^\W*(right|wrong|correct|incorrect)\s*(?:[:.,;!\u2013\u2014-]|$)", re.IGNORECASE
+)
 _MISSING = object()
 
 
@@ -115,6 +125,10 @@ class _Reader:
         quiz = self.object(Quiz, root, "", "the quiz")
         if quiz is not None:
             self.check_ids(quiz)
+            self.check_shuffle(quiz, quiz.shuffle, "", fallback=True)
+            for i, q in enumerate(quiz.questions):
+                if isinstance(q, ChoiceQuestion):
+                    self.check_pins(q, quiz, f"questions[{i}]")
         return quiz
 
     def question(self, node: Node, where: str) -> Question | None:
@@ -237,7 +251,11 @@ class _Reader:
         name = field.rsplit(".", 1)[-1]
         for i, child in enumerate(node.value):
             marks[f"{name}[{i}]"] = _mark(child)
-            if item is Question:
+            if typing.get_origin(item) is list:
+                value = self.list_of(
+                    typing.get_args(item)[0], _NO_MINIMUM, child, f"{field}[{i}]", marks
+                )
+            elif item is Question:
                 value = self.question(child, f"{field}[{i}]")
                 value = _MISSING if value is None else value
             elif dataclasses.is_dataclass(item):
@@ -261,6 +279,8 @@ class _Reader:
             return node.value
         if hint is float:
             return self.number(meta, node, field)
+        if hint is int:
+            return self.integer(meta, node, field)
         # text: any scalar, read as written ("0.50" stays "0.50")
         if node.tag == "null" or not node.raw.strip():
             self.add(node, field, "must not be empty")
@@ -281,6 +301,17 @@ class _Reader:
             self.add(node, field, f"'{text}' is not a valid id; use letters, digits, '-' and '_'")
             return _MISSING
         return text
+
+    def integer(self, meta: dict, node: Node, field: str) -> Any:
+        if node.tag != "int":
+            self.add(node, field, f"expected a whole number, found {_found(node)}{_hint(meta)}")
+            return _MISSING
+        low, high = meta.get("minimum"), meta.get("maximum")
+        if (low is not None and node.value < low) or (high is not None and node.value > high):
+            span = f"from {low:g} to {high:g}" if high is not None else f"of {low:g} or more"
+            self.add(node, field, f"{node.raw} is out of range; use a whole number {span}")
+            return _MISSING
+        return node.value
 
     def number(self, meta: dict, node: Node, field: str) -> Any:
         if node.tag in ("int", "float"):
@@ -316,14 +347,18 @@ class _Reader:
 
     # -- rules beyond types ------------------------------------------------------------
     def check_question(self, q: Question, where: str) -> None:
+        self.check_feedback(q, where)
         if isinstance(q, ChoiceQuestion):
             self.check_choice(q, where)
+            if q.shuffle is not None or q.shuffle_reason is not None:
+                self.check_shuffle(q, q.shuffle, where)
         elif isinstance(q, NumericQuestion):
             self.check_numeric(q, where)
         elif isinstance(q, TextQuestion):
             self.check_text(q, where)
         elif isinstance(q, OrderQuestion):
             self.unique(q.items, q.where, "items", where, "items", "item")
+            self.check_groups(q, where)
         elif isinstance(q, MatchQuestion):
             self.check_match(q, where)
 
@@ -359,6 +394,112 @@ class _Reader:
                 )
             else:
                 seen[norm] = i
+
+    def check_feedback(self, q: Question, where: str) -> None:
+        """Feedback never opens with a verdict: the engine shows "Right:" / "Wrong:" itself."""
+        texts = [
+            (o.feedback, o.where["feedback"], f"{where}.options[{i}].feedback")
+            for i, o in enumerate(getattr(q, "options", []))
+        ]
+        for name in ("feedback_true", "feedback_false"):
+            if isinstance(getattr(q, name, None), str):
+                texts.append((getattr(q, name), q.where[name], f"{where}.{name}"))
+        for text, at, field in texts:
+            m = VERDICT_OPENER.match(text)
+            if m:
+                self.add(
+                    at,
+                    field,
+                    f"starts with the verdict '{text[: m.end()].strip()}'; the quiz already "
+                    "shows Right or Wrong before the feedback: start with the reason instead",
+                )
+
+    def check_shuffle(self, owner, shuffle: bool | None, where: str, fallback=False) -> None:
+        """``shuffle: false`` needs a reason; a reason needs ``shuffle: false``."""
+        field = _join(where, "shuffle")
+        if shuffle is False and owner.shuffle_reason is None:
+            self.add(
+                owner.where["shuffle"],
+                field,
+                "options keep their written order only with a reason: add shuffle_reason "
+                "(e.g. \"the options are a scale from smallest to largest\"), or remove "
+                "shuffle: false (shuffled options keep the answer's position from giving it "
+                "away)",
+            )
+        if owner.shuffle_reason is not None and shuffle is not False:
+            self.add(
+                owner.where["shuffle_reason"],
+                _join(where, "shuffle_reason"),
+                "a reason for keeping the written order, but the options are shuffled; "
+                "add shuffle: false, or remove shuffle_reason",
+            )
+
+    def check_pins(self, q: ChoiceQuestion, quiz: Quiz, where: str) -> None:
+        pinned = [i for i, o in enumerate(q.options) if o.pin]
+        if not pinned:
+            return
+        shuffled = q.shuffle if q.shuffle is not None else quiz.shuffle
+        first = pinned[0]
+        at = q.options[first].where["pin"]
+        field = f"{where}.options[{first}].pin"
+        if not shuffled:
+            self.add(at, field, "pin has no effect: this question's options are not shuffled; "
+                     "remove pin")
+        elif len(q.options) - len(pinned) < 2:
+            self.add(
+                at,
+                field,
+                f"{len(pinned)} of {len(q.options)} options are pinned, so nothing is left to "
+                "shuffle; pin only options that must stay in place, like 'None of the above'",
+            )
+
+    def check_groups(self, q: OrderQuestion, where: str) -> None:
+        n = len(q.items)
+        seen: dict[int, int] = {}
+        for g, group in enumerate(q.groups):
+            field = f"{where}.groups[{g}]"
+            at = q.where.get(f"groups[{g}]", q.where["groups"])
+            if len(group) < 2:
+                self.add(at, field, "a group needs at least 2 item numbers (items that may "
+                         "swap places); remove it or add the items that may swap with it")
+                continue
+            ok = True
+            for k, number in enumerate(group):
+                spot = q.where.get(f"groups[{g}][{k}]", at)
+                if not 1 <= number <= n:
+                    self.add(spot, f"{field}[{k}]", f"{number} is not an item number; the "
+                             f"items are numbered 1 to {n} in the order they are listed")
+                    ok = False
+                elif number in seen:
+                    other = seen[number]
+                    self.add(
+                        spot,
+                        f"{field}[{k}]",
+                        f"item {number} is already in "
+                        + ("this group" if other == g else f"groups[{other}]")
+                        + "; an item belongs to one group (merge the groups if all of "
+                        "their items may swap)",
+                    )
+                    ok = False
+                else:
+                    seen[number] = g
+            numbers = sorted(set(group))
+            if ok and numbers != list(range(numbers[0], numbers[-1] + 1)):
+                self.add(
+                    at,
+                    field,
+                    f"items {', '.join(map(str, numbers[:-1]))} and {numbers[-1]} are not next "
+                    "to each other in "
+                    "items; a group is a run of consecutive items (list the interchangeable "
+                    "items one after another)",
+                )
+            elif ok and len(numbers) == n:
+                self.add(
+                    at,
+                    field,
+                    "every item is in this group, so any order is right and there is nothing "
+                    "to ask; use another question type, or make the group smaller",
+                )
 
     def check_numeric(self, q: NumericQuestion, where: str) -> None:
         if q.answer is None and q.answer_from is None:
@@ -453,6 +594,9 @@ class _Reader:
                 seen[q.id] = i
 
 
+_NO_MINIMUM = dataclasses.field(metadata={"min_items": None})
+
+
 @functools.cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
@@ -489,6 +633,8 @@ def _expected(hint: Any, meta: dict) -> str:
         return "true or false"
     if hint is float:
         return "a number"
+    if hint is int:
+        return "a whole number"
     return "text"
 
 

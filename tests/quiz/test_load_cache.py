@@ -157,7 +157,7 @@ def test_the_same_bytes_under_another_path_are_validated_for_that_path(
         lambda text: "[]",
         lambda text: json.dumps({"title": 5}),
         lambda text: text.replace('"type": "', '"type": "x', 1),  # unknown question type
-        lambda text: text.replace('"shuffle": false', '"shuffle": 0', 1),  # int for a bool
+        lambda text: text.replace('"shuffle": true', '"shuffle": 0', 1),  # int for a bool
         lambda text: text.replace('"": [', '"": [1.5, ', 1),  # a position of three
         lambda text: text.replace('"title":', '"titel":', 1),
     ],

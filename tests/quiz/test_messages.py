@@ -63,6 +63,30 @@ EXPECTED = {
     "answer-from-variable.yaml": [
         "6:18: questions[0].answer_from: only literal values are allowed as arguments; found the name scores"
     ],
+    "shuffle-off-without-reason.yaml": [
+        '6:14: questions[0].shuffle: options keep their written order only with a reason: add shuffle_reason (e.g. "the options are a scale from smallest to largest"), or remove shuffle: false (shuffled options keep the answer\'s position from giving it away)'
+    ],
+    "shuffle-reason-while-shuffled.yaml": [
+        "6:21: questions[0].shuffle_reason: a reason for keeping the written order, but the options are shuffled; add shuffle: false, or remove shuffle_reason"
+    ],
+    "feedback-verdict.yaml": [
+        "7:46: questions[0].options[0].feedback: starts with the verdict 'Right:'; the quiz already shows Right or Wrong before the feedback: start with the reason instead",
+        "13:20: questions[1].feedback_true: starts with the verdict 'Correct.'; the quiz already shows Right or Wrong before the feedback: start with the reason instead",
+        "14:21: questions[1].feedback_false: starts with the verdict 'incorrect -'; the quiz already shows Right or Wrong before the feedback: start with the reason instead",
+    ],
+    "pins.yaml": [
+        "10:50: questions[0].options[1].pin: pin has no effect: this question's options are not shuffled; remove pin",
+        "15:65: questions[1].options[0].pin: 2 of 3 options are pinned, so nothing is left to shuffle; pin only options that must stay in place, like 'None of the above'",
+    ],
+    "order-groups.yaml": [
+        "7:23: questions[0].groups[1][0]: item 3 is already in groups[0]; an item belongs to one group (merge the groups if all of their items may swap)",
+        "7:31: questions[0].groups[2][0]: 6 is not an item number; the items are numbered 1 to 5 in the order they are listed",
+        "7:38: questions[0].groups[3]: a group needs at least 2 item numbers (items that may swap places); remove it or add the items that may swap with it",
+        "13:9: questions[1].groups[0]: items 1 and 3 are not next to each other in items; a group is a run of consecutive items (list the interchangeable items one after another)",
+        "18:14: questions[2].groups[0]: every item is in this group, so any order is right and there is nothing to ask; use another question type, or make the group smaller",
+        '23:18: questions[3].groups[0][1]: expected a whole number, found text "two"',
+        "24:19: questions[3].reveal_after: 0 is out of range; use a whole number from 1 to 20",
+    ],
     "bad-indent.yaml": [
         "3:3: YAML syntax error: expected <block end>, but found '<block mapping start>' (while parsing a block mapping at line 2); check the indentation of this line"
     ],
@@ -93,7 +117,7 @@ EXPECTED = {
         "4:5: questions[0]: missing key 'model_answer' (the learner checks their answer against it)"
     ],
     "key-of-other-type.yaml": [
-        "13:5: questions[0].tolerance: unknown key for a 'single' question; 'tolerance' belongs to numeric questions (valid keys: explanation, id, options, prompt, shuffle, type)"
+        "13:5: questions[0].tolerance: unknown key for a 'single' question; 'tolerance' belongs to numeric questions (valid keys: explanation, id, options, prompt, reveal_after, shuffle, shuffle_reason, type)"
     ],
     "list-key.yaml": ["2:3: a key must be plain text, not a list or mapping"],
     "many-problems.yaml": [

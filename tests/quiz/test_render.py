@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from plugins.quiz import answers
 from plugins.quiz.model import fingerprint
-from plugins.quiz.render import MarkdownRenderer, Strings, render_quiz
+from plugins.quiz.render import MarkdownRenderer, Strings, answer_text, render_quiz
 from plugins.quiz.validate import load_file, load_quiz
 
 from .conftest import FIXTURES
@@ -77,14 +77,18 @@ def test_every_input_has_a_label(soup):
 def test_single_and_multiple_choices(soup):
     single, multiple = question(soup, 0), question(soup, 1)
     radios = single.select("input[type=radio][data-quiz-option]")
-    assert [r["value"] for r in radios] == ["0", "1", "2"]
+    assert sorted(r["value"] for r in radios) == ["0", "1", "2"]
+    assert [r["value"] for r in radios] != ["0", "1", "2"]  # shuffled by default
     assert len({r["name"] for r in radios}) == 1
     boxes = multiple.select("input[type=checkbox][data-quiz-option]")
-    assert [b["value"] for b in boxes] == ["0", "1", "2", "3"]
-    why = [
-        (li["data-quiz-fb"], li["data-quiz-state"]) for li in multiple.select("details li.quiz__fb")
-    ]
-    assert why == [("0", "correct"), ("1", "incorrect"), ("2", "correct"), ("3", "incorrect")]
+    shown = [b["value"] for b in boxes]
+    assert sorted(shown) == ["0", "1", "2", "3"]
+    why = {
+        li["data-quiz-fb"]: li["data-quiz-state"] for li in multiple.select("details li.quiz__fb")
+    }
+    assert why == {"0": "correct", "1": "incorrect", "2": "correct", "3": "incorrect"}
+    # the answer key lists the options in the order they are shown
+    assert [li["data-quiz-fb"] for li in multiple.select("details li.quiz__fb")] == shown
     assert "3 is odd." in multiple.select_one("details [data-quiz-fb='1']").get_text()
 
 
@@ -102,7 +106,7 @@ def test_numeric_and_text_inputs(soup):
     assert field["type"] == "text" and field["inputmode"] == "decimal"
     assert (
         numeric.select_one(".quiz__key").get_text()
-        == "Answer: 0.7311 (answers within ±0.001 count)"
+        == "Answer: 0.731 (answers within ±0.001 count)"
     )
     assert text.select_one("input[data-quiz-input]")["type"] == "text"
     assert text.select_one(".quiz__key").get_text() == "Accepted answers: softmax, soft max"
@@ -163,6 +167,8 @@ def test_the_answer_key_for_the_script(soup):
         "count": 3,
         "fingerprint": keys[0]["fingerprint"],
         "id": "pick-b",
+        "reveal": 3,  # wrong tries before the answer is shown (the quiz's default)
+        "first": True,  # a choice question scores on its first answer only
     }
     assert keys[1]["correct"] == [0, 2]
     assert keys[2]["correct"] is True
@@ -170,7 +176,10 @@ def test_the_answer_key_for_the_script(soup):
     assert (
         keys[4]["accept"] == ["softmax", "soft max"] and keys[4]["pattern"] == "^soft[- ]?arg ?max$"
     )
-    assert keys[6]["count"] == 4 and keys[7] == {**keys[7], "count": 3, "choices": 4}
+    assert keys[3]["first"] is False and keys[4]["first"] is False
+    assert "reveal" not in keys[5] and "first" not in keys[5]  # free: self-assessed
+    assert keys[6]["count"] == 4 and keys[6]["ranges"] == [[1, 1], [2, 2], [3, 3], [4, 4]]
+    assert keys[7] == {**keys[7], "count": 3, "choices": 4}
     assert data["strings"]["score"] == "Score: {score} / {total}"
 
 
@@ -256,9 +265,66 @@ def test_shuffle_is_deterministic_and_keeps_values():
         for i in first.select("input[data-quiz-option]")
     }
     assert labels == {str(i): f"o{i}" for i in range(6)}
-    kept = text.replace("shuffle: true", "shuffle: false")
+    kept = text.replace("shuffle: true", "shuffle: false\nshuffle_reason: a scale")
     plain = BeautifulSoup(render_quiz(load_quiz(kept, "s.yaml"), quiz_id="s"), "html.parser")
     assert [i["value"] for i in plain.select("input[data-quiz-option]")] == sorted(order)
+    # every option keeps its place in the browser too
+    assert len(plain.select(".quiz__option[data-quiz-pin]")) == 6
+
+
+def test_pinned_options_keep_their_place_and_the_others_are_shuffled():
+    def options(pins):
+        return "".join(
+            f"      - {{text: o{i}, feedback: f, correct: {str(i == 0).lower()}"
+            f"{', pin: true' if i in pins else ''}}}\n"
+            for i in range(5)
+        )
+
+    orders = set()
+    for n in range(30):  # a different fingerprint (prompt) each time
+        text = (
+            f"title: T\nquestions:\n  - type: single\n    prompt: p{n}\n    options:\n"
+            + options({4})
+            + "    explanation: e\n"
+        )
+        soup = BeautifulSoup(render_quiz(load_quiz(text, "s.yaml"), quiz_id="s"), "html.parser")
+        order = [i["value"] for i in soup.select("input[data-quiz-option]")]
+        assert order[4] == "4"  # 'None of the above' stays last
+        assert soup.select(".quiz__option")[4].has_attr("data-quiz-pin")
+        assert not soup.select(".quiz__option")[0].has_attr("data-quiz-pin")
+        orders.add(tuple(order))
+    firsts = [order[0] for order in orders]
+    assert len(orders) > 10 and set(firsts) == {"0", "1", "2", "3"}  # the key is not always first
+
+
+def test_order_groups_give_each_item_its_range_of_positions():
+    text = (
+        "title: T\nquestions:\n  - type: order\n    prompt: p\n"
+        "    items: [a, b, c, d, e]\n    groups: [[2, 3]]\n    explanation: e\n"
+    )
+    soup = BeautifulSoup(render_quiz(load_quiz(text, "s.yaml"), quiz_id="s"), "html.parser")
+    assert data_of(soup)["questions"][0]["ranges"] == [[1, 1], [2, 3], [2, 3], [4, 4], [5, 5]]
+    assert "Items 2 and 3 may come in either order." in soup.select_one(".quiz__key").get_text()
+    shown = [int(s["data-quiz-item"]) for s in soup.select("select[data-quiz-item]")]
+    assert shown not in ([0, 1, 2, 3, 4], [0, 2, 1, 3, 4])  # never shown in a right order
+
+
+@pytest.mark.parametrize(
+    ("answer", "tolerance", "shown"),
+    [
+        (1048576.0, 0.5, "1,048,576"),
+        (1048576.0, 0.0, "1,048,576"),
+        (1.4, 0.0001, "1.4"),
+        (0.7310585786, 0.005, "0.731"),
+        (0.7310585786, 0.0, "0.731059"),
+        (8000000.0, 1000.0, "8,000,000"),
+        (2.5e-7, 1e-8, "0.00000025"),
+        (-0.0001, 0.01, "0"),
+        (1234.5, 0.05, "1234.5"),
+    ],
+)
+def test_numeric_keys_show_the_precision_the_tolerance_implies(answer, tolerance, shown):
+    assert answer_text(answer, tolerance) == shown
 
 
 def test_strings_are_translatable():

@@ -59,7 +59,7 @@ def test_defaults():
     quiz = load_file(str(DEMO), "01-demo.yaml")
     assert quiz.mode == "immediate"
     assert quiz.pass_mark is None  # the plugin's pass_mark (0.7) applies
-    assert quiz.shuffle is False
+    assert quiz.shuffle is True and quiz.reveal_after == 3  # options shuffled by default
     assert quiz.questions[0].shuffle is None  # follows the quiz
     assert quiz.questions[4].accept_regex is not None and quiz.questions[3].unit is None
 

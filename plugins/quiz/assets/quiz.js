@@ -1,11 +1,5 @@
-/* Quiz engine (plugins/quiz): enhances every <form data-quiz> rendered by the build.
- *
- * One static file, no dependency, no request anywhere. CSP-safe: no eval, no inline
- * handlers or styles, no HTML built from strings; learner input is only ever read from
- * and written to .value, messages only through .textContent. Runs on every page load via
- * Material's document$ (instant navigation), once per form (data-quiz-ready).
- * API: window.attentionQuiz.progress() / .clear(id) / .init(), see plugins/quiz/__init__.py.
- */
+/* Quiz engine (plugins/quiz, see its README): enhances every <form data-quiz>, once.
+ * CSP-safe, no request: learner input is only read from .value, text set by .textContent. */
 (function () {
   "use strict";
   if (window.attentionQuiz) return;
@@ -59,7 +53,8 @@
       Object.keys(x.q).forEach(function (fp) {
         var e = x.q[fp];
         if (FP.test(fp) && isObject(e) && /^(correct|incorrect|pending)$/.test(e.r)) {
-          rec.q[fp] = { a: e.a, r: e.r };
+          rec.q[fp] = { a: e.a, r: e.r, t: isInt(e.t, 0, 1000) ? e.t : e.r === "incorrect" ? 1 : 0, s: e.s === true };
+          if (typeof e.k === "boolean") rec.q[fp].k = e.k;
         }
       });
     }
@@ -157,13 +152,22 @@
   function normalize(text) {
     return (text.normalize ? text.normalize("NFKC") : text).trim().replace(/\s+/g, " ").toLowerCase();
   }
-  function parseNumber(text, unit) {
-    var s = text.trim().replace(/\u2212/g, "-");
+  /* A typed number: {x, shown, typed} or {neutral: message}. The rules: README.md. */
+  function parseNumber(text, unit, S) {
+    var s = text.trim().replace(/\u2212/g, "-"), m;
     if (unit && s.toLowerCase().slice(-unit.length) === unit.toLowerCase()) s = s.slice(0, -unit.length).trim();
-    if (s.indexOf(",") >= 0 && s.indexOf(".") < 0) s = s.replace(",", ".");
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return null;
+    var typed = s;
+    if (/^[+-]?\d{1,3}([ \u00a0\u202f\u2009]\d{3})+([.,]\d+)?$/.test(s)) s = s.replace(/[ \u00a0\u202f\u2009]/g, "");
+    if (/^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(s) && !/^[+-]?\d{1,3},\d{3}$/.test(s)) {
+      s = s.replace(/,/g, "");
+    } else if ((m = /^([+-]?)([1-9]\d{0,2}),(\d{3})$/.exec(s))) {
+      return { neutral: fill(S.ambiguous, { text: text.trim(), a: m[1] + m[2] + "." + m[3], b: m[1] + m[2] + m[3] }) };
+    } else if (/^[+-]?\d*,\d+$/.test(s)) {
+      s = s.replace(",", ".");
+    }
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return { neutral: S.not_a_number };
     var x = Number(s);
-    return isFinite(x) ? x : null;
+    return isFinite(x) ? { x: x, typed: typed, shown: x.toLocaleString("en-US", { maximumSignificantDigits: 15 }) } : { neutral: S.not_a_number };
   }
   function matches(pattern, text) {
     if (!pattern) return false;
@@ -171,10 +175,25 @@
   }
   function count(list, test) { return list.filter(test).length; }
 
-  /* The verdict on answer a: {result, text, chosen (feedback entries to show), blank}. */
+  function listOf(numbers, S) {
+    return numbers.length < 2 ? String(numbers[0] || "") :
+      numbers.slice(0, -1).join(", ") + S.list_and + numbers[numbers.length - 1];
+  }
+  /* Which rows of an order or match question are right: [true, false, ...] in row order. */
+  function rowMarks(q, a) {
+    var key = q.key;
+    if (key.type === "match") return a.map(function (j, i) { return j === i; });
+    return a.map(function (p, i) {
+      var r = key.ranges[i] || [i + 1, i + 1];
+      return p >= r[0] && p <= r[1] && a.indexOf(p) === a.lastIndexOf(p);
+    });
+  }
+
+  /* The verdict on answer a: {result, text, chosen (feedback entries to show), marks} or,
+     for something that is no answer yet, {neutral: message}. */
   function grade(q, a, S) {
-    var key = q.key, ok, right, x;
-    if (a === null) return { result: "incorrect", text: S.unanswered, chosen: [], blank: true };
+    var key = q.key, ok, right, n, marks, wrong, g;
+    if (a === null) return { neutral: S.unanswered };
     switch (key.type) {
       case "single": case "truefalse":
         ok = key.type === "single" ? a === key.correct[0] : a === key.correct;
@@ -186,10 +205,12 @@
           right: right, total: key.correct.length, wrong: a.length - right
         }) : S.incorrect, a.map(String));
       case "numeric":
-        x = parseNumber(a, key.unit);
-        if (x === null) return verdict(false, S.not_a_number, []);
-        ok = Math.abs(x - key.answer) <= key.tolerance + 1e-9 * Math.max(1, Math.abs(key.answer));
-        return verdict(ok, ok ? S.correct : x > key.answer ? S.too_high : S.too_low, []);
+        n = parseNumber(a, key.unit, S);
+        if (n.neutral) return n;
+        ok = Math.abs(n.x - key.answer) <= key.tolerance + 1e-9 * Math.max(1, Math.abs(key.answer));
+        g = verdict(ok, ok ? S.correct : n.x > key.answer ? S.too_high : S.too_low, []);
+        if (n.shown.replace(/,/g, "") !== n.typed) g.text = g.text.replace(/\.$/, " " + fill(S.read_as, { value: n.shown }) + ".");
+        return g;
       case "text":
         ok = key.accept.some(function (t) { return normalize(t) === normalize(a); }) ||
           matches(key.pattern, a.trim()) || matches(key.pattern, normalize(a));
@@ -199,11 +220,17 @@
         ok = a.self === "yes";
         return verdict(ok, ok ? S.self_correct : S.self_incorrect, []);
       case "order": case "match":
-        right = count(a, function (v, i) { return key.type === "order" ? v === i + 1 : v === i; });
+        marks = rowMarks(q, a);
+        right = count(marks, Boolean);
         ok = right === key.count;
-        return verdict(ok, ok ? S.correct : fill(key.type === "order" ? S.order_partial : S.match_partial, {
-          right: right, total: key.count
+        wrong = []; /* rows as the learner sees them, numbered from 1 */
+        q.rows.forEach(function (row, i) { if (!marks[rowIndex(q, row)]) wrong.push(i + 1); });
+        n = key.type === "order" ? [S.row_one, S.rows_many, S.order_partial] : [S.pair_one, S.pairs_many, S.match_partial];
+        g = verdict(ok, ok ? S.correct : fill(n[2], {
+          right: right, total: key.count, rows: fill(n[wrong.length > 1 ? 1 : 0], { list: listOf(wrong, S) })
         }), []);
+        g.marks = marks;
+        return g;
     }
     return verdict(false, S.incorrect, []);
   }
@@ -215,21 +242,67 @@
 
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
 
-  function show(q, g) {
-    q.status.textContent = g.text;
+  /* The state after checking answer a with verdict g: tries counted until the question is
+     settled (k, whether it scores, is fixed at its first right answer); the answer is
+     shown after key.reveal wrong tries. */
+  function advance(q, a, g) {
+    var st = q.state || { t: 0, s: false }, next = { a: a, r: g.result, t: st.t, s: st.s };
+    if ("k" in st) next.k = st.k;
+    if (q.key.type === "free") {
+      if (g.result === "correct") next.k = true;
+      return next;
+    }
+    if (!("k" in next) && g.result === "correct") next.k = !next.s && (!q.key.first || next.t === 0);
+    if (!("k" in next) && g.result === "incorrect" && !next.s) {
+      next.t += 1;
+      if (next.t >= (q.key.reveal || 3)) { next.s = true; g.revealed = true; }
+    }
+    return next;
+  }
+
+  function show(q, g, S) {
+    var st = q.state || {}, text = g.text, open = g.result === "correct" || st.s || q.key.type === "free";
+    if (q.key.type !== "free") {
+      if (g.result === "correct" && st.k === false) text += " " + (st.s ? S.late_shown : S.late_first);
+      else if (g.revealed) text += " " + S.revealed;
+      else if (g.result === "incorrect" && !st.s && !("k" in st)) {
+        var left = (q.key.reveal || 3) - st.t;
+        text += " " + (left === 1 ? S.try_left : fill(S.tries_left, { left: left }));
+      } else if (g.result === "incorrect" && st.s) text += " " + S.shown;
+    }
+    q.status.textContent = text;
     q.status.setAttribute("data-quiz-state", g.result);
     q.el.setAttribute("data-quiz-state", g.result);
     clear(q.feedback);
-    g.chosen.forEach(function (value) {
+    (g.chosen || []).forEach(function (value) {
       var entry = q.reveal.querySelector('[data-quiz-fb="' + value + '"]');
       if (entry) q.feedback.appendChild(entry.cloneNode(true));
     });
     q.feedback.hidden = !q.feedback.firstChild;
-    if (q.explanation) q.explanation.hidden = !!g.blank;
+    markRows(q, g.marks);
+    if (q.explanation) q.explanation.hidden = !open;
     if (q.self) {
-      q.self.hidden = !!g.blank;
-      if (!g.blank) q.reveal.open = true; /* the model answer to compare with */
-    }
+      q.self.hidden = false;
+      q.reveal.open = true; /* the model answer to compare with */
+    } else if (st.s && g.revealed) q.reveal.open = true;
+  }
+
+  function showNeutral(q, text) {
+    q.status.textContent = text;
+    q.status.setAttribute("data-quiz-state", "pending");
+  }
+
+  function rowIndex(q, row) {
+    return Number(row.querySelector("select").getAttribute(q.key.type === "order" ? "data-quiz-item" : "data-quiz-left"));
+  }
+  function markRows(q, marks) {
+    q.rows.forEach(function (row) {
+      var select = row.querySelector("select"), right = marks && marks[rowIndex(q, row)];
+      if (marks) row.setAttribute("data-quiz-mark", right ? "right" : "wrong");
+      else row.removeAttribute("data-quiz-mark");
+      if (marks && !right) select.setAttribute("aria-invalid", "true");
+      else select.removeAttribute("aria-invalid");
+    });
   }
 
   function unshow(q) {
@@ -239,16 +312,32 @@
     q.el.removeAttribute("data-quiz-state");
     clear(q.feedback);
     q.feedback.hidden = true;
+    markRows(q, null);
     if (q.explanation) q.explanation.hidden = true;
     if (q.self) q.self.hidden = true;
     q.reveal.open = false;
   }
 
+  /* The answer shown on request ("Show answer") before the question was settled: it no
+     longer scores. Returns whether anything changed. */
+  function reveal(q, S, tries) {
+    if (q.key.type === "free" || (q.state && (q.state.s || "k" in q.state))) return false;
+    var st = q.state || { a: null, r: "incorrect", t: tries || 0 };
+    q.state = { a: st.a, r: "incorrect", t: st.t, s: true };
+    if (q.explanation) q.explanation.hidden = false;
+    q.status.textContent = S.shown;
+    q.status.setAttribute("data-quiz-state", "incorrect");
+    q.el.setAttribute("data-quiz-state", "incorrect");
+    return true;
+  }
+
+  function counts(e) { return e && e.r === "correct" && e.k !== false; }
+
   function score(quiz) {
     var S = quiz.S, total = quiz.questions.length, right = 0, done = 0;
     quiz.questions.forEach(function (q) {
       if (q.state && q.state.r !== "pending") done++;
-      if (q.state && q.state.r === "correct") right++;
+      if (counts(q.state)) right++;
     });
     quiz.score.textContent = fill(S.score, { score: right, total: total });
     var passed = right / total >= quiz.pass - 1e-9;
@@ -276,18 +365,24 @@
     quiz.best = Math.min(rec.best, quiz.questions.length);
     quiz.questions.forEach(function (q) {
       var e = Object.prototype.hasOwnProperty.call(rec.q, q.key.fingerprint) ? rec.q[q.key.fingerprint] : null;
+      if (e && e.a === null && e.s) { reveal(q, quiz.S, e.t); return; }
       if (!e || !validAnswer(q.key, e.a)) return; /* stale (question edited) or corrupt */
       writeAnswer(q, e.a);
       var g = grade(q, e.a, quiz.S); /* recomputed: a stored verdict is never trusted */
-      q.state = { a: e.a, r: g.result };
-      show(q, g);
+      if (g.neutral) return;
+      q.state = { a: e.a, r: g.result, t: e.t, s: e.s };
+      if ("k" in e) q.state.k = e.k;
+      else if (g.result === "correct") q.state.k = true; /* a record from before tries */
+      show(q, g, quiz.S);
     });
   }
 
   function check(quiz, q) {
     var a = readAnswer(q), g = grade(q, a, quiz.S);
-    q.state = g.blank ? null : { a: a, r: g.result };
-    show(q, g);
+    if (g.neutral) { showNeutral(q, g.neutral); return false; }
+    q.state = advance(q, a, g);
+    show(q, g, quiz.S);
+    return true;
   }
 
   function finish(quiz, checked) {
@@ -300,10 +395,64 @@
     });
   }
 
+  /* ---- a fresh order for every attempt ---- */
+
+  function shuffled(list) {
+    var out = list.slice();
+    for (var i = out.length - 1; i > 0; i--) {
+      var j = Math.floor(Math.random() * (i + 1)), t = out[i];
+      out[i] = out[j];
+      out[j] = t;
+    }
+    return out;
+  }
+  /* Children of parent in a new random order; those with data-quiz-pin keep their place. */
+  function reorder(parent, children) {
+    var free = shuffled(children.filter(function (c) { return !c.hasAttribute("data-quiz-pin"); }));
+    children.map(function (c) { return c.hasAttribute("data-quiz-pin") ? c : free.shift(); })
+      .forEach(function (c) { parent.appendChild(c); });
+  }
+  function shuffleQuestion(q) {
+    var el = q.el, box, tries = 0;
+    if (q.key.type === "single" || q.key.type === "multiple") {
+      box = el.querySelector("[data-quiz-options]");
+      if (box) reorder(box, all(box, ".quiz__option"));
+    } else if (q.key.type === "order") {
+      box = el.querySelector("[data-quiz-rows]");
+      do { reorder(box, all(box, "[data-quiz-row]")); } while (inOrder(q, box) && ++tries < 20);
+    } else if (q.key.type === "match") {
+      var first = el.querySelector("[data-quiz-left]"), values = shuffled(
+        all(first, "option").map(function (o) { return o.value; }).filter(Boolean));
+      all(el, "[data-quiz-left]").forEach(function (select) {
+        values.forEach(function (v) { select.appendChild(select.querySelector('option[value="' + v + '"]')); });
+      });
+    }
+    q.rows = all(el, "[data-quiz-row]");
+  }
+  /* Whether the rows of an order question are shown in a right order already. */
+  function inOrder(q, box) {
+    return all(box, "[data-quiz-item]").every(function (s, row) {
+      var r = q.key.ranges[Number(s.getAttribute("data-quiz-item"))];
+      return row + 1 >= r[0] && row + 1 <= r[1];
+    });
+  }
+
   function reset(quiz) {
     quiz.form.reset();
-    quiz.questions.forEach(unshow);
+    quiz.questions.forEach(function (q) { unshow(q); shuffleQuestion(q); });
     save(quiz, score(quiz));
+  }
+
+  /* Where the learner keeps typing after Check: the input, the chosen (or first) option,
+     or the first select marked wrong. */
+  function focusAfter(q) {
+    var target = q.input ||
+      q.el.querySelector("[data-quiz-option]:checked") ||
+      q.el.querySelector('[data-quiz-mark="wrong"] select') ||
+      q.el.querySelector("[data-quiz-option], select");
+    if (!target) return;
+    target.focus();
+    if (target.select && target.tagName === "INPUT") target.select();
   }
 
   /* ---- wiring one form ---- */
@@ -324,7 +473,7 @@
       var index = Number(el.getAttribute("data-quiz-q")), key = data.questions[index];
       if (!isObject(key)) return;
       var q = {
-        el: el, key: key, index: index, state: null,
+        el: el, key: key, index: index, state: null, rows: [],
         status: el.querySelector("[data-quiz-status]"),
         feedback: el.querySelector("[data-quiz-feedback]"),
         reveal: el.querySelector("[data-quiz-reveal]"),
@@ -332,11 +481,12 @@
         self: el.querySelector("[data-quiz-self]"),
         explanation: el.querySelector("[data-quiz-explanation]")
       };
-      if (q.explanation) { /* shown after checking, under the verdict */
+      if (q.explanation) { /* shown after a right answer or once the answer is shown */
         q.explanation.hidden = true;
         el.querySelector("[data-quiz-result]").appendChild(q.explanation);
       }
       if (q.self) el.appendChild(q.self); /* "how did it go?" after the model answer */
+      shuffleQuestion(q);
       quiz.questions.push(q);
     });
     if (!quiz.questions.length || !quiz.score) return;
@@ -348,12 +498,11 @@
     function checkOne(q) {
       check(quiz, q);
       finish(quiz, [q]);
-      q.status.focus();
+      focusAfter(q);
     }
     function checkAll() {
       quiz.questions.forEach(function (q) { check(quiz, q); });
       finish(quiz, quiz.questions);
-      quiz.score.focus();
     }
     form.addEventListener("click", function (event) {
       var button = event.target.closest && event.target.closest("button");
@@ -368,7 +517,16 @@
       var q = questionOf(event.target);
       if (q && q.status.hasAttribute("data-quiz-state")) { check(quiz, q); finish(quiz, [q]); }
     });
+    /* "Show answer" opened by the learner: the question no longer scores */
+    form.addEventListener("toggle", function (event) {
+      var q = event.target.hasAttribute("data-quiz-reveal") && questionOf(event.target);
+      if (q && event.target.open && reveal(q, quiz.S)) save(quiz, score(quiz));
+    }, true);
     form.addEventListener("keydown", function (event) {
+      /* keys typed in a quiz are the learner's answer, never the theme's page shortcuts */
+      if (!event.ctrlKey && !event.metaKey && !event.altKey && event.key !== "Escape" && event.key !== "Tab") {
+        event.stopPropagation();
+      }
       if (event.key !== "Enter" || !event.target.matches("input[data-quiz-input]")) return;
       event.preventDefault(); /* Enter in a typed answer checks it, never submits the page */
       var q = questionOf(event.target);
@@ -406,7 +564,7 @@
       rec.fps.forEach(function (fp) {
         var e = Object.prototype.hasOwnProperty.call(rec.q, fp) ? rec.q[fp] : null;
         if (e && e.r !== "pending") answered++;
-        if (e && e.r === "correct") right++;
+        if (counts(e)) right++;
       });
       var best = Math.min(Math.max(rec.best, right), total);
       out[k.slice(PREFIX.length)] = {
