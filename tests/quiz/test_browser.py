@@ -702,3 +702,219 @@ def test_no_request_leaves_the_site(page: Page, fixture_site):
     outside = [r for r in requests if not (r.startswith(url) or r.startswith("data:"))]
     assert outside == []
     assert any(re.search(r"/assets/quiz/quiz\.js$", r) for r in requests)
+
+
+# -- not guessable, feedback that teaches --------------------------------------------
+
+
+def labels_in_order(page: Page, n: int, form: int = 0) -> list[str]:
+    return question(page, n, form).locator(".quiz__option label").all_inner_texts()
+
+
+def test_options_get_a_fresh_order_every_attempt_and_pins_stay(page: Page, fixture_site):
+    url, _ = fixture_site
+    visit(page, url + "inline/")
+    orders = set()
+    for _ in range(12):
+        shown = labels_in_order(page, 1, form=2)
+        assert shown[-1] == "None of these"  # pinned last
+        assert sorted(shown[:-1]) == ["A", "B", "C", "D"]
+        rows = question(page, 0, form=2).locator("[data-quiz-item]").evaluate_all(
+            "els => els.map(e => Number(e.dataset.quizItem))"
+        )
+        assert rows not in ([0, 1, 2, 3], [0, 2, 1, 3])  # never shown in a right order
+        orders.add(tuple(shown))
+        page.locator("form.quiz").nth(2).get_by_role("button", name="Reset").click()
+    assert len(orders) >= 4  # 24 orders are possible: Reset reshuffles
+    # and on another visit too: the match question's choices change order
+    visit(page, url + LESSON)
+    choices = set()
+    for _ in range(8):
+        page.reload()
+        expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
+        choices.add(tuple(question(page, 7).locator("select").first.locator("option")
+                          .all_inner_texts()))
+    assert len(choices) >= 2
+
+
+def test_a_wrong_number_shows_neither_the_answer_nor_the_explanation(page: Page, fixture_site):
+    url, _ = fixture_site
+    visit(page, url + LESSON)
+    q = question(page, 3)
+    answer = q.get_by_label("Your answer")
+    for typed, expected in [
+        ("0.9", "Incorrect: too high. Try again: 2 more tries before the answer is shown."),
+        ("1e-1", "Incorrect: too low (read as 0.1). Try again: 1 more try before the answer is "
+                 "shown."),
+    ]:
+        answer.fill(typed)
+        check(page, 3)
+        assert status(page, 3).inner_text() == expected
+        result = q.locator("[data-quiz-result]")
+        assert "0.731" not in result.inner_text()
+        expect(q.locator("[data-quiz-explanation]")).to_be_hidden()
+        expect(q.locator("details[data-quiz-reveal]")).not_to_have_attribute("open", "")
+    # the third wrong try shows the answer and its explanation; the question no longer scores
+    answer.fill("2")
+    check(page, 3)
+    assert status(page, 3).inner_text() == (
+        "Incorrect: too high. The answer and its explanation are shown below."
+    )
+    expect(q.locator("details[data-quiz-reveal]")).to_have_attribute("open", "")
+    expect(q.locator(".quiz__key")).to_contain_text("Answer: 0.731 (answers within ±0.001 count)")
+    expect(q.locator("[data-quiz-explanation]")).to_be_visible()
+    answer.fill("0.731")
+    check(page, 3)
+    assert status(page, 3).inner_text() == (
+        "Correct. It does not count toward the score: the answer had been shown."
+    )
+    assert score(page) == "Score: 0 / 8"
+    page.reload()  # the history is kept: a reload does not make it score
+    expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
+    assert status(page, 3).inner_text().startswith("Correct. It does not count")
+    assert score(page) == "Score: 0 / 8"
+
+
+def test_show_answer_before_answering_means_the_question_does_not_score(page: Page, fixture_site):
+    url, _ = fixture_site
+    visit(page, url + LESSON)
+    question(page, 4).locator("details summary").click()
+    expect(status(page, 4)).to_have_text(
+        "Answer shown: this question no longer counts toward the score."
+    )
+    expect(question(page, 4).locator("[data-quiz-explanation]")).to_be_visible()
+    question(page, 4).get_by_label("Your answer").fill("softmax")
+    check(page, 4)
+    assert status(page, 4).inner_text() == (
+        "Correct. It does not count toward the score: the answer had been shown."
+    )
+    page.reload()
+    expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
+    assert score(page) == "Score: 0 / 8"
+    # shown without any answer, then reloaded: still shown
+    question(page, 1).locator("details summary").click()
+    expect(status(page, 1)).to_have_text(
+        "Answer shown: this question no longer counts toward the score."
+    )
+    page.reload()
+    expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
+    assert status(page, 1).inner_text().startswith("Answer shown")
+    # Reset is a fresh attempt
+    page.get_by_role("button", name="Reset").click()
+    question(page, 4).get_by_label("Your answer").fill("softmax")
+    check(page, 4)
+    assert status(page, 4).inner_text() == "Correct."
+    assert score(page) == "Score: 1 / 8"
+
+
+def test_a_wrong_choice_shows_only_its_own_feedback(page: Page, fixture_site):
+    url, _ = fixture_site
+    visit(page, url + LESSON)
+    question(page, 0).get_by_label("C", exact=True).check()
+    check(page, 0)
+    feedback = question(page, 0).locator("[data-quiz-feedback]")
+    assert feedback.inner_text() == "Wrong: C\n\nC is not B."
+    assert "B is B." not in question(page, 0).locator("[data-quiz-result]").inner_text()
+    question(page, 2).get_by_label("False").check()
+    check(page, 2)
+    assert status(page, 2).inner_text() == (
+        "Incorrect. Try again: 2 more tries before the answer is shown."
+    )
+    question(page, 2).get_by_label("True").check()
+    check(page, 2)
+    assert status(page, 2).inner_text().startswith("Correct. It does not count")
+
+
+def test_order_and_match_say_which_rows_are_wrong(page: Page, fixture_site):
+    url, _ = fixture_site
+    visit(page, url + LESSON)
+    rows = question(page, 6).locator("[data-quiz-row]")
+    items = rows.locator("select").evaluate_all("els => els.map(e => Number(e.dataset.quizItem))")
+    positions = {0: 1, 1: 2, 2: 4, 3: 3}  # items 3 and 4 swapped
+    for item, position in positions.items():
+        question(page, 6).locator(f"select[data-quiz-item='{item}']").select_option(str(position))
+    check(page, 6)
+    wrong_rows = [row + 1 for row, item in enumerate(items) if item in (2, 3)]
+    assert status(page, 6).inner_text() == (
+        f"Incorrect: 2 of 4 items are in the right place; the items in rows {wrong_rows[0]} and "
+        f"{wrong_rows[1]} are not. Try again: 2 more tries before the answer is shown."
+    )
+    marks = rows.evaluate_all("els => els.map(e => e.dataset.quizMark)")
+    assert marks == ["wrong" if item in (2, 3) else "right" for item in items]
+    invalid = rows.locator("select[aria-invalid=true]").evaluate_all(
+        "els => els.map(e => Number(e.dataset.quizItem))"
+    )
+    assert sorted(invalid) == [2, 3]
+    for i, j in enumerate([0, 2, 1]):
+        question(page, 7).locator(f"select[data-quiz-left='{i}']").select_option(str(j))
+    check(page, 7)
+    assert status(page, 7).inner_text() == (
+        "Incorrect: 1 of 3 pairs match; pairs 2 and 3 are wrong. "
+        "Try again: 2 more tries before the answer is shown."
+    )
+
+
+def test_interchangeable_items_are_right_in_either_order(page: Page, fixture_site):
+    url, _ = fixture_site
+    visit(page, url + "inline/")
+    form = page.locator("form.quiz").nth(2)
+    q = form.locator("fieldset[data-quiz-q]").first
+    for positions in ({0: 1, 1: 2, 2: 3, 3: 4}, {0: 1, 1: 3, 2: 2, 3: 4}):
+        for item, position in positions.items():
+            q.locator(f"select[data-quiz-item='{item}']").select_option(str(position))
+        q.get_by_role("button", name="Check", exact=True).click()
+        assert q.get_by_role("status").inner_text() == "Correct."
+    # two items on the same position are not both right
+    q.locator("select[data-quiz-item='1']").select_option("2")  # item 2 is on 2 already
+    q.get_by_role("button", name="Check", exact=True).click()
+    assert q.get_by_role("status").inner_text().startswith(
+        "Incorrect: 2 of 4 items are in the right place;"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("abc", "That is not a number the quiz can read. Write it like 0.25, 1,5, 8 000 000 or 1e-3."),
+        ("", "Choose or type an answer first, then press Check."),
+        ("1,500", "1,500 could mean 1.5 or 1500: write 1.5 or 1500."),
+        ("0,731", "Correct (read as 0.731)."),
+        ("+0.7310", "Correct (read as 0.731)."),
+        ("7.31e-1", "Correct (read as 0.731)."),
+        ("8,000,000", "Incorrect: too high. Try again: 2 more tries before the answer is shown."),
+        ("8 000 000", "Incorrect: too high (read as 8,000,000). Try again: 2 more tries before the "
+                      "answer is shown."),
+        ("\u22121,5", "Incorrect: too low (read as -1.5). Try again: 2 more tries before the "
+                      "answer is shown."),
+    ],
+)
+def test_numbers_are_read_generously_and_echoed(page: Page, fixture_site, typed, expected):
+    url, _ = fixture_site
+    visit(page, url + LESSON)
+    question(page, 3).get_by_label("Your answer").fill(typed)
+    check(page, 3)
+    assert status(page, 3).inner_text() == expected
+    state = status(page, 3).get_attribute("data-quiz-state")
+    neutral = not expected.startswith(("Correct", "Incorrect"))
+    assert (state == "pending") is neutral
+    if neutral:  # a neutral prompt uses no try
+        assert stored(page) is None or stored(page)["q"] == {}
+
+
+def test_printing_shows_questions_without_controls_or_answers(page: Page, fixture_site):
+    url, _ = fixture_site
+    visit(page, url + LESSON)
+    question(page, 3).get_by_label("Your answer").fill("0.731")
+    check(page, 3)  # a checked question prints no verdict or explanation either
+    page.emulate_media(media="print")
+    form = page.locator("form.quiz")
+    for selector in ("button", "select", "details", "[data-quiz-status]",
+                     "[data-quiz-explanation]", ".quiz__hint"):
+        for element in form.locator(selector).all():
+            expect(element).to_be_hidden()
+    expect(question(page, 0).locator("label", has_text="B")).to_be_visible()  # the options
+    expect(question(page, 6).locator("label", has_text="Scale and softmax")).to_be_visible()
+    expect(question(page, 7).locator(".quiz__print")).to_contain_text("what each token passes on")
+    assert "B is the second letter" not in form.inner_text()
+    page.emulate_media(media="screen")
+    expect(question(page, 7).locator(".quiz__print")).to_be_hidden()

@@ -268,3 +268,21 @@ def test_config_pass_mark_is_checked_and_a_site_without_quizzes_builds(tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "assets" / "quiz" / "quiz.js").is_file()
     assert json.loads((tmp_path / "site" / "assets" / "quiz" / "quizzes.json").read_text()) == {}
+
+
+def test_a_placeholder_in_a_quiz_is_never_published_literally(tmp_path):
+    """The fixture site has no lesson scripts: {{ name }} there stops the build at its line."""
+    project = copy_site(tmp_path)
+    quiz = project / "quizzes" / "02-plain.yaml"
+    quiz.write_text(quiz.read_text().replace(
+        'prompt: "Softmax weights add up to 1."', 'prompt: "Softmax weights add up to {{ one }}."'
+    ))
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        'quizzes/02-plain.yaml:5:13: questions[0].prompt: "{{ one }}": the quiz is shown on '
+        "docs/lessons/02-plain.md, which has no lesson script to record values; write the value "
+        "itself, or show the quiz on its lesson page"
+    ) in result.stderr

@@ -161,7 +161,7 @@
     if (/^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(s) && !/^[+-]?\d{1,3},\d{3}$/.test(s)) {
       s = s.replace(/,/g, "");
     } else if ((m = /^([+-]?)([1-9]\d{0,2}),(\d{3})$/.exec(s))) {
-      return { neutral: fill(S.ambiguous, { text: text.trim(), a: m[1] + m[2] + "." + m[3], b: m[1] + m[2] + m[3] }) };
+      return { neutral: fill(S.ambiguous, { text: text.trim(), a: String(Number(m[1] + m[2] + "." + m[3])), b: m[1] + m[2] + m[3] }) };
     } else if (/^[+-]?\d*,\d+$/.test(s)) {
       s = s.replace(",", ".");
     }
@@ -209,7 +209,7 @@
         if (n.neutral) return n;
         ok = Math.abs(n.x - key.answer) <= key.tolerance + 1e-9 * Math.max(1, Math.abs(key.answer));
         g = verdict(ok, ok ? S.correct : n.x > key.answer ? S.too_high : S.too_low, []);
-        if (n.shown.replace(/,/g, "") !== n.typed) g.text = g.text.replace(/\.$/, " " + fill(S.read_as, { value: n.shown }) + ".");
+        if (n.shown.replace(/,/g, "") !== n.typed.replace(/,/g, "")) g.text = g.text.replace(/\.$/, " " + fill(S.read_as, { value: n.shown }) + ".");
         return g;
       case "text":
         ok = key.accept.some(function (t) { return normalize(t) === normalize(a); }) ||
