@@ -41,10 +41,13 @@ def has_placeholder(text: str) -> bool:
     return "{{" in text and VALUE_RE.search(text) is not None
 
 
-def fill(text: str, values: Mapping[str, str]) -> str:
-    """``text`` with every ``{{ name }}`` replaced by ``values[name]``, HTML-escaped (a value
-    is text, never markup: a script that records "<b>" shows "<b>"). ``UnknownValue`` for a
-    name not in ``values``."""
+def fill(text: str, values: Mapping[str, str], escape: bool = True) -> str:
+    """``text`` with every ``{{ name }}`` replaced by ``values[name]``. ``UnknownValue`` for a
+    name not in ``values``.
+
+    ``escape``: HTML-escape each value, for Markdown that may hold raw HTML (a value is text,
+    never markup: a script that records "<b>" shows "<b>"); pass False when whoever renders
+    the text escapes it already (quiz text)."""
     if "{{" not in text:
         return text
 
@@ -52,6 +55,6 @@ def fill(text: str, values: Mapping[str, str]) -> str:
         name = match.group(1)
         if name not in values:
             raise UnknownValue(name, values)
-        return html.escape(values[name], quote=False)
+        return html.escape(values[name], quote=False) if escape else values[name]
 
     return VALUE_RE.sub(replace, text)

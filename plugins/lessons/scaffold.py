@@ -115,9 +115,9 @@ questions:
     options:
       - text: "The weight of the first score"
         correct: true
-        feedback: "Right: softmax keeps the order of the scores."
+        feedback: "Softmax keeps the order of the scores."
       - text: "The weight of the second score"
-        feedback: "Softmax never reverses the order of scores."
+        feedback: "Does softmax ever reverse the order of two scores? Compare e^2 and e^1."
     explanation: "Softmax is increasing in each score, so a larger score gets a larger weight."
   - type: numeric
     prompt: "What weight does the score 2.0 get? (three decimals)"
@@ -125,10 +125,10 @@ questions:
     tolerance: 0.001
     explanation: "e^2 / (e^2 + e^1) = 1 / (1 + e^-1), about 0.731."
   - type: truefalse
-    prompt: "Adding 10 to both scores changes the weights."
-    answer: false
-    feedback_true: "Softmax only depends on differences between scores."
-    feedback_false: "Right: a common shift cancels out."
+    prompt: "Adding 10 to both scores leaves the weights unchanged."
+    answer: true
+    feedback_true: "A common shift multiplies every exponential by e^10, which cancels out."
+    feedback_false: "Softmax depends only on the differences between scores: did they change?"
     explanation: "Shift invariance: softmax(s + c) = softmax(s)."
   - type: free
     prompt: "In one sentence, why must the weights sum to 1?"

@@ -42,11 +42,14 @@ Browser API
         {"04-softmax": {"title": "...", "answered": 7, "correct": 6, "total": 9,
                         "best": 6, "passed": false, "completed": false}}
 
-    ``answered``/``correct`` count the questions checked at least once / right at their
-    last check; ``best`` is the highest number right at any moment; ``passed`` means
-    ``best / total >= pass mark``; ``completed`` means every question was checked. The
-    keys are quiz ids: the lesson slug, or a quiz's ``id:`` key. Returns ``{}`` when
-    storage is unavailable.
+    ``answered`` counts the questions checked at least once (a free response once
+    self-assessed) or whose answer was shown; ``correct`` the questions right at their
+    last check that also score: answered right before their answer was shown and, for
+    single, multiple and true/false questions, at the first check (an entry stored
+    before scoring was recorded counts when right). ``best`` is the highest score at any
+    moment; ``passed`` means ``best / total >= pass mark``; ``completed`` means every
+    question was checked or had its answer shown. The keys are quiz ids: the lesson
+    slug, or a quiz's ``id:`` key. Returns ``{}`` when storage is unavailable.
 ``attentionQuiz.clear(id)``
     Forget the stored progress of one quiz (every quiz without an argument).
 ``attentionQuiz.init()``

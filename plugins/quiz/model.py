@@ -150,7 +150,7 @@ class Question:
     reveal_after: int | None = field(
         default=None,
         metadata=key(
-            "Wrong tries after which the answer and explanation are shown (1 or more); "
+            "Wrong tries after which the answer and explanation are shown (1 to 20); "
             "default: the quiz's reveal_after.",
             minimum=1,
             maximum=20,

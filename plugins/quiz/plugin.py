@@ -370,7 +370,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
                 shown.quiz, values, page.meta.get("lesson_script", ""), f"docs/{page.file.src_uri}"
             )
         except QuizError as exc:
-            raise PluginError(_report(exc.problems)) from None
+            raise PluginError(_report(exc.problems, checked_by_cli=False)) from None
         source = self.root / quiz.path
         options = {
             "quiz_id": shown.quiz_id,
@@ -479,12 +479,14 @@ class _CountWarnings(logging.Handler):
         logging.getLogger("mkdocs").removeHandler(self)
 
 
-def _report(problems: list[Problem]) -> str:
+def _report(problems: list[Problem], checked_by_cli: bool = True) -> str:
     lines = [str(p) for p in sorted(problems)]
-    return (
-        f"quiz: {len(lines)} problem(s) in quiz files (python -m plugins.quiz check lists "
-        "them too):\n" + "\n".join(lines)
+    where = (
+        "python -m plugins.quiz check lists them too"
+        if checked_by_cli
+        else "found while filling {{ name }} from the page's lesson values"
     )
+    return f"quiz: {len(lines)} problem(s) in quiz files ({where}):\n" + "\n".join(lines)
 
 
 def _front_matter_lines(page, markdown: str) -> int:

@@ -417,9 +417,8 @@ def answer_text(answer: float, tolerance: float) -> str:
         text = f"{answer:,.{digits}f}"
     elif float(answer).is_integer() and abs(answer) < 1e15:
         text = f"{int(answer):,}"
-    else:
-        text = show_number(answer)
-        return text
+    else:  # an exact key: every digit, or typing what is shown would be wrong
+        return repr(float(answer))
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
@@ -493,7 +492,7 @@ def _order(q: OrderQuestion, qid, fp, quiz, md, s):
     )
     either = "".join(
         "<p>"
-        + html.escape(s.either_order.format(items=s.list_and.join(str(k) for k in sorted(g))))
+        + html.escape(s.either_order.format(items=_and(sorted(g), s)))
         + "</p>"
         for g in q.groups
     )
@@ -582,6 +581,12 @@ def _shuffle(order: list[int], seed: str, avoid_identity: bool = False) -> None:
     random.Random(seed).shuffle(order)
     if avoid_identity and len(order) > 1 and order == original:
         order.append(order.pop(0))  # never show the items already in the right order
+
+
+def _and(numbers: list[int], s: Strings) -> str:
+    """1 and 2; 2, 3 and 4."""
+    words = [str(n) for n in numbers]
+    return ", ".join(words[:-1]) + s.list_and + words[-1] if len(words) > 1 else "".join(words)
 
 
 def _json(data: Any) -> str:

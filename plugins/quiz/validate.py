@@ -125,9 +125,10 @@ class _Reader:
         quiz = self.object(Quiz, root, "", "the quiz")
         if quiz is not None:
             self.check_ids(quiz)
-            self.check_shuffle(quiz, quiz.shuffle, "", fallback=True)
+            self.check_shuffle(quiz, quiz.shuffle, "")
             for i, q in enumerate(quiz.questions):
                 if isinstance(q, ChoiceQuestion):
+                    self.check_shuffle(q, q.shuffle, f"questions[{i}]", quiz.shuffle)
                     self.check_pins(q, quiz, f"questions[{i}]")
         return quiz
 
@@ -350,8 +351,6 @@ class _Reader:
         self.check_feedback(q, where)
         if isinstance(q, ChoiceQuestion):
             self.check_choice(q, where)
-            if q.shuffle is not None or q.shuffle_reason is not None:
-                self.check_shuffle(q, q.shuffle, where)
         elif isinstance(q, NumericQuestion):
             self.check_numeric(q, where)
         elif isinstance(q, TextQuestion):
@@ -414,10 +413,15 @@ class _Reader:
                     "shows Right or Wrong before the feedback: start with the reason instead",
                 )
 
-    def check_shuffle(self, owner, shuffle: bool | None, where: str, fallback=False) -> None:
-        """``shuffle: false`` needs a reason; a reason needs ``shuffle: false``."""
+    def check_shuffle(self, owner, shuffle: bool | None, where: str, default=True) -> None:
+        """``shuffle: false`` needs a reason (a question under a quiz with ``shuffle: false``
+        has the quiz's); a reason needs the options in their written order."""
         field = _join(where, "shuffle")
-        if shuffle is False and owner.shuffle_reason is None:
+        if shuffle is None:  # the quiz's choice, and the quiz's reason
+            shuffle = default
+        elif shuffle is False and default is False and owner.shuffle_reason is None:
+            return  # the quiz's own shuffle: false gives the reason
+        elif shuffle is False and owner.shuffle_reason is None:
             self.add(
                 owner.where["shuffle"],
                 field,

@@ -4,7 +4,8 @@ A quiz shown on a lesson page may quote the numbers that lesson computed ("the t
 was {{ top_weight }}"); they are filled in before the quiz is rendered, with the shared
 syntax of :mod:`plugins.values`. An unknown name, or a placeholder in a quiz shown on a page
 whose lesson records no values, is a :class:`QuizError` at the quiz file's line: a
-placeholder is never published as typed.
+placeholder is never published as typed. Values are inserted as they are: the renderer
+escapes quiz text (raw HTML in quiz Markdown is shown as text).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def _text(text, field, mark: Mark, values, source, page, path, problems):
         )
         return text
     try:
-        return placeholders.fill(text, values)
+        return placeholders.fill(text, values, escape=False)  # the renderer escapes
     except placeholders.UnknownValue as unknown:
         problems.append(Problem(path, mark.line, mark.col, field, unknown.describe(source)))
         return text

@@ -875,7 +875,8 @@ def test_interchangeable_items_are_right_in_either_order(page: Page, fixture_sit
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("abc", "That is not a number the quiz can read. Write it like 0.25, 1,5, 8 000 000 or 1e-3."),
+        ("abc", "That is not a number the quiz can read. Write it like 0.25, 1,5, 8 000 000 "
+                "or 1e-3."),
         ("", "Choose or type an answer first, then press Check."),
         ("1,500", "1,500 could mean 1.5 or 1500: write 1.5 or 1500."),
         ("0,731", "Correct (read as 0.731)."),

@@ -64,12 +64,15 @@ def test_lesson_without_whats_next_gets_the_quiz_at_the_end(built):
 def test_inline_blocks_place_a_quiz_anywhere_with_unique_ids(built):
     soup = page(built, "inline/index.html")
     forms = soup.select("form.quiz")
-    assert [f["id"] for f in forms] == ["quiz-extra-end-mode", "quiz-extra-end-mode-2"]
+    assert [f["id"] for f in forms] == [
+        "quiz-extra-end-mode", "quiz-extra-end-mode-2", "quiz-orders-and-pins"
+    ]
     assert forms[1].find_parent(class_="admonition") is not None
     ids = [t["id"] for t in soup.select("[id]")]
     assert len(ids) == len(set(ids))
     # the page has only its h1 above the blocks: each quiz title is an h2
     assert [h.get_text() for h in soup.select("form.quiz h2")] == ["Checked at the end"] * 2
+    assert [h.get_text() for h in soup.select("form.quiz h3")] == ["Orders and pins"]
 
 
 def test_quiz_html_is_not_mangled_by_markdown(built):
@@ -114,6 +117,13 @@ def test_manifest_lists_every_quiz(built):
             "pages": ["inline/"],
             "questions": 2,
             "pass_mark": 0.5,
+        },
+        "orders-and-pins": {
+            "title": "Orders and pins",
+            "file": "quizzes/extra/orders.yaml",
+            "pages": ["inline/"],
+            "questions": 2,
+            "pass_mark": 0.7,
         },
         "plain-lesson": {
             "title": "Two quick ones",

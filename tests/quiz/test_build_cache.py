@@ -60,7 +60,7 @@ def rewrite(paths, old, new):
 def test_renders_are_reused_until_the_quiz_changes(project, tmp_path):
     first = build(project, tmp_path / "a")
     renders = entries(project, "render")
-    assert len(renders) == 4  # two lesson quizzes, the inline quiz shown twice
+    assert len(renders) == 5  # two lesson quizzes, the inline quiz shown twice, one more inline
     # Mark the stored renders: the next build shows the mark, so it reused them.
     rewrite(renders, "Demo quiz: every type", "Demo quiz: from the store")
     assert "Demo quiz: from the store" in build(project, tmp_path / "b")

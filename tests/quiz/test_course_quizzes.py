@@ -69,10 +69,10 @@ def test_always_picking_the_first_option_scores_about_chance(page: Page, served_
     for lesson in lessons:
         page.goto(f"{url}lessons/{lesson}/")
         expect(page.locator("form.quiz[data-quiz-ready]").first).to_be_attached()
-        questions = page.locator(
-            "form.quiz fieldset[data-quiz-type=single], form.quiz fieldset[data-quiz-type=multiple],"
-            " form.quiz fieldset[data-quiz-type=truefalse]"
-        )
+        questions = page.locator(", ".join(
+            f"form.quiz fieldset[data-quiz-type={kind}]"
+            for kind in ("single", "multiple", "truefalse")
+        ))
         for n in range(questions.count()):
             q = questions.nth(n)
             if q.get_attribute("data-quiz-type") == "truefalse":

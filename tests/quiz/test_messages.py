@@ -69,6 +69,9 @@ EXPECTED = {
     "shuffle-reason-while-shuffled.yaml": [
         "6:21: questions[0].shuffle_reason: a reason for keeping the written order, but the options are shuffled; add shuffle: false, or remove shuffle_reason"
     ],
+    "shuffle-reason-inherited.yaml": [
+        "23:21: questions[2].shuffle_reason: a reason for keeping the written order, but the options are shuffled; add shuffle: false, or remove shuffle_reason"
+    ],
     "feedback-verdict.yaml": [
         "7:46: questions[0].options[0].feedback: starts with the verdict 'Right:'; the quiz already shows Right or Wrong before the feedback: start with the reason instead",
         "13:20: questions[1].feedback_true: starts with the verdict 'Correct.'; the quiz already shows Right or Wrong before the feedback: start with the reason instead",

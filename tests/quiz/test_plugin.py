@@ -59,6 +59,7 @@ def test_answer_from_runs_in_a_fresh_process_only_under_serve(monkeypatch):
             "quizzes/01-demo.yaml",
             "quizzes/02-plain.yaml",
             "quizzes/extra/end-mode.yaml",
+            "quizzes/extra/orders.yaml",
         ]
     # the fixture has one answer_from; no store is configured, so both builds compute it
     assert seen == [("this process", None), ("fresh process", SITE_FIXTURE)]

@@ -305,6 +305,9 @@ def test_order_groups_give_each_item_its_range_of_positions():
     soup = BeautifulSoup(render_quiz(load_quiz(text, "s.yaml"), quiz_id="s"), "html.parser")
     assert data_of(soup)["questions"][0]["ranges"] == [[1, 1], [2, 3], [2, 3], [4, 4], [5, 5]]
     assert "Items 2 and 3 may come in either order." in soup.select_one(".quiz__key").get_text()
+    wide = text.replace("[[2, 3]]", "[[2, 3, 4]]")
+    soup = BeautifulSoup(render_quiz(load_quiz(wide, "s.yaml"), quiz_id="s"), "html.parser")
+    assert "Items 2, 3 and 4 may come in either order." in soup.select_one(".quiz__key").get_text()
     shown = [int(s["data-quiz-item"]) for s in soup.select("select[data-quiz-item]")]
     assert shown not in ([0, 1, 2, 3, 4], [0, 2, 1, 3, 4])  # never shown in a right order
 
@@ -316,11 +319,12 @@ def test_order_groups_give_each_item_its_range_of_positions():
         (1048576.0, 0.0, "1,048,576"),
         (1.4, 0.0001, "1.4"),
         (0.7310585786, 0.005, "0.731"),
-        (0.7310585786, 0.0, "0.731059"),
+        (0.7310585786, 0.0, "0.7310585786"),  # exact: every digit
         (8000000.0, 1000.0, "8,000,000"),
         (2.5e-7, 1e-8, "0.00000025"),
         (-0.0001, 0.01, "0"),
         (1234.5, 0.05, "1234.5"),
+        (1234.5, 0.0, "1234.5"),
     ],
 )
 def test_numeric_keys_show_the_precision_the_tolerance_implies(answer, tolerance, shown):

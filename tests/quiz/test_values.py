@@ -8,8 +8,8 @@ import pytest
 from plugins.quiz.errors import QuizError
 from plugins.quiz.model import fingerprint
 from plugins.quiz.render import render_quiz
-from plugins.quiz.values import fill_values
 from plugins.quiz.validate import load_quiz
+from plugins.quiz.values import fill_values
 
 TEXT = """\
 title: "Check: {{ topic }}"
@@ -41,7 +41,7 @@ def test_every_text_is_filled_and_values_are_text_not_markup():
     single, order, numeric = filled.questions
     assert filled.title == "Check: softmax"
     assert single.prompt == "The top weight was 0.991. Which key got it?"
-    assert single.options[0].text == "the trophy &lt;b&gt;"
+    assert single.options[0].text == "the trophy <b>"  # the renderer escapes it, once
     assert single.options[0].feedback == "It scored 0.991."
     assert single.explanation == "softmax gives 0.991"
     assert order.items == ["first 0.991", "second"]
@@ -49,7 +49,7 @@ def test_every_text_is_filled_and_values_are_text_not_markup():
     assert numeric.answer_from == quiz.questions[2].answer_from  # code is never filled
     assert quiz.questions[0].prompt.startswith("The top weight was {{ top }}")  # not mutated
     html = render_quiz(filled, quiz_id="x")
-    assert "{{" not in html and "trophy &lt;b&gt;" in html
+    assert "{{" not in html and "the trophy &lt;b&gt;</label>" in html
     # the learner's stored answers follow the question as shown
     assert fingerprint(single) != fingerprint(quiz.questions[0])
 

@@ -421,8 +421,10 @@
       box = el.querySelector("[data-quiz-rows]");
       do { reorder(box, all(box, "[data-quiz-row]")); } while (inOrder(q, box) && ++tries < 20);
     } else if (q.key.type === "match") {
-      var first = el.querySelector("[data-quiz-left]"), values = shuffled(
-        all(first, "option").map(function (o) { return o.value; }).filter(Boolean));
+      var first = el.querySelector("[data-quiz-left]"), values;
+      do { /* never dealt in the order of the left items */
+        values = shuffled(all(first, "option").map(function (o) { return o.value; }).filter(Boolean));
+      } while (values.slice(0, q.key.count).every(function (v, i) { return v === String(i); }) && ++tries < 20);
       all(el, "[data-quiz-left]").forEach(function (select) {
         values.forEach(function (v) { select.appendChild(select.querySelector('option[value="' + v + '"]')); });
       });
