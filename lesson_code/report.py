@@ -109,10 +109,32 @@ def output(name: str):
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
 
 
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+MARKUP_RE = re.compile(r"</?[A-Za-z][^>]*>")
+
+
+def scientific(x: float, digits: int = 1) -> str:
+    """``x`` in powers of ten as plain text: ``scientific(3.7e-6)`` is "3.7 × 10⁻⁶"."""
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    power = str(int(exponent)).translate(SUPERSCRIPT)
+    return f"{mantissa.replace('-', '−')} × 10{power}"
+
+
 def value(name: str, x, fmt: str = "") -> str:
-    """Record ``x`` formatted with ``fmt`` as the prose value ``{{ name }}``; return the text."""
+    """Record ``x`` formatted with ``fmt`` as the prose value ``{{ name }}``; return the text.
+
+    A value is text, shown exactly as recorded (the page escapes it): markup such as
+    ``<sup>`` would be shown as typed, so it is refused; powers of ten are written with
+    :func:`scientific`.
+    """
     _check_name("value", name)
     text = format(x, fmt)
+    if MARKUP_RE.search(text):
+        raise ValueError(
+            f"report.value({name!r}, ...): {text!r} holds HTML markup, which the page shows "
+            "as typed; record plain text (powers of ten: report.value(name, "
+            "report.scientific(x)))"
+        )
     _values[name] = text
     folder = _out_dir()
     if folder is None:

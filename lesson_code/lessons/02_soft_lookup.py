@@ -63,7 +63,7 @@ report.value("soft_est", estimate, ".2f")
 report.value("w_12", weights[HOURS == 12.0][0], ".3f")
 report.value("w_14", weights[HOURS == 14.0][0], ".3f")
 report.value("w_10", weights[HOURS == 10.0][0], ".3f")
-report.value("w_6", f"{weights[HOURS == 6.0][0]:.0e}".replace("e-", " × 10<sup>−") + "</sup>")
+report.value("w_6", report.scientific(weights[HOURS == 6.0][0], digits=0))
 
 # %% [markdown]
 # ## The bandwidth decides how soft
