@@ -10,8 +10,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: serve test build bench lint chromium clean lesson
 
-serve: $(STAMP)  ## build and serve at http://127.0.0.1:8000 with live reload
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch lesson_code --watch quizzes
+PORT   ?= 8000
+
+serve: $(STAMP)  ## build and serve at http://127.0.0.1:$(PORT) with live reload (make serve PORT=8001)
+	@$(BIN)/python tools/port_free.py $(PORT)
+	SITE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --watch lesson_code --watch quizzes
 
 test: $(STAMP) chromium  ## the whole suite: unit, lesson code, builds, browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
