@@ -31,8 +31,8 @@ lint: $(STAMP)
 chromium:  ## headless Chromium for browser tests (Debian's package; Playwright's download fails here)
 	@$(PYTHON) tools/ensure_chromium.py
 
-lesson: $(STAMP)  ## scaffold a new lesson: make lesson NAME="Title" [PHASE="Variants"]
-	$(BIN)/python -m plugins.lessons.scaffold "$(NAME)" $(if $(PHASE),--phase "$(PHASE)")
+lesson: $(STAMP)  ## scaffold a new lesson: make lesson NAME="Title" [PHASE="Variants"] [SLUG=words]
+	$(BIN)/python -m plugins.lessons.scaffold "$(NAME)" $(if $(PHASE),--phase "$(PHASE)") $(if $(SLUG),--slug "$(SLUG)")
 
 # The venv is rebuilt when the lock file or pyproject changes.
 $(STAMP): requirements.lock pyproject.toml

@@ -19,8 +19,20 @@ pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
 
 def test_slug_and_numbering(tmp_path):
     (tmp_path / "docs" / "lessons").mkdir(parents=True)
-    assert scaffold.slugify("Rotary Embeddings, in depth!") == "rotary-embeddings-in-depth"
+    assert scaffold.slugify("Rotary Embeddings, in depth!") == "rotary-embeddings-depth"
+    assert scaffold.slugify("Attention entropy: how focused is a head?") == (
+        "attention-entropy-focused-head"
+    )
+    assert scaffold.slugify("The") == "the"
+    assert len(scaffold.slugify("Supercalifragilistic " * 5)) <= 40
     assert scaffold.next_number(tmp_path / "docs" / "lessons") == 1
+
+
+@pytest.mark.parametrize("slug", ["Bad Slug", "a--b", "-a", "x" * 41, "über"])
+def test_a_chosen_slug_is_checked(tmp_path, slug):
+    (tmp_path / "docs" / "lessons").mkdir(parents=True)
+    with pytest.raises(SystemExit, match="SLUG .* must be lowercase words"):
+        scaffold.scaffold("A title", tmp_path, slug_words=slug)
 
 
 def test_refuses_empty_title(tmp_path):
@@ -51,8 +63,10 @@ def project_copy(tmp_path, served_site):
 def test_scaffolded_lesson_builds_and_passes_lesson_tests(project_copy):
     before = sorted(p.name for p in (project_copy / "docs" / "lessons").glob("*.md"))
     number = int(before[-1][:2]) + 1
-    created = scaffold.scaffold("Attention in vision transformers", project_copy)
-    slug = f"{number:02d}-attention-in-vision-transformers"
+    # a colon and quotes in the title: the front matter and the quiz title are quoted
+    created = scaffold.scaffold('Attention in vision: "patches" as tokens', project_copy,
+                                slug_words="attention-in-vision")
+    slug = f"{number:02d}-attention-in-vision"
     names = [p.relative_to(project_copy).as_posix() for p in created]
     assert names == [f"docs/lessons/{slug}.md",
                      f"lesson_code/lessons/{slug.replace('-', '_')}.py",
@@ -63,6 +77,10 @@ def test_scaffolded_lesson_builds_and_passes_lesson_tests(project_copy):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "running 1 of" in result.stderr, "only the new lesson should run"
     html = (project_copy / "site" / "lessons" / slug / "index.html").read_text()
+    assert "<title>Attention in vision: &#34;patches&#34; as tokens" in html or (
+        '<title>Attention in vision: "patches" as tokens' in html
+    )
+    assert "End-of-lesson check: Attention in vision: &quot;patches&quot; as tokens" in html
     # the values come from the script (the sentence wraps in the template: compare words)
     assert "become the weights 0.731 and 0.269" in " ".join(html.split())
     tests = subprocess.run(

@@ -1,28 +1,35 @@
 """`make lesson NAME="Title"`: create the three files of a new lesson, numbered next.
 
     python -m plugins.lessons.scaffold "Attention in vision transformers" [--phase "Big picture"]
+        [--slug vision-attention]
 
 Creates docs/lessons/NN-slug.md, lesson_code/lessons/NN_slug.py and quizzes/NN-slug.yaml
 and adds the page to the nav of mkdocs.yml: after the last lesson, or with ``--phase`` last
-in that phase's section (``make lesson NAME="Title" PHASE="Variants"``). The new lesson builds
-and passes the tests as it is; every part is a working example to replace with your own.
+in that phase's section (``make lesson NAME="Title" PHASE="Variants"``). The slug (the
+file names' part after the number) is made from the title's main words, or given with
+``--slug`` (``make lesson ... SLUG=attention-entropy``). The new lesson builds and passes the
+tests as it is, whatever characters its title has; every part is a working example to
+replace with your own.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import re
 import sys
 from pathlib import Path
+
+import yaml
 
 from plugins.course.config import PHASES
 
 ROOT = Path(__file__).resolve().parents[2]
 
 PAGE = '''---
-title: {title}
-phase: {phase}
+title: {title_json}
+phase: {phase_json}
 minutes: 15
 prerequisites:
   - {previous}
@@ -108,7 +115,7 @@ report.figure(
 '''
 
 QUIZ = '''# yaml-language-server: $schema=schema.json
-title: "End-of-lesson check: {title_yaml}"
+title: {quiz_title_json}
 questions:
   - type: single
     prompt: "Two scores 2.0 and 1.0 go through softmax. Which weight is larger?"
@@ -138,9 +145,36 @@ questions:
 '''
 
 
+# Words a slug can do without: "Attention entropy: how focused is a head?" is
+# "attention-entropy-focused-head", not "attention-entropy-how-focused-is-a".
+SMALL_WORDS = frozenset(
+    "a an the is are of to in on at by for and or with how what why when which does do "
+    "its it from into".split()
+)
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 40
+
+
 def slugify(title: str) -> str:
+    """At most five of the title's main words, at most 40 characters."""
     words = re.findall(r"[a-z0-9]+", title.lower())
-    return "-".join(words[:6]) or "lesson"
+    main = [w for w in words if w not in SMALL_WORDS] or words
+    slug = ""
+    for word in main[:5]:
+        if len(slug) + len(word) + 1 > SLUG_MAX:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "lesson"
+
+
+def check_slug(slug: str) -> str:
+    if not SLUG_RE.match(slug) or len(slug) > SLUG_MAX:
+        raise SystemExit(
+            f'make lesson: SLUG "{slug}" must be lowercase words of letters and digits joined by '
+            f"single hyphens, at most {SLUG_MAX} characters, e.g. SLUG=attention-entropy "
+            "(the lesson number is added in front)"
+        )
+    return slug
 
 
 def next_number(pages: Path) -> int:
@@ -155,7 +189,10 @@ def last_lesson(pages: Path) -> str | None:
 
 def phase_of(page: Path) -> str:
     match = re.search(r"^phase:\s*(.+)$", page.read_text(encoding="utf-8"), re.MULTILINE)
-    return match.group(1).strip() if match else "Big picture"
+    if not match:
+        return "Big picture"
+    phase = yaml.safe_load(match.group(1))  # plain or quoted
+    return phase if isinstance(phase, str) else "Big picture"
 
 
 NAV_ENTRY = re.compile(r"^(?P<indent>\s*- )lessons/(?P<slug>[^/\s]+)\.md\s*$")
@@ -215,7 +252,8 @@ def add_to_nav(mkdocs_yml: Path, previous: str | None, slug: str,
     return True
 
 
-def scaffold(title: str, root: Path = ROOT, phase: str | None = None) -> list[Path]:
+def scaffold(title: str, root: Path = ROOT, phase: str | None = None,
+             slug_words: str | None = None) -> list[Path]:
     title = " ".join(title.split())
     if not title:
         raise SystemExit('make lesson: give the lesson a title, e.g. make lesson NAME="Rotary '
@@ -225,7 +263,7 @@ def scaffold(title: str, root: Path = ROOT, phase: str | None = None) -> list[Pa
     if number > 99:
         raise SystemExit("make lesson: lesson numbers have two digits; 99 lessons is the limit")
     previous = last_lesson(pages)
-    slug = f"{number:02d}-{slugify(title)}"
+    slug = f"{number:02d}-{check_slug(slug_words) if slug_words else slugify(title)}"
     script_stem = slug.replace("-", "_")
     page = pages / f"{slug}.md"
     script = root / "lesson_code" / "lessons" / f"{script_stem}.py"
@@ -241,7 +279,10 @@ def scaffold(title: str, root: Path = ROOT, phase: str | None = None) -> list[Pa
     phase = phase or (phase_of(pages / f"{previous}.md") if previous else "Why attention")
     values = {"title": title, "phase": phase, "previous": previous or "",
               "slug": slug, "script_stem": script_stem,
-              "title_yaml": title.replace('"', "'")}
+              # YAML double-quoted strings (JSON is YAML): a colon or quote in a title is safe
+              "title_json": json.dumps(title, ensure_ascii=False),
+              "phase_json": json.dumps(phase, ensure_ascii=False),
+              "quiz_title_json": json.dumps(f"End-of-lesson check: {title}", ensure_ascii=False)}
     page_text = PAGE.format(**values)
     if previous is None:
         page_text = page_text.replace("prerequisites:\n  - \n", "prerequisites: []\n")
@@ -259,9 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make lesson", description=__doc__.split("\n")[0])
     parser.add_argument("title", help='the lesson title, e.g. "Attention in vision transformers"')
     parser.add_argument("--phase", help="phase of the course (default: the last lesson's)")
+    parser.add_argument("--slug", help="the file names' words, e.g. attention-entropy "
+                        "(default: the title's main words)")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    created = scaffold(args.title, args.root, args.phase)
+    created = scaffold(args.title, args.root, args.phase, args.slug)
     for path in created:
         verb = "updated" if path.name == "mkdocs.yml" else "created"
         print(f"{verb} {path.relative_to(args.root)}")
