@@ -2,8 +2,12 @@
 
 ``check`` validates quiz files (folders are searched for ``*.yaml`` / ``*.yml``),
 computes every ``answer_from`` with the course code and prints one line per problem,
-``path:line:col: field: message``, exactly as the MkDocs build reports them. Exit
-status: 0 when every file is valid, 1 otherwise (2 for a usage error).
+``path:line:col: field: message``, exactly as the MkDocs build reports them. Without a
+path it checks the whole project as the build does (run it where ``mkdocs.yml`` is):
+every file under ``quizzes/``, and also that each is shown on a page (its lesson page
+``docs/lessons/<slug>.md`` or a ``/// quiz | path`` block) and that every block names a
+quiz file. Only the build checks ``{{ name }}`` placeholders (they need the lessons' run).
+Exit status: 0 when every file is valid, 1 otherwise (2 for a usage error).
 
 ``schema`` writes the JSON Schema to ``quizzes/schema.json`` (``--output`` to choose);
 ``schema --check`` exits 1 when the file on disk is out of date.
@@ -16,12 +20,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import answers
+from . import answers, placement
 from .errors import Problem, QuizError
 from .schema import SCHEMA_PATH, schema_text
-from .validate import load_file
+from .validate import load_file, suggest
 
 QUIZ_SUFFIXES = (".yaml", ".yml")
+# The plugin's defaults (plugins/quiz/config.py): where quizzes, pages and lessons are
+QUIZZES_DIR, DOCS_DIR, PAGES_DIR = "quizzes", "docs", "lessons"
 
 
 def quiz_files(paths: Sequence[str]) -> tuple[list[Path], list[Problem]]:
@@ -47,8 +53,44 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def placement_problems(files: list[Path]) -> list[Problem]:
+    """Quiz files no page shows, and blocks that name no quiz file (as the build finds)."""
+    docs = Path(DOCS_DIR)
+    keys = {display_path(f) for f in files}
+    lessons = sorted(p.stem for p in (docs / PAGES_DIR).glob("*.md"))
+    shown = {f"{QUIZZES_DIR}/{slug}{suffix}" for slug in lessons for suffix in QUIZ_SUFFIXES}
+    problems = []
+    for page in sorted(docs.rglob("*.md")):
+        try:
+            _, blocks = placement.replace_blocks(page.read_text(encoding="utf-8"), str)
+        except placement.PlacementError as exc:
+            problems.append(Problem(display_path(page), exc.line, 1, "", exc.message))
+            continue
+        for block in blocks:
+            key = Path(block.path).as_posix()
+            shown.add(key)
+            if key not in keys:
+                close = suggest(key, keys)
+                hint = f"; did you mean {close}?" if close else ""
+                problems.append(Problem(
+                    display_path(page), block.line, 1, "",
+                    f"/// quiz | {block.path}: no such quiz file{hint}"))
+    problems += [
+        placement.unshown_problem(key, lessons, PAGES_DIR, QUIZZES_DIR)
+        for key in sorted(keys - shown)
+    ]
+    return problems
+
+
 def check(paths: Sequence[str], out=sys.stdout, err=sys.stderr) -> int:
-    files, problems = quiz_files(paths)
+    whole_project = not paths
+    if whole_project and not Path(QUIZZES_DIR).is_dir():
+        print(f"python -m plugins.quiz check: no {QUIZZES_DIR}/ folder here; run it where "
+              "mkdocs.yml is, or name quiz files or folders", file=err)
+        return 2
+    files, problems = quiz_files(paths or [QUIZZES_DIR])
+    if whole_project:
+        problems += placement_problems(files)
     quizzes = []
     for path in files:
         try:
@@ -88,7 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     check_cmd = commands.add_parser("check", help="validate quiz files or folders")
-    check_cmd.add_argument("paths", nargs="+", metavar="PATH")
+    check_cmd.add_argument(
+        "paths", nargs="*", metavar="PATH",
+        help="quiz files or folders (default: the whole project, as the build checks it)")
     schema_cmd = commands.add_parser("schema", help="write the JSON Schema of the quiz format")
     schema_cmd.add_argument("--output", default=str(SCHEMA_PATH))
     schema_cmd.add_argument("--check", action="store_true", help="only check it is up to date")

@@ -19,9 +19,13 @@ Lines inside fenced code blocks are never touched, so pages can show the syntax.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .errors import Problem
 
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 BLOCK_RE = re.compile(r"^(?P<indent>[ \t]*)///[ \t]*quiz\b(?P<rest>.*)$")
@@ -122,3 +126,21 @@ def insert_section(markdown: str, heading: str, before: str, marker: str) -> str
         if i not in code and target.match(line):
             return "\n".join(lines[:i] + section + lines[i:])
     return markdown.rstrip("\n") + "\n\n" + "\n".join(section)
+
+
+def unshown_problem(key: str, lessons: Iterable[str], pages_dir: str, quizzes_dir: str) -> Problem:
+    """The problem of quiz file ``key`` that no page shows: neither the lesson page of its
+    name (``lessons``: the lesson slugs) nor a ``/// quiz`` block."""
+    slug = PurePosixPath(key).stem
+    page = f"docs/{pages_dir}/{slug}.md"
+    close = difflib.get_close_matches(slug, sorted(lessons), n=1, cutoff=0.6)
+    hint = f" (did you mean {quizzes_dir}/{close[0]}.yaml?)" if close else ""
+    return Problem(
+        key,
+        1,
+        1,
+        "quiz",
+        f"no lesson page {page} for this quiz and no page shows it with "
+        f"'/// quiz | {key}'; rename the file after its lesson{hint}, create the page, "
+        "or place the quiz on a page with that block",
+    )

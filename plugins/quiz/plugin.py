@@ -322,18 +322,8 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         raise PluginError(f"{where}: /// quiz | {block.path}: no such quiz file{hint}")
 
     def _unshown(self, key: str, lessons: list[str]) -> Problem:
-        slug = Path(key).stem
-        page = f"docs/{self.config.pages_dir}/{slug}.md"
-        close = suggest(slug, lessons)
-        hint = f" (did you mean {self.config.quizzes_dir}/{close}.yaml?)" if close else ""
-        return Problem(
-            key,
-            1,
-            1,
-            "quiz",
-            f"no lesson page {page} for this quiz and no page shows it with "
-            f"'/// quiz | {key}'; rename the file after its lesson{hint}, create the page, "
-            "or place the quiz on a page with that block",
+        return placement.unshown_problem(
+            key, lessons, self.config.pages_dir, self.config.quizzes_dir
         )
 
     def _load(self, path: Path) -> Quiz:

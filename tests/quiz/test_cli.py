@@ -69,10 +69,41 @@ def test_check_computes_answer_from(tmp_path):
     )
 
 
-def test_usage_errors_exit_2():
+def test_usage_errors_exit_2(tmp_path):
     assert run().returncode == 2
-    assert run("check").returncode == 2
     assert run("frobnicate").returncode == 2
+    outside = run("check", cwd=tmp_path)  # no quizzes/ here: say where to run it
+    assert outside.returncode == 2
+    assert "run it where mkdocs.yml is" in outside.stderr
+
+
+def test_check_without_paths_checks_the_project_as_the_build_does(tmp_path):
+    """Every quiz file, and also that each is shown on a page and every block names one."""
+    assert run("check").returncode == 0  # the course itself
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "site", project)
+    assert run("check", cwd=project).stderr == "4 quiz file(s) OK\n"
+    shutil.move(project / "quizzes" / "02-plain.yaml", project / "quizzes" / "02-plian.yaml")
+    inline = project / "docs" / "inline.md"
+    inline.write_text(inline.read_text().replace(
+        "quizzes/extra/end-mode.yaml\n///\n\nAnd", "quizzes/extra/end-mod.yaml\n///\n\nAnd"))
+    result = run("check", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "docs/inline.md:5:1: /// quiz | quizzes/extra/end-mod.yaml: no such quiz file; "
+        "did you mean quizzes/extra/end-mode.yaml?",
+        "quizzes/02-plian.yaml:1:1: quiz: no lesson page docs/lessons/02-plian.md for this quiz "
+        "and no page shows it with '/// quiz | quizzes/02-plian.yaml'; rename the file after "
+        "its lesson (did you mean quizzes/02-plain.yaml?), create the page, or place the quiz "
+        "on a page with that block",
+    ]
+    # the build says the same of the unshown quiz (one owner of the message)
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=project, capture_output=True, text=True, timeout=300,
+    )
+    assert build.returncode == 1
+    assert "no such quiz file; did you mean quizzes/extra/end-mode.yaml?" in build.stderr
 
 
 def test_schema_writes_and_checks(tmp_path):
