@@ -75,6 +75,8 @@ report.value("v_cat_edible", V[TOKENS.index("cat"), edible], ".1f")
 CAT, FISH = TOKENS.index("cat"), TOKENS.index("fish")
 report.value("c_cat_animate", w_ate[CAT] * V[CAT, animate], ".3f")
 report.value("c_fish_animate", w_ate[FISH] * V[FISH, animate], ".3f")
+assert w_ate[CAT] * V[CAT, animate] > out_ate[animate] / 2, "animate comes mostly from cat"
+assert w_ate[FISH] * V[FISH, edible] > out_ate[edible] / 2, "edible comes mostly from fish"
 # The output is not the value of the token with the largest weight.
 top = int(np.argmax(w_ate))
 assert not np.allclose(out_ate, V[top]), "the blend must differ from the winner's value row"
@@ -108,6 +110,10 @@ assert is_convex_combination(weights, V, output), "each output row must be a con
 THE = TOKENS.index("the")
 assert np.allclose(V[THE], 0) and not np.allclose(output[THE], 0), "the: zero value, nonzero output"
 report.value("out_the_animate", output[THE, animate], ".3f")
+nouns = [CAT, FISH]
+assert weights[THE, nouns] @ V[nouns, animate] > output[THE, animate] / 2, (
+    "the animate entry of 'the' comes mostly from the nouns"
+)
 assert raw.max() > high.max(), "without softmax the blend can leave the range of the values"
 report.value("raw_max", raw.max(), ".2f")
 
@@ -148,6 +154,16 @@ assert np.allclose(output, weights @ V), "the four steps must reproduce this les
 report.value("out_fish_hunger", output[TOKENS.index("fish"), VALUE_DIMS.index("hunger")], ".3f")
 report.value("out_cat_hunger", output[TOKENS.index("cat"), VALUE_DIMS.index("hunger")], ".3f")
 report.value("v_cat_hunger", V[TOKENS.index("cat"), VALUE_DIMS.index("hunger")], ".1f")
+hunger = VALUE_DIMS.index("hunger")
+HUNGRY = TOKENS.index("hungry")
+c_cat_hungry = weights[CAT, HUNGRY] * V[HUNGRY, hunger]
+c_cat_ate = weights[CAT, ATE] * V[ATE, hunger]
+assert c_cat_hungry + c_cat_ate > 0.9 * output[CAT, hunger], "cat's hunger: from hungry and ate"
+assert min(c_cat_hungry, c_cat_ate) > 0.3 * output[CAT, hunger], "both words bring a real share"
+fish_from = weights[FISH, [HUNGRY, ATE]] @ V[[HUNGRY, ATE], hunger]
+assert fish_from > 0.9 * output[FISH, hunger], "fish's hunger: from hungry and ate"
+report.value("c_cat_hungry", c_cat_hungry, ".3f")
+report.value("c_cat_ate", c_cat_ate, ".3f")
 
 # %%
 # Figure 1: the weights of "ate", the value rows they scale, and the blended output.
@@ -195,6 +211,17 @@ report.figure(
 
 # %%
 # Figure 2: the matrix form, weights @ V = output, for all five queries at once.
+brightest = (weights @ V).argmax(axis=1)  # the brightest value dimension of each output row
+
+
+def listed(words):
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else words[0]
+
+
+rows_animate = listed([t for t, b in zip(TOKENS, brightest, strict=True) if b == animate])
+rows_hunger = listed([t for t, b in zip(TOKENS, brightest, strict=True) if b == hunger])
+assert set(brightest) <= {animate, hunger}, "the alt text names only animate and hunger"
 fig, axes = plt.subplots(1, 3, figsize=(7, 3.4), width_ratios=[5, 4, 4])
 heatmap(axes[0], weights, list(TOKENS), list(TOKENS), vmin=0, vmax=1, annotate=False,
         colorbar_label=None)  # the numbers are in the printed table above
@@ -219,8 +246,8 @@ report.figure(
     alt=(
         "Three heatmaps side by side: the 5 by 5 weight matrix, the 5 by 4 value matrix and "
         "their product, the 5 by 4 output matrix. Row i of the output is row i of the "
-        "weights applied to all the value rows; the rows of ate and cat are bright in "
-        "animate and edible, the rows of hungry and fish are bright in hunger."
+        f"weights applied to all the value rows; the rows of {rows_animate} are brightest "
+        f"in animate, the rows of {rows_hunger} in hunger."
     ),
     caption=(
         "Row i of the output uses row i of the weights and every row of V: one matrix "

@@ -21,11 +21,14 @@ from lesson_code.scaling import (
     scale_factor,
     softmax_jacobian_norm,
 )
+from lesson_code.sentence import D_K as SENTENCE_D_K
 
 report.style()
 SEED = 9
 DIMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
 N_KEYS = 16  # a 16-token context: one query against 16 keys
+report.value("dk_lesson8", SENTENCE_D_K)  # the key size of lesson 8's five-token example
+report.value("sqrt_dk_lesson8", np.sqrt(SENTENCE_D_K), "g")
 report.value("n_keys", N_KEYS)
 report.value("uniform_weight", 1 / N_KEYS, ".4f")
 
@@ -155,20 +158,20 @@ ax.set_xscale("log", base=2)
 ax.set_ylim(0, 1.1)
 ax.set_xlabel("d_k (query and key size)")
 ax.set_ylabel("mean largest weight")
-ax.set_title("One query, 16 random keys", fontsize=11)
+ax.set_title(f"One query, {N_KEYS} random keys", fontsize=11)
 ax.legend(fontsize=9, loc="center right")
 report.figure(
     fig,
     "peaky",
     alt=(
         "Line chart of the average largest attention weight against d_k from 1 to 512, "
-        "for 16 random keys. Without scaling the line climbs toward 1 (one-hot). Dividing "
-        "by the square root of d_k keeps it flat near 0.25. Dividing by d_k makes it sink "
-        "to 1/16, the uniform weight."
+        f"for {N_KEYS} random keys. Without scaling the line climbs toward 1 (one-hot). "
+        f"Dividing by the square root of d_k keeps it flat near {tops['sqrt'][-1]:.2f}. "
+        f"Dividing by d_k makes it sink to 1/{N_KEYS}, the uniform weight."
     ),
     caption=(
-        "Only √d_k keeps the softmax equally decisive at every key size: no scaling "
-        "saturates, 1/d_k flattens."
+        "With random queries and keys, only √d_k of the three divisors keeps the softmax "
+        "equally decisive at every key size: no scaling saturates, 1/d_k flattens."
     ),
 )
 
@@ -212,13 +215,13 @@ report.figure(
     fig,
     "one_query",
     alt=(
-        "Three bar charts of the weights of one random query over 16 random keys with "
+        f"Three bar charts of the weights of one random query over {N_KEYS} random keys with "
         "d = 256. Without scaling one bar reaches almost 1 and the others vanish. Divided "
         "by 16 several bars share the weight. Divided by 256 all bars sit near the dotted "
         "uniform line at 1/16."
     ),
     caption=(
-        "Same query and the same sixteen keys at d = 256: only the divisor changes, and "
+        f"Same query and the same {N_KEYS} keys at d = 256: only the divisor changes, and "
         "with it how the weight is shared."
     ),
 )
@@ -266,6 +269,45 @@ assert w_8.max() < w_sqrt8.max() < softmax(scores).max(), "bigger divisor, flatt
 report.value("tr_sqrt_top", w_sqrt8[0], ".3f")
 report.value("tr_d_top", w_8[0], ".3f")
 report.value("tr_none_top", softmax(scores)[0], ".3f")
+
+# %% [markdown]
+# ## When the assumption fails: a query aligned with its key
+# The √d argument assumes q and k are independent. Training makes a query point toward
+# the keys it should find. A toy version: every component of k has correlation RHO with
+# the same component of q (each still has variance 1). Then q · k has mean RHO · d.
+
+# %%
+RHO = 0.2
+with report.output("aligned"):
+    # --8<-- [start:aligned]
+    rng = np.random.default_rng(SEED)
+    print("   d   mean q.k   / sqrt(d)     / d   mean cosine (QK-norm)")
+    aligned = {}
+    for d in (16, 64, 256, 1024):
+        q = rng.standard_normal((2_000, d))  # (2000, d)
+        noise = rng.standard_normal((2_000, d))
+        k = RHO * q + np.sqrt(1 - RHO**2) * noise  # corr(q_i, k_i) = RHO, var(k_i) = 1
+        dots = np.einsum("nd,nd->n", q, k)  # (2000,)
+        # QK-norm: make q and k unit length first, so q.k is the cosine of their angle
+        cosine = dots / (np.linalg.norm(q, axis=1) * np.linalg.norm(k, axis=1))
+        assert np.all(np.abs(cosine) <= 1 + 1e-12), "a cosine never leaves [-1, 1]"
+        aligned[d] = (dots.mean(), dots.mean() / np.sqrt(d), dots.mean() / d, cosine.mean())
+        print(f"{d:>4}   {aligned[d][0]:>8.1f}   {aligned[d][1]:>9.2f}   {aligned[d][2]:>5.3f}"
+              f"   {aligned[d][3]:>21.3f}")
+    # --8<-- [end:aligned]
+over_sqrt = np.array([aligned[d][1] for d in aligned])
+over_d = np.array([aligned[d][2] for d in aligned])
+assert np.all(np.diff(over_sqrt) > 0), f"aligned: q.k/√d must keep growing with d: {over_sqrt}"
+assert np.allclose(over_d, RHO, atol=0.02), f"aligned: q.k/d must settle near RHO: {over_d}"
+cosines = np.array([aligned[d][3] for d in aligned])
+assert np.allclose(cosines, RHO, atol=0.03), f"QK-norm scores must not grow with d: {cosines}"
+report.value("rho", RHO, "g")
+report.value("al_sqrt_16", aligned[16][1], ".1f")
+report.value("al_sqrt_1024", aligned[1024][1], ".1f")
+report.value("al_d_1024", aligned[1024][2], ".2f")
+report.value("al_d_16", aligned[16][2], ".2f")
+report.value("al_cos_min", cosines.min(), ".2f")
+report.value("al_cos_max", cosines.max(), ".2f")
 
 # %%
 # The page's widget: per key size d, the measured spread of q·k and the mean largest weight,

@@ -75,6 +75,11 @@ report.value("cat_score_cat", cat.scores(scale=False)[1], ".0f")
 report.value("cat_score_sat", cat.scores(scale=False)[2], ".0f")
 report.value("cat_scaled_cat", cat.scores()[1], ".1f")
 report.value("cat_out_animal", cat.output()[cat.value_features.index("animal")], ".3f")
+# features that "cat" offers and "sat" asks for
+cat_matches = int(np.sum((cat.keys[1] > 0) & (cat.query > 0)))
+assert cat_matches == 2, f"the page says 'cat' matches two wanted features: {cat_matches}"
+report.value("cat_n_match", cat_matches)
+report.value("cat_dk", cat.d_k)
 
 # %%
 fig, ax = plt.subplots(figsize=(4.2, 2.8))
@@ -132,6 +137,7 @@ report.value("tr_second_score", np.sort(small.scores(scale=False))[-2], ".0f")
 rest = 1 - weight_of("trophy_small", "suitcase") - weight_of("trophy_small", "trophy")
 report.value("tr_small_rest", rest, ".3f")
 report.value("n_trophy_tokens", len(small.tokens))
+report.value("n_trophy_rest", len(small.tokens) - 2)  # all but trophy and suitcase
 
 # %%
 fig, axes = plt.subplots(2, 1, figsize=(7, 4.8), sharey=True)
@@ -178,6 +184,10 @@ report.value("bk_cash_w", weight_of("bank_money", "cash"), ".3f")
 report.value("bk_paid_w", weight_of("bank_money", "paid"), ".3f")
 report.value("bk_river_water", river.output()[water], ".3f")
 report.value("bk_money_money", money.output()[cash], ".3f")
+money_col = money.features.index("money")
+money_clues = [t for t, key in zip(money.tokens, money.keys, strict=True) if key[money_col] > 0]
+assert money_clues == ["paid", "cash"], f"the page names paid and cash: {money_clues}"
+report.value("bk_n_money", len(money_clues))
 
 # %%
 fig, axes = plt.subplots(2, 2, figsize=(7, 4.6), width_ratios=[3, 1.1])
@@ -211,40 +221,61 @@ report.figure(
 # %% [markdown]
 # ## Checking published numbers
 # Popular explanations give the query of "it" the scores trophy 8.2, suitcase 3.1 and
-# small 2.4, with d_k = 8, and quote the weights as about 0.79 (trophy) and 0.13
-# (suitcase), with only a little weight left for the other words. Check each part.
+# small 2.4, and quote the weights after scaling and softmax as about 0.79 (trophy) and
+# 0.13 (suitcase), with only a little weight left for the other words. They never say
+# what the key size d_k is. Step 1 reads the scale off the quoted ratio, which is where
+# d_k = 8 comes from; the later steps test what that scale implies.
 
 # %%
 with report.output("check"):
     # --8<-- [start:check]
-    print("scores:", PUBLISHED_SCORES, " d_k =", PUBLISHED_D_K)
+    scores = np.array(list(PUBLISHED_SCORES.values()))  # trophy, suitcase, small
+    print("scores:", PUBLISHED_SCORES, "  key size: not stated")
     print("claimed:", PUBLISHED_CLAIM)
-    unscaled = published_weights(scale=False)  # trophy, suitcase, small
-    scaled = published_weights(scale=True)
-    print("1. softmax, no scaling:      ", unscaled.round(4))
-    print("2. softmax of scores / sqrt(8):", scaled.round(4))
-    print("   sum of these three:       ", scaled.sum().round(4))
-    in_sentence = published_weights(scale=True, n_other=10)  # 13 tokens in all
-    print("3. with the 10 other tokens at score 0:", in_sentence[:3].round(4))
-    print("   the 10 others together:           ", in_sentence[3:].sum().round(4))
+    # Softmax weights satisfy w_1 / w_2 = e^((s_1 - s_2) / T) for the divisor T used,
+    # so the quoted pair of weights fixes T. This is an inference, not a check.
     ratio_claimed = PUBLISHED_CLAIM["trophy"] / PUBLISHED_CLAIM["suitcase"]
-    gap = PUBLISHED_SCORES["trophy"] - PUBLISHED_SCORES["suitcase"]
-    # the ratio of two softmax weights is e^(difference of their scores)
-    ratio_scores = np.exp(gap / np.sqrt(PUBLISHED_D_K))
-    print(f"4. trophy / suitcase: claimed {ratio_claimed:.2f}, "
-          f"from the scores {ratio_scores:.2f}")
+    implied_t = (scores[0] - scores[1]) / np.log(ratio_claimed)
+    implied_dk = round(implied_t**2)
+    print(f"1. divisor implied by the quoted ratio: {implied_t:.3f}, "
+          f"about sqrt({implied_dk}) = {np.sqrt(implied_dk):.3f}")
+    unscaled = softmax(scores)
+    scaled = softmax(scores / np.sqrt(implied_dk))
+    print("2. softmax, no scaling:         ", unscaled.round(4))
+    print(f"3. softmax of scores / sqrt({implied_dk}):", scaled.round(4))
+    print("   sum of these three:          ", scaled.sum().round(4))
+    n_other = len(small.tokens) - 3  # the rest of the 13-token sentence
+    in_sentence = softmax(np.concatenate([scores / np.sqrt(implied_dk), np.zeros(n_other)]))
+    print(f"4. with the {n_other} other tokens at score 0:", in_sentence[:3].round(4))
+    print(f"   the {n_other} others together:           ", in_sentence[3:].sum().round(4))
+    # at the divisor the ratio allows, "small" is fixed too, and the three named weights
+    # must add up to at most 1 (every other token only takes more)
+    implied_small = PUBLISHED_CLAIM["trophy"] * np.exp((scores[2] - scores[0]) / implied_t)
+    quoted_sum = PUBLISHED_CLAIM["trophy"] + PUBLISHED_CLAIM["suitcase"] + implied_small
+    print(f"5. at that divisor 'small' must get {implied_small:.3f}; "
+          f"trophy + suitcase + small = {quoted_sum:.3f}")
     # --8<-- [end:check]
+# d_k = 8 was read off the quote; lesson_code.examples uses the same inferred value
+assert implied_dk == PUBLISHED_D_K, f"implied d_k {implied_dk} vs examples {PUBLISHED_D_K}"
+assert abs(implied_t - np.sqrt(implied_dk)) < 0.01, f"ratio gives T = {implied_t:.4f}"
+assert np.allclose(unscaled, published_weights(scale=False)), "same softmax as examples.py"
+assert np.allclose(scaled, published_weights(scale=True)), "same softmax as examples.py"
+assert np.allclose(in_sentence, published_weights(scale=True, n_other=n_other))
+assert n_other == 10, f"13 tokens minus trophy, suitcase, small: {n_other}"
 assert np.allclose(unscaled.round(3), [0.991, 0.006, 0.003]), f"unscaled: {unscaled}"
 assert np.allclose(scaled.round(3), [0.773, 0.127, 0.099]), f"scaled: {scaled}"
 assert np.isclose(scaled.sum(), 1.0), "three weights alone already sum to 1"
 assert abs(scaled[2] - 0.10) < 0.005, f"'small' gets about 0.10, got {scaled[2]:.4f}"
 assert abs(in_sentence[0] - 0.54) < 0.005, f"trophy drops to ~0.54, got {in_sentence[0]:.4f}"
-assert abs(ratio_claimed - ratio_scores) / ratio_scores < 0.01, "the quoted ratio matches"
+assert quoted_sum > 1, f"the quote is impossible at any divisor: sum {quoted_sum:.3f}"
 report.value("pub_trophy", PUBLISHED_SCORES["trophy"], ".1f")
 report.value("pub_suitcase", PUBLISHED_SCORES["suitcase"], ".1f")
 report.value("pub_small", PUBLISHED_SCORES["small"], ".1f")
-report.value("pub_dk", PUBLISHED_D_K)
-report.value("pub_sqrt_dk", np.sqrt(PUBLISHED_D_K), ".3f")
+report.value("pub_dk", implied_dk)
+report.value("pub_sqrt_dk", np.sqrt(implied_dk), ".3f")
+report.value("implied_t", implied_t, ".3f")
+report.value("implied_small", implied_small, ".3f")
+report.value("quoted_sum", quoted_sum, ".3f")
 report.value("claim_trophy", PUBLISHED_CLAIM["trophy"], ".2f")
 report.value("claim_suitcase", PUBLISHED_CLAIM["suitcase"], ".2f")
 report.value("claim_rest", 1 - sum(PUBLISHED_CLAIM.values()), ".2f")
@@ -263,8 +294,7 @@ report.value("in_small", in_sentence[2], ".3f")
 report.value("in_others", in_sentence[3:].sum(), ".3f")
 report.value("in_each_other", in_sentence[3], ".3f")
 report.value("ratio_claimed", ratio_claimed, ".2f")
-report.value("ratio_scores", ratio_scores, ".2f")
-report.value("n_other", 10)
+report.value("n_other", n_other)
 
 # %% [markdown]
 # What would the ten other tokens' scores have to be for trophy to keep 0.79?
@@ -272,28 +302,27 @@ report.value("n_other", 10)
 # %%
 with report.output("needed"):
     # --8<-- [start:needed]
-    raw_scores = np.array(list(PUBLISHED_SCORES.values()))
-    scaled_scores = raw_scores / np.sqrt(PUBLISHED_D_K)
+    scaled_scores = scores / np.sqrt(implied_dk)
     for other in (0.0, -1.0, -2.0, -3.0, -5.0):
-        w = softmax(np.concatenate([scaled_scores, np.full(10, other)]))
+        w = softmax(np.concatenate([scaled_scores, np.full(n_other, other)]))
         print(f"others at scaled score {other:5.1f}: trophy {w[0]:.3f}, "
               f"suitcase {w[1]:.3f}, small {w[2]:.3f}")
     # --8<-- [end:needed]
-w_low = softmax(np.concatenate([scaled_scores, np.full(10, -5.0)]))
+w_low = softmax(np.concatenate([scaled_scores, np.full(n_other, -5.0)]))
 assert w_low[0] < scaled[0] < PUBLISHED_CLAIM["trophy"], "trophy can never reach 0.79 here"
 assert w_low[2] > 0.09, "small keeps about 0.10 however low the others go"
-report.value("low_other", -5.0, ".0f")
+report.value("low_other", f"{-5.0:.0f}".replace("-", "−"))  # a typographic minus
 report.value("low_trophy", w_low[0], ".3f")
 report.value("low_small", w_low[2], ".3f")
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3.4))
-groups = ["trophy", "suitcase", "small", "10 other tokens\n(together)"]
+groups = ["trophy", "suitcase", "small", f"{n_other} other tokens\n(together)"]
 series = [
     ("quoted", [PUBLISHED_CLAIM["trophy"], PUBLISHED_CLAIM["suitcase"], np.nan, np.nan]),
     ("no scaling, 3 tokens", [*unscaled, 0.0]),
-    ("÷ √8, 3 tokens", [*scaled, 0.0]),
-    ("÷ √8, all 13 tokens", [*in_sentence[:3], in_sentence[3:].sum()]),
+    (f"÷ √{implied_dk}, 3 tokens", [*scaled, 0.0]),
+    (f"÷ √{implied_dk}, all {len(small.tokens)} tokens", [*in_sentence[:3], in_sentence[3:].sum()]),
 ]
 x = np.arange(len(groups))
 width = 0.2
@@ -313,14 +342,17 @@ report.figure(
     fig,
     "check",
     alt=(
-        "Grouped bars for trophy, suitcase, small and the ten other tokens together. The "
-        "quoted weights are 0.79 and 0.13. Computed from the scores: without scaling "
-        "trophy takes 0.99; divided by the square root of 8 trophy gets 0.77, suitcase "
-        "0.13 and small 0.10, which is not a small residual; with all 13 tokens in the "
-        "softmax trophy falls to 0.54 and the ten other tokens share about 0.30."
+        f"Grouped bars for trophy, suitcase, small and the {n_other} other tokens together. "
+        f"The quoted weights are {PUBLISHED_CLAIM['trophy']:.2f} and "
+        f"{PUBLISHED_CLAIM['suitcase']:.2f}. Computed from the scores: without scaling "
+        f"trophy takes {unscaled[0]:.2f}; divided by the square root of {implied_dk} trophy "
+        f"gets {scaled[0]:.2f}, suitcase {scaled[1]:.2f} and small {scaled[2]:.2f}, which is "
+        f"not a small residual; with all {len(small.tokens)} tokens in the softmax trophy "
+        f"falls to {in_sentence[0]:.2f} and the {n_other} other tokens share about "
+        f"{in_sentence[3:].sum():.2f}."
     ),
     caption=(
-        "No version of the computation gives 0.79 for trophy with only residual weight "
-        "left for the rest."
+        f"No version of the computation gives {PUBLISHED_CLAIM['trophy']:.2f} for trophy with "
+        "only residual weight left for the rest."
     ),
 )

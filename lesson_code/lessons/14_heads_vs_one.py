@@ -40,9 +40,51 @@ assert param_count(512, 8) == param_count(512, 1) == 4 * 512**2, "the count must
 report.value("d_model", d_model, "d")
 report.value("n_params", 4 * d_model**2, "d")
 report.value("n_params_512", param_count(512, 8), ",d")
-report.value("per_head_512", 3 * 512 * 64, ",d")
+report.value("per_head_512", 3 * 512 * (512 // 8), ",d")
 report.value("n_params_768", param_count(768, 12), ",d")
 report.value("d_head_768", 768 // 12, "d")
+
+# %% [markdown]
+# ## h * d_head = d_model is a convention
+# W_O maps the h * d_head columns of the concatenated heads back to d_model, so other head
+# sizes work too. Multi-query attention shares one key head and one value head among all
+# query heads; grouped-query attention shares each key/value head within a group.
+
+
+# %%
+def projection_weights(d_model, n_heads, d_head, kv_heads=None):
+    """Weights of W_Q, W_K, W_V and W_O for any head size and number of key/value heads.
+
+    W_Q: (d_model, n_heads * d_head); W_K, W_V: (d_model, kv_heads * d_head);
+    W_O: (n_heads * d_head, d_model). kv_heads defaults to n_heads (ordinary multi-head).
+    """
+    kv_heads = n_heads if kv_heads is None else kv_heads
+    return (d_model * n_heads * d_head + 2 * d_model * kv_heads * d_head
+            + n_heads * d_head * d_model)
+
+
+with report.output("variants"):
+    # --8<-- [start:variants]
+    d_big, h_big = 512, 8
+    variants = [
+        ("usual: d_head = d_model / h", h_big, d_big // h_big, h_big),
+        ("wider heads: d_head = 2 d_model / h", h_big, 2 * d_big // h_big, h_big),
+        ("grouped-query: 2 key/value heads", h_big, d_big // h_big, 2),
+        ("multi-query: 1 key/value head", h_big, d_big // h_big, 1),
+    ]
+    print(f"d_model = {d_big}, h = {h_big}")
+    for name, h, d_head, kv in variants:
+        print(f"{name:<38} d_head = {d_head:3d}: {projection_weights(d_big, h, d_head, kv):>9,d}")
+    # --8<-- [end:variants]
+counts = [projection_weights(d_big, h, dh, kv) for _, h, dh, kv in variants]
+assert counts[0] == param_count(d_big, h_big), "the usual sizes give lesson_code.heads.param_count"
+assert counts[1] > counts[0] > counts[2] > counts[3], f"other sizes change the count: {counts}"
+assert all(projection_weights(d_big, h, d_big // h) == 4 * d_big**2 for h in (1, 2, 4, 8, 16)), (
+    "with d_head = d_model / h the count does not depend on h"
+)
+report.value("n_params_wide", counts[1], ",d")
+report.value("n_params_gqa", counts[2], ",d")
+report.value("n_params_mqa", counts[3], ",d")
 
 # %% [markdown]
 # ## A sentence with two relations
@@ -58,6 +100,38 @@ for name in ("w_q", "w_k", "w_v", "w_o"):
     assert shape == (d_model, d_model), f"{name} must be ({d_model}, {d_model}), got {shape}"
 previous, same_type = relation_targets(types)
 assert not np.any(previous & same_type), "the two relations must point at different tokens"
+
+# The construction, step by step (numbers for the page).
+x_ex, wq_ex, wk_ex = example.x, example.w_q, example.w_k
+type_dots = x_ex[:, 0:2] @ x_ex[:, 0:2].T  # (8, 8) word-type arrow against word-type arrow
+same = np.array([[a == b for b in types] for a in types])
+assert np.allclose(type_dots[same], 1.0) and np.allclose(type_dots[~same], -0.5), "1 / -0.5"
+step = np.degrees(np.arctan2(x_ex[1, 3], x_ex[1, 2]) - np.arctan2(x_ex[0, 3], x_ex[0, 2]))
+assert np.allclose(np.linalg.norm(x_ex[:, 2:4], axis=1), 1), "position arrows have length 1"
+assert np.allclose(wq_ex[4:8, :], 0) and np.allclose(wk_ex[4:8, :], 0), "meaning unused by q, k"
+q_ex, k_ex = x_ex @ wq_ex, x_ex @ wk_ex  # (8, 8) each
+prev_sharp = np.linalg.norm(q_ex[0, 0:2])  # head 0's query: a stretched position arrow
+type_sharp = np.linalg.norm(q_ex[0, 4:6])  # head 1's query, columns 4-5: stretched type arrow
+self_pen = -(q_ex[0, 6:8] @ k_ex[0, 6:8])  # head 1, columns 6-7: what a token costs itself
+for i in range(n):
+    for j in range(n):
+        turn = np.radians(step) * (j - (i - 1))  # angle from the previous position to j
+        assert np.isclose(q_ex[i, 0:2] @ k_ex[j, 0:2], prev_sharp * np.cos(turn)), "head 0 rule"
+        type_part = q_ex[i, 4:6] @ k_ex[j, 4:6]
+        assert np.isclose(type_part, type_sharp * type_dots[i, j]), "head 1, type rule"
+        pen = q_ex[i, 6:8] @ k_ex[j, 6:8]
+        assert np.isclose(pen, -self_pen * np.cos(np.radians(step) * (j - i))), "penalty rule"
+assert np.allclose(example.w_v, np.eye(d_model)) and np.allclose(example.w_o, np.eye(d_model))
+report.value("type_angle", np.degrees(np.arccos(type_dots[~same].mean())), ".0f")
+report.value("type_same", type_dots[same].mean(), "g")
+report.value("type_diff", type_dots[~same].mean(), "g")
+report.value("pos_step_deg", step, ".0f")
+report.value("prev_sharp", prev_sharp, "g")
+report.value("type_sharp", type_sharp, "g")
+report.value("type_score_same", type_sharp * 1.0, "g")
+report.value("type_score_diff", type_sharp * -0.5, "g")
+report.value("self_pen", self_pen, "g")
+report.value("sqrt_dhead", np.sqrt(d_model // 2), "g")
 
 with report.output("two_heads"):
     # --8<-- [start:two_heads]
@@ -127,6 +201,9 @@ k_full = example.x @ example.w_k
 parts = {key: (q_full[query, :4] @ k_full[words.index(key), :4],
                q_full[query, 4:] @ k_full[words.index(key), 4:]) for key in ("a", "dog", "cat")}
 total = {key: sum(v) for key, v in parts.items()}
+assert max(total, key=total.get) == "dog" and all(
+    total["dog"] > (q_full[query] @ k_full[j]) for j in range(n) if j != query
+), "the summed score of 'dog' is the highest in its own row"
 assert parts["a"][0] > parts["dog"][0], "head 0's part must prefer the previous token 'a'"
 assert parts["a"][1] < 0, "head 1's part must dislike 'a' (wrong type, close by)"
 assert total["dog"] > total["cat"] > total["a"], f"one-head sums should rank dog > cat > a: {total}"
@@ -136,6 +213,9 @@ report.value("part_dog0", parts["dog"][0], ".1f")
 report.value("part_dog1", parts["dog"][1], ".1f")
 report.value("sum_a", total["a"], ".1f")
 report.value("sum_dog", total["dog"], ".1f")
+report.value("part_cat0", parts["cat"][0], ".1f")
+report.value("part_cat1", parts["cat"][1], ".1f")
+report.value("sum_cat", total["cat"], ".1f")
 
 # %%
 with report.output("masses"):

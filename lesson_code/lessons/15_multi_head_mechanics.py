@@ -129,6 +129,8 @@ with report.output("merge"):
     # --8<-- [end:merge]
 assert concat.shape == output.shape == (n, d_model), f"back to (5, 8), got {output.shape}"
 assert np.array_equal(concat[:, :d_head], heads[0]), "columns 0-3 of the concatenation are head 0"
+assert np.array_equal(concat[:, d_head:], heads[1]), "columns 4-7 of the concatenation are head 1"
+assert concat.shape[1] == n_heads * d_head, "the concatenation is h * d_head wide"
 assert np.allclose(output, ref_output) and np.allclose(weights, ref_weights), (
     "the step-by-step version must equal lesson_code.attention.multi_head_attention"
 )
@@ -146,6 +148,9 @@ with report.output("sum_of_heads"):
     print("sum of per-head projections equals output:", np.allclose(total, output))
     # --8<-- [end:sum_of_heads]
 assert np.allclose(total, output), "concat @ w_o must equal the sum of per-head products"
+assert np.allclose(heads[1] @ w_o[4:8, :], total - heads[0] @ w_o[0:4, :]), (
+    "head 1's output meets rows 4-7 of w_o"
+)
 
 # %% [markdown]
 # ## The same thing with plain loops over heads and queries

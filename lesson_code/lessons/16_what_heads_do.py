@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.ticker import PercentFormatter
 
 from lesson_code import report
+from lesson_code.attention import split_heads
 from lesson_code.heads import (
     AGREEMENT_QUERY,
     AGREEMENT_TOKEN,
@@ -66,8 +67,8 @@ report.figure(
     alt=(
         "Heatmap with one row per head and one column per token of 'the keys to the "
         "cabinet are', showing the attention weights of the query 'are'. Heads 0, 1 and "
-        "3 are brightest on 'keys' (0.85, 0.61 and 0.89); head 2 is brightest on "
-        "'cabinet'."
+        f"3 are brightest on 'keys' ({w_on[0]:.2f}, {w_on[1]:.2f} and {w_on[3]:.2f}); head 2 "
+        "is brightest on 'cabinet'."
     ),
     caption='What an attention viewer would show for the query "are": three heads look at "keys".',
 )
@@ -125,6 +126,16 @@ assert sent[1] > 10 * max(sent[0], sent[3]), "only head 1 passes on much of 'key
 for h in range(4):
     report.value(f"part{h}", norms[h], ".3f")
     report.value(f"sent{h}", sent[h], ".3f")
+# Head 1: what "keys" sends against what the other tokens send, at "are".
+v_h = split_heads(toy.x @ toy.w_v, toy.n_heads)  # (4, 6, 2) values per head
+rows_1 = toy.w_o[2:4, :]  # the rows of w_o that read head 1
+from_keys = weights[1, query, token] * v_h[1, token] @ rows_1  # (8,)
+from_rest = parts[1, query] - from_keys  # (8,) everything the other tokens send
+cancel_cos = from_keys @ from_rest / (np.linalg.norm(from_keys) * np.linalg.norm(from_rest))
+assert np.isclose(np.linalg.norm(from_keys), sent[1]), "the same quantity as the table's column"
+assert norms[1] < sent[1] and cancel_cos < -0.8, "in head 1 the rest points almost against 'keys'"
+report.value("rest1", np.linalg.norm(from_rest), ".3f")
+report.value("cancel_cos", cancel_cos, ".2f")
 v_all = toy.x @ toy.w_v  # (6, 8): every head's values side by side
 value_ratio = np.linalg.norm(v_all[token, 2:4]) / np.linalg.norm(v_all[token, 0:2])
 assert np.isclose(value_ratio, 30), f"head 1's values are 30x head 0's, got {value_ratio}"
@@ -183,8 +194,8 @@ report.figure(
         "Scatter plot of four heads: x is the attention weight from 'are' on 'keys', y is "
         "the relative change of the output at 'are' when the head is ablated. Heads 0 "
         "and 3 sit at the bottom right (large weight, almost no effect), head 1 is in "
-        "the middle (weight 0.61, effect about half), and head 2 is at the top left "
-        "(almost no weight on 'keys', the largest effect)."
+        f"the middle (weight {w_on[1]:.2f}, effect {effects[1]:.0%}), and head 2 is at the "
+        f"top left (weight {w_on[2]:.2f} on 'keys', the largest effect, {effects[2]:.0%})."
     ),
     caption=(
         "Weight on a token does not predict how much a head matters: the two heads with the "

@@ -71,6 +71,10 @@ assert np.all(causal_hops[later.T] == -1), (
     "causal attention: no path from a later token back to an earlier one"
 )
 report.value("n_path", n, "d")
+report.value("last_token", n - 1, "d")  # index of the last token
+assert all(rnn_hops[i, j] == j - i for i in range(n) for j in range(i, n)), (
+    "RNN: |i - j| recurrent steps between tokens i and j"
+)
 report.value("rnn_longest", rnn_hops[later].max(), "d")
 report.value("att_longest", att_hops[later].max(), "d")
 
@@ -143,8 +147,8 @@ report.figure(
         "each round of parallel updates; the RNN gains one position per round and needs "
         f"{n} rounds, self-attention finishes all {n} in the first round."
     ),
-    caption="Distance costs a recurrent network one hop per token and one round of work "
-    "per token; one attention layer needs one of each.",
+    caption="A recurrent network needs one hop per position of distance and one round of "
+    "work per token; one attention layer needs one hop and one round.",
 )
 
 # %% [markdown]
@@ -198,7 +202,8 @@ assert t_matrix[-1] < t_loop[-1], (
     f"({t_loop[-1]:.4f}s)"
 )
 assert t_loop[0] / t_matrix[0] > t_loop[-1] / t_matrix[-1], (
-    "the loop's fixed cost per query matters most at small n, so the ratio is largest there"
+    "the loop's fixed cost per query matters most at small n, so the ratio is larger there "
+    "than at the largest n"
 )
 report.value("d_k", d_k, "d")
 report.value("n_time_max", ns_time[-1], "d")
@@ -268,9 +273,9 @@ report.figure(
 )
 
 # %% [markdown]
-# ## Less arithmetic? No.
-# Per layer, attention mixes positions with about 2·n²·d multiply-adds, a recurrent layer
-# with about n·d². Attention wins on path length and parallelism, not on arithmetic.
+# ## Less arithmetic? It depends on n, d and on what you count.
+# First only the part that mixes positions: attention's Q Kᵀ and weights @ V against the
+# recurrence h @ W_h. Then the whole layer, with the projections every layer also pays.
 
 # %%
 with report.output("macs"):
@@ -281,11 +286,61 @@ with report.output("macs"):
         print(f"n = {n_tok:4d}, d = {d_model}: attention {att:>14,d}  recurrent {rnn:>14,d}"
               f"  ratio {att / rnn:5.1f}")
     # --8<-- [end:macs]
+ns_macs = [128, 512, 4096]
+mix_ratio = {m: mixing_macs(m, d_model)[0] / mixing_macs(m, d_model)[1] for m in ns_macs}
+assert mix_ratio[128] < 1 < mix_ratio[512] < mix_ratio[4096], (
+    f"mixing: attention cheaper at n=128, dearer at 512 and 4096: {mix_ratio}"
+)
+assert all(np.isclose(mix_ratio[m], 2 * m / d_model) for m in ns_macs), "2 n^2 d / (n d^2) = 2n/d"
 att_long, rnn_long = mixing_macs(4096, d_model)
 assert att_long > rnn_long, "for n > d/2 attention does more multiply-adds than the recurrence"
 report.value("d_model", d_model, "d")
 report.value("macs_ratio_long", att_long / rnn_long, ".0f")
 report.value("n_macs_long", 4096, "d")
+report.value("n_macs_short", 128, "d")
+report.value("macs_ratio_short", mix_ratio[128], ".1f")
+report.value("n_mix_even", d_model // 2, "d")
+assert mixing_macs(d_model // 2, d_model)[0] == mixing_macs(d_model // 2, d_model)[1], (
+    "the mixing costs are equal at n = d/2"
+)
+
+
+# %%
+def layer_macs(n_tok, d):
+    """Multiply-adds of a whole layer, projections included, for n tokens of width d.
+
+    attention: x @ W_Q, x @ W_K, x @ W_V and the output projection (4 n d^2), plus mixing.
+    simple RNN (the one above): x @ W_x and h @ W_h at every step (2 n d^2).
+    LSTM: four gates, each with an input and a recurrent matrix (8 n d^2).
+    """
+    mixing, recurrence = mixing_macs(n_tok, d)
+    return {"attention": 4 * n_tok * d * d + mixing,
+            "simple RNN": 2 * recurrence,
+            "LSTM": 8 * recurrence}
+
+
+with report.output("macs_layer"):
+    # --8<-- [start:macs_layer]
+    print(f"whole layer, d = {d_model}     attention    simple RNN          LSTM")
+    for n_tok in [128, 512, 1024, 4096]:
+        c = layer_macs(n_tok, d_model)
+        print(f"n = {n_tok:4d}: {c['attention']:>17,d} {c['simple RNN']:>13,d}"
+              f" {c['LSTM']:>13,d}")
+    # --8<-- [end:macs_layer]
+layer = {m: layer_macs(m, d_model) for m in [128, 512, 1024, 4096]}
+for m, c in layer.items():
+    assert c["attention"] > c["simple RNN"], f"n={m}: attention dearer than the simple RNN"
+    assert np.isclose(c["attention"] / c["simple RNN"], 2 + m / d_model), "ratio is 2 + n/d"
+assert layer[128]["attention"] < layer[128]["LSTM"] and layer[512]["attention"] < layer[512]["LSTM"]
+assert layer[4096]["attention"] > layer[4096]["LSTM"], "attention dearer than an LSTM at long n"
+assert layer_macs(2 * d_model, d_model)["attention"] == layer_macs(2 * d_model, d_model)["LSTM"], (
+    "attention and LSTM layers cost the same at n = 2d"
+)
+report.value("proj_share_short", 4 * 128 * d_model**2 / layer[128]["attention"], ".0%")
+report.value("lstm_ratio_short", layer[128]["attention"] / layer[128]["LSTM"], ".2f")
+report.value("lstm_ratio_long", layer[4096]["attention"] / layer[4096]["LSTM"], ".1f")
+report.value("rnn_ratio_short", layer[128]["attention"] / layer[128]["simple RNN"], ".2f")
+report.value("n_lstm_even", 2 * d_model, "d")
 
 # %%
 # The page's widget: a length slider; n² weights, their bytes and the longest paths.

@@ -37,6 +37,9 @@ report.value("n_tokens", n, "d")
 report.value("d_model", D_MODEL, "d")
 report.value("n_heads", N_HEADS, "d")
 report.value("d_head", D_MODEL // N_HEADS, "d")
+# h * d_head = d_model here: the usual convention (w_o maps h * d_head columns to d_model).
+report.value("heads_width", N_HEADS * (D_MODEL // N_HEADS), "d")
+assert N_HEADS * (D_MODEL // N_HEADS) == D_MODEL, "the page says h * d_head = d_model here"
 assert (POS_OF_SPEECH, ANIMATE) == (4, 6), "the page names columns 4 and 6 as the word features"
 report.value("prev_sharp", PREV_SHARPNESS, "g")
 report.value("subj_sharp", SUBJECT_SHARPNESS, "g")
@@ -55,6 +58,8 @@ with report.output("input"):
 pos_noise = np.abs((x - embed(TOKENS))[:, [POS_OF_SPEECH, ANIMATE]]).max()
 assert pos_noise < 0.05, f"position barely touches the feature columns: {pos_noise:.3f}"
 report.value("pos_noise", pos_noise, ".2f")
+slow_cos = (x - embed(TOKENS))[:, [5, 7]]  # the slow cosine columns
+assert slow_cos.min() > 0.99, f"the slow cosines stay near 1: {slow_cos.min():.3f}"
 
 # %% [markdown]
 # ## Prediction 1: shapes
@@ -110,6 +115,16 @@ report.value("h1_last_side", head1[last, 4], ".3f")
 report.value("h1_score_top", t["scores"][0, last, 3], ".1f")
 report.value("h1_score_side", t["scores"][0, last, 4], ".2f")
 report.value("h1_the2_top", head1[3, 2], ".3f")
+# Check yourself: doubling head 1's query length sharpens the row of "ball", same favourite.
+w_q2 = block_weights()[0].copy()
+w_q2[:, 0:4] *= 2  # head 1's query columns
+_, sharper = multi_head_attention(x, w_q2, *block_weights()[1:], N_HEADS, mask=mask)
+assert sharper[0, last].argmax() == 3 and sharper[0, last, 3] > head1[last, 3], (
+    "doubling the query keeps the favourite and raises its weight"
+)
+assert sharper[0, last, 2] < head1[last, 2] and sharper[0, last, 4] < head1[last, 4], (
+    "doubling the query lowers the neighbours' weights"
+)
 
 # %% [markdown]
 # ## Prediction 4: the last query in head 2 (subject head)
@@ -186,6 +201,8 @@ with report.output("ablations"):
     print("head 2 without the mask, row of the first 'the':", w_no_mask[1, 0])
     # --8<-- [end:ablations]
 assert np.allclose(w_no_pos[0, last], 1 / n), "no positions: head 1 is uniform over the prefix"
+for i in range(n):  # every row is even over its i + 1 visible tokens: 1 / (i + 1)
+    assert np.allclose(w_no_pos[0, i, : i + 1], 1 / (i + 1)), f"row {i} should be 1/{i + 1}"
 assert w_no_mask[1, 0].argmax() == 1, "without the mask the first token peeks at 'dog'"
 report.value("uniform", 1 / n, ".1f")
 report.value("nomask_dog", w_no_mask[1, 0, 1], ".3f")
@@ -217,6 +234,9 @@ for h, ax in enumerate(axes):
     for spine in ax.spines.values():
         spine.set_visible(False)
 fig.colorbar(image, ax=axes, shrink=0.8, fraction=0.04, label="weight")
+prev_weights = [head1[i, i - 1] for i in range(1, n)]
+assert min(prev_weights) >= round(head1[last, 3], 2) - 0.005, "the alt text says 'about or more'"
+assert all(head2[i, 1] > 0.5 for i in range(1, n)), "the alt text says 'most of its weight'"
 report.figure(
     fig,
     "heads",

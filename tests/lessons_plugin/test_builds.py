@@ -177,11 +177,18 @@ def test_lesson_writing_into_the_project_stops_the_build(site):
 def test_values_are_inserted_as_text_not_markup(site):
     script = site / "demo_code" / "lessons" / "02_other.py"
     script.write_text("from lesson_code import report\n"
-                      "report.value('count', '<img src=x onerror=alert(1)>')\n")
+                      "report.value('count', 'x<3 && y>2')\n")
     assert build(site).returncode == 0
     html = page(site, "02-other")
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert "<img src=x" not in html
+    assert "x&lt;3 &amp;&amp; y&gt;2" in html  # text, escaped once
+    # a value made of markup is refused where it is made, naming the script's line
+    script.write_text("from lesson_code import report\n"
+                      "report.value('count', '<img src=x onerror=alert(1)>')\n")
+    result = build(site)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "02_other.py:2: ValueError: report.value('count', ...)" in result.stderr
+    assert "holds HTML markup" in result.stderr and "report.scientific" in result.stderr
 
 
 def test_missing_snippet_section_names_page_line_and_choices(site):

@@ -148,12 +148,13 @@ def test_rnn_length_slider_matches_numpy(browser, served_site):
             st = state(page)
             n = st["n"]
             seen.append(n)
-            assert st["rnnSteps"] == path_length("rnn", n) == n
+            # |1 - n| recurrent steps (the course's convention); path_length also counts x_1 -> h_1
+            assert st["rnnSteps"] == path_length("rnn", n) - 1 == n - 1
             assert st["attentionSteps"] == path_length("attention", n) == 1
             close_rel(st["influence"], influence[n - 1])
             close_rel(st["ratio"], influence[0] / influence[n - 1])
             rnn, att, inf = bar_values(page)
-            assert (int(rnn), int(att)) == (n, 1)
+            assert (int(rnn), int(att)) == (n - 1, 1)
             assert abs(number(inf) - influence[n - 1]) <= 0.051 * 10 ** np.floor(
                 np.log10(influence[n - 1]))  # shown to 2 significant digits
             field = page.get_by_label("Sequence length n")
