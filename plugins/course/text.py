@@ -1,7 +1,9 @@
 """Markdown-level helpers: prose words, glossary terms and their first use on a page.
 
 These work on the Markdown source, line by line, and never touch fenced code, inline code,
-math, links, HTML tags or `{{ value }}` placeholders.
+math, links, HTML tags or `{{ value }}` placeholders. Glossary marks also stay out of
+headings, link texts and italics (``*...*``, ``_..._``: the titles of books and papers),
+even when a link text or an italic title runs over two lines of a paragraph.
 """
 
 from __future__ import annotations
@@ -29,6 +31,17 @@ PROTECTED_RE = re.compile(
 # A word, including "don't", "well-known" and a number read as one: "0.991", "1,000".
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[.,'’-][A-Za-z0-9]+)*")
 SKIP_LINE_RE = re.compile(r"^\s*(#|!!!|\?\?\?|--8<--|<|\$\$|\*\[|\||:)")
+SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)\s*$")  # the underline of a "Title\n=====" heading
+# Italics, the way titles of works are written: *...* or ***...*** (not the asterisks of
+# **bold**), and _..._ or ___..___ between word boundaries (snake_case is not emphasis).
+# Searched in a paragraph whose code, math, links and tags are already blanked out, so
+# an asterisk there opens nothing; a match may run over lines but not over a blank one.
+EMPHASIS_RE = re.compile(
+    r"(?<![*\\])\*\*\*(?=\S)(?:(?!\n[ \t]*\n).)+?(?<=[^\s\\])\*\*\*(?!\*)"
+    r"|(?<![*\\])\*(?=[^\s*])(?:(?!\n[ \t]*\n).)+?(?<=[^\s*\\])\*(?!\*)"
+    r"|(?<![\w\\])_{1,3}(?=[^\s_])(?:(?!\n[ \t]*\n).)+?(?<=[^\s_\\])_{1,3}(?!\w)",
+    re.S,
+)
 
 
 @functools.lru_cache(maxsize=8)  # a lesson page is read twice: reading time, then glossary
@@ -37,7 +50,8 @@ def prose_lines(markdown: str) -> tuple[tuple[int, str], ...]:
     out = []
     fence = None
     in_math = False
-    for i, line in enumerate(markdown.split("\n")):
+    lines = markdown.split("\n")
+    for i, line in enumerate(lines):
         m = FENCE_RE.match(line)
         if fence is None and m:
             fence = m.group(1)[0] * len(m.group(1))
@@ -51,6 +65,8 @@ def prose_lines(markdown: str) -> tuple[tuple[int, str], ...]:
             continue
         if in_math or not line.strip() or SKIP_LINE_RE.match(line):
             continue
+        if SETEXT_RE.match(line) or (i + 1 < len(lines) and SETEXT_RE.match(lines[i + 1])):
+            continue  # a setext heading and its underline (or a rule): not prose
         out.append((i, line))
     return tuple(out)
 
@@ -121,6 +137,7 @@ def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
     candidates = prose_lines(markdown)
     starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
     done: set[str] = set()
+    protected = {i: list(spans) for i, spans in protected_spans(markdown).items()}
     spans_of: dict[int, list[tuple[int, int]]] = {}  # per line, until the line changes
     for term in sorted(glossary, key=len, reverse=True):
         containing = _lines_containing(markdown, _needles(term), starts)
@@ -133,7 +150,7 @@ def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
             line = lines[i]
             spans = spans_of.get(i)
             if spans is None:
-                spans = spans_of[i] = list(_unprotected(line))
+                spans = spans_of[i] = list(_unprotected(line, protected.get(i, ())))
             hit = None
             for start, end in spans:
                 m = pattern.search(line, start, end)
@@ -147,6 +164,7 @@ def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
                 tag = (f'<abbr title="{title}" tabindex="0" data-glossary="{slug_of(term)}">'
                        f"{hit.group(1)}</abbr>")
                 lines[i] = line[: hit.start()] + tag + line[hit.end():]
+                protected[i] = _after_insert(protected.get(i, []), hit.start(), hit.end(), len(tag))
                 spans_of.pop(i, None)
                 done.add(term)
                 break
@@ -173,11 +191,54 @@ def _lines_containing(markdown: str, words: Iterable[str], starts: list[int]) ->
     return found
 
 
-def _unprotected(line: str) -> Iterable[tuple[int, int]]:
+@functools.lru_cache(maxsize=8)
+def protected_spans(markdown: str) -> dict[int, tuple[tuple[int, int], ...]]:
+    """Per prose line, the (start, end) columns a glossary mark must stay out of: code,
+    math, links (text and target), tags, placeholders and italics.
+
+    A paragraph is a run of consecutive prose lines, searched as one text, so that a link
+    text or an italic title that goes on to the next line is protected on both lines.
+    """
+    lines = markdown.split("\n")
+    out: dict[int, list[tuple[int, int]]] = {}
+    prose = [i for i, _ in prose_lines(markdown)]
+    for _, run in itertools.groupby(enumerate(prose), key=lambda pair: pair[1] - pair[0]):
+        indices = [i for _, i in run]
+        para = "\n".join(lines[i] for i in indices)
+        starts = list(itertools.accumulate((len(lines[i]) + 1 for i in indices[:-1]), initial=0))
+        found = [m.span() for m in PROTECTED_RE.finditer(para)]
+        blanked = list(para)
+        for start, end in found:
+            blanked[start:end] = [c if c == "\n" else " " for c in para[start:end]]
+        found += [m.span() for m in EMPHASIS_RE.finditer("".join(blanked))]
+        for start, end in found:
+            first = bisect.bisect_right(starts, start) - 1
+            last = bisect.bisect_right(starts, max(start, end - 1)) - 1
+            for k in range(first, last + 1):
+                line_start = starts[k]
+                line_end = line_start + len(lines[indices[k]])
+                span = (max(start, line_start) - line_start, min(end, line_end) - line_start)
+                if span[1] > span[0]:
+                    out.setdefault(indices[k], []).append(span)
+    return {i: tuple(sorted(spans)) for i, spans in out.items()}
+
+
+def _after_insert(spans: Iterable[tuple[int, int]], start: int, end: int,
+                  length: int) -> list[tuple[int, int]]:
+    """The protected spans of a line after its columns ``start:end`` (never inside a
+    protected span) became a tag of ``length`` characters: the spans after it move, and
+    the tag itself is protected."""
+    shift = length - (end - start)
+    moved = [(a + shift, b + shift) if a >= end else (a, b) for a, b in spans]
+    return sorted(moved + [(start, start + length)])
+
+
+def _unprotected(line: str, spans: Iterable[tuple[int, int]]) -> Iterable[tuple[int, int]]:
+    """The (start, end) stretches of ``line`` between its protected ``spans``."""
     pos = 0
-    for m in PROTECTED_RE.finditer(line):
-        if m.start() > pos:
-            yield pos, m.start()
-        pos = m.end()
+    for start, end in sorted(spans):
+        if start > pos:
+            yield pos, start
+        pos = max(pos, end)
     if pos < len(line):
         yield pos, len(line)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import pytest
 
 from plugins.course import syllabus, text
 from plugins.course.config import PHASES
 from plugins.course.frontmatter import (
+    PAGE_RE,
     FrontMatterError,
     LessonInfo,
     check_prerequisites,
@@ -170,3 +173,111 @@ def test_invalid_yaml_names_the_line_it_is_on(tmp_path):
     path = write(tmp_path, GOOD.replace("title: Softmax", "title: Softmax: the sequel"))
     with pytest.raises(FrontMatterError, match=r"04-softmax.md:2: front matter is not valid YAML"):
         read_lesson(path, "lessons/04-softmax.md", PHASES)
+
+
+# -- glossary: never inside a link text, a heading or emphasis (a title) ------------------
+
+MARK_TERMS = {"attention": "A.", "key": "K.", "query": "Q.", "dot product": "D."}
+
+
+def marked(page: str) -> str:
+    """The page with every mark written as [[word]]."""
+    out = text.mark_first_uses(page, MARK_TERMS, str)
+    return re.sub(r'<abbr title="[^"]*" tabindex="0" data-glossary="[^"]*">([^<]*)</abbr>',
+                  r"[[\1]]", out)
+
+
+@pytest.mark.parametrize(("page", "expected"), [
+    # a title in italics is a name, not a use: the search goes on to the next use
+    ("Vaswani (2017). *Attention Is All You Need.* Section 3.\n\nHere attention is used.",
+     "Vaswani (2017). *Attention Is All You Need.* Section 3.\n\nHere [[attention]] is used."),
+    ("_Attention Is All You Need_ and then attention.",
+     "_Attention Is All You Need_ and then [[attention]]."),
+    ("***Attention*** first, attention second.",
+     "***Attention*** first, [[attention]] second."),
+    # italics inside bold are emphasis too; bold alone is not protected
+    ("**the *key* idea** and a key.", "**the *key* idea** and a [[key]]."),
+    ("**A key** in bold is a use.", "**A [[key]]** in bold is a use."),
+    # a title or a link text that runs over two lines of the same paragraph
+    ("Bahdanau (2015). *Attention for translation by jointly\n  learning a key.* ICLR.\n\n"
+     "Attention and a key at last.",
+     "Bahdanau (2015). *Attention for translation by jointly\n  learning a key.* ICLR.\n\n"
+     "[[Attention]] and a [[key]] at last."),
+    ("[Lesson 3: the dot\nproduct measures keys](03-dot-product.md) shows it.\n\n"
+     "A dot product of a query and a key.",
+     "[Lesson 3: the dot\nproduct measures keys](03-dot-product.md) shows it.\n\n"
+     "A [[dot product]] of a [[query]] and a [[key]]."),
+    ("See [Lesson 12:\ncausal masks and keys](12-masks.md). A key.",
+     "See [Lesson 12:\ncausal masks and keys](12-masks.md). A [[key]]."),
+    # setext and ATX headings are never marked
+    ("A key heading\n=============\n\nthe key", "A key heading\n=============\n\nthe [[key]]"),
+    ("A key heading\n---\n\nthe key", "A key heading\n---\n\nthe [[key]]"),
+    ("## The key\n\nthe key", "## The key\n\nthe [[key]]"),
+    # intraword underscores and lone asterisks are not emphasis
+    ("snake_case_key and a key", "snake_case_key and a [[key]]"),
+    ("a_b key c_d", "a_b [[key]] c_d"),
+    ("2 * 3 = 6 * 1 and a key", "2 * 3 = 6 * 1 and a [[key]]"),
+    ("* a list item with a key *", "* a list item with a [[key]] *"),
+    # emphasis does not run over a blank line into the next paragraph
+    ("An *unclosed mark\n\nand a key *here*", "An *unclosed mark\n\nand a [[key]] *here*"),
+    # an asterisk inside code or math does not open emphasis
+    ("`a*b` then key `c*d`", "`a*b` then [[key]] `c*d`"),
+    ("$a*b$ the query $c*d$", "$a*b$ the [[query]] $c*d$"),
+    # inside an admonition, the same rules
+    ("!!! note\n    *Attention Is All You Need* says\n    attention.",
+     "!!! note\n    *Attention Is All You Need* says\n    [[attention]]."),
+])
+def test_no_mark_inside_link_text_heading_or_emphasis(page, expected):
+    assert marked(page) == expected
+
+
+def test_a_line_with_a_mark_keeps_its_other_protections():
+    """After one term is marked on a line, later terms on that line still skip the italic
+    title and the link that follow it: the protected spans move with the inserted tag."""
+    page = "A query reads *Attention Is All You Need* and [the key](k.md), then attention, a key."
+    assert marked(page) == ("A [[query]] reads *Attention Is All You Need* and [the key](k.md), "
+                            "then [[attention]], a [[key]].")
+
+
+def test_no_lesson_mark_sits_inside_a_link_heading_or_emphasis():
+    """Every lesson, marked with the real glossary and converted to HTML: no tooltip has
+    an <a>, <h1>-<h6> or <em> around it (the built site is checked the same way)."""
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    glossary = text.parse_glossary((docs / "glossary.md").read_text(encoding="utf-8"))
+    watched = {"a", "em", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+    class Marks(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open: list[str] = []
+            self.bad: list[str] = []
+            self.count = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "abbr" and dict(attrs).get("data-glossary"):
+                self.count += 1
+                if self.open:
+                    self.bad.append(f"{dict(attrs)['data-glossary']} inside {self.open}")
+            if tag in watched:
+                self.open.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag in watched and tag in self.open:
+                del self.open[len(self.open) - 1 - self.open[::-1].index(tag)]
+
+    problems = []
+    total = 0
+    for page in sorted((docs / "lessons").glob("*.md")):
+        if not PAGE_RE.match(page.name):
+            continue
+        source = page.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+        marked_page = text.mark_first_uses(source, glossary, str)
+        html_page = markdown.markdown(marked_page, extensions=[
+            "admonition", "attr_list", "def_list", "md_in_html", "pymdownx.details",
+            "pymdownx.superfences", "tables"])
+        parser = Marks()
+        parser.feed(html_page)
+        total += parser.count
+        problems += [f"{page.name}: {bad}" for bad in parser.bad]
+    assert total > 100  # the glossary is there and marks the lessons
+    assert not problems, "\n".join(problems)
