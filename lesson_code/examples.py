@@ -33,7 +33,9 @@ from lesson_code.attention import softmax
 # Scores that a popular explanation gives for the query of "it" in
 # "The trophy didn't fit in the suitcase because it was too small".
 PUBLISHED_SCORES = {"trophy": 8.2, "suitcase": 3.1, "small": 2.4}
-PUBLISHED_D_K = 8  # the key size the explanation scales by: √8
+# The explanation never states its key size: 8 is inferred from its quoted 0.79/0.13 ratio
+# (a divisor of about 2.83 ≈ √8), so a ratio that "matches" with it checks nothing (lesson 10).
+PUBLISHED_D_K = 8
 PUBLISHED_CLAIM = {"trophy": 0.79, "suitcase": 0.13}  # "...the rest: tiny"
 
 

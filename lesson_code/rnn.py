@@ -172,7 +172,8 @@ def linear_readout_r2(
 def path_length(kind: str, n: int) -> int:
     """Number of steps (edges of the computation graph) from x_1 to the output at position n.
 
-    "rnn": x_1 -> h_1 -> h_2 -> ... -> h_n is n steps.
+    "rnn": x_1 -> h_1 -> h_2 -> ... -> h_n is n steps: the input edge x_1 -> h_1 and the
+    n - 1 recurrent steps h_1 -> h_n that the lessons count as the path length.
     "attention": one attention layer connects x_1 to every output directly: 1 step.
     """
     assert n >= 1, f"a sequence needs at least one token, got n={n}"

@@ -228,7 +228,7 @@
     var d = w.data, last = d.lengths.length - 1;
     var s = w.slider("Sequence length n", d.lengths[0], d.lengths[last], d.start);
     var group = w.bars();
-    var rnn = bar(group, "RNN: steps from x\u2081 to h\u2099");
+    var rnn = bar(group, "RNN: recurrent steps from h\u2081 to h\u2099");
     var att = bar(group, "Attention: steps from x\u2081 to y\u2099");
     var inf = bar(group, "Influence of x\u2081 on h\u2099 (log scale)");
     var live = w.status();

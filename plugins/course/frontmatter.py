@@ -11,7 +11,7 @@ import yaml
 
 KIND = {str: "text", int: "whole number", list: "list"}
 REQUIRED = {"title": str, "phase": str, "minutes": int, "prerequisites": list, "objectives": list}
-OPTIONAL = {"hide", "search", "description", "status", "template"}
+OPTIONAL = {"hide", "search", "description", "status", "template", "glossary_skip"}
 PAGE_RE = re.compile(r"^(?P<num>\d{2})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
 
@@ -39,6 +39,12 @@ def _front_matter(text: str) -> tuple[str, int] | None:
     if not end:
         return None
     return text[3 : 3 + end.start()], 1
+
+
+def key_line(path: Path, key: str) -> int:
+    """The file line of front-matter key ``key`` in ``path`` (1 when not found)."""
+    found = _front_matter(path.read_text(encoding="utf-8"))
+    return (_key_line(found[0], key) or 1) if found else 1
 
 
 def _key_line(block: str, key: str) -> int:
@@ -105,6 +111,12 @@ def read_lesson(path: Path, rel: str, phases: list[str]) -> LessonInfo:
         if isinstance(items, list) and not all(isinstance(i, str) and i.strip() for i in items):
             problems.append(f"{where}:{_key_line(block, key)}: every item of '{key}' "
                             "must be a non-empty string")
+    skip = meta.get("glossary_skip")
+    if skip is not None and not (isinstance(skip, list) and all(
+            isinstance(i, str) and i.strip() for i in skip)):
+        problems.append(f"{where}:{_key_line(block, 'glossary_skip')}: 'glossary_skip' is a "
+                        "list of glossary terms this page uses in another sense, e.g. "
+                        "[Temperature]")
     if isinstance(meta.get("objectives"), list) and not meta["objectives"]:
         problems.append(f"{where}:{_key_line(block, 'objectives')}: list at least one "
                         "objective (what the learner can do after the lesson)")

@@ -17,6 +17,7 @@ you left off", prerequisite notes and the Listen button in the browser.
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
@@ -28,7 +29,14 @@ from plugins.mathml import FormulaError
 
 from . import csp, stylesheets, syllabus, text, theme_patches
 from .config import CourseConfig
-from .frontmatter import PAGE_RE, FrontMatterError, LessonInfo, check_prerequisites, read_lesson
+from .frontmatter import (
+    PAGE_RE,
+    FrontMatterError,
+    LessonInfo,
+    check_prerequisites,
+    key_line,
+    read_lesson,
+)
 
 log = get_plugin_logger(__name__.removeprefix("plugins."))
 
@@ -87,6 +95,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.glossary = (
             text.parse_glossary(glossary.read_text(encoding="utf-8")) if glossary.is_file() else {}
         )
+        problems = self._check_glossary_skips(docs)
+        if problems:
+            raise PluginError("lesson front matter:\n" + "\n".join(problems))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -114,8 +125,24 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 for slug in lesson.prerequisites
             ]
         if self.glossary and self._wants_glossary(src):
-            markdown = text.mark_first_uses(markdown, self.glossary, _slug)
+            skip = set(page.meta.get("glossary_skip") or ())  # terms used in another sense
+            glossary = {t: d for t, d in self.glossary.items() if t not in skip}
+            markdown = text.mark_first_uses(markdown, glossary, _slug)
         return markdown
+
+    def _check_glossary_skips(self, docs: Path) -> list[str]:
+        """Every term a lesson's ``glossary_skip`` names is a glossary term."""
+        problems = []
+        for info in self.lessons.values():
+            for term in info.extra.get("glossary_skip") or ():
+                if term in self.glossary:
+                    continue
+                close = difflib.get_close_matches(term, list(self.glossary), n=1)
+                hint = f'; did you mean "{close[0]}"?' if close else ""
+                line = key_line(docs / info.path, "glossary_skip")
+                problems.append(f"docs/{info.path}:{line}: glossary_skip: '{term}' is not a "
+                                f"term of {self.config.glossary_page}{hint}")
+        return problems
 
     def _patch_theme(self, files: Files, config) -> None:
         """Serve Material's palette stylesheet and bundle without their start-up restyles

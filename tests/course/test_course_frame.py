@@ -281,3 +281,47 @@ def test_no_lesson_mark_sits_inside_a_link_heading_or_emphasis():
         problems += [f"{page.name}: {bad}" for bad in parser.bad]
     assert total > 100  # the glossary is there and marks the lessons
     assert not problems, "\n".join(problems)
+
+
+# -- glossary_skip: a page that uses a glossary word in another sense -----------------
+
+
+def skip_plugin(tmp_path, skip):
+    from types import SimpleNamespace
+
+    from plugins.course.plugin import CoursePlugin
+
+    plugin = CoursePlugin()
+    errors, _ = plugin.load_config({})
+    assert not errors
+    page = write(tmp_path, GOOD.replace("minutes: 15\n", f"minutes: 15\nglossary_skip: {skip}\n"))
+    info = read_lesson(page, "lessons/04-softmax.md", PHASES)
+    plugin.lessons = {info.slug: info}
+    plugin.glossary = {"Temperature": "A number the scores are divided by.",
+                       "Score": "The dot product of a query with a key."}
+    fake_page = SimpleNamespace(
+        file=SimpleNamespace(src_uri="lessons/04-softmax.md", abs_src_path=None),
+        meta={"glossary_skip": info.extra.get("glossary_skip")},
+    )
+    return plugin, fake_page
+
+
+def test_glossary_skip_leaves_a_term_unmarked_on_that_page_only(tmp_path):
+    plugin, page = skip_plugin(tmp_path, "[Temperature]")
+    assert plugin._check_glossary_skips(tmp_path) == []
+    prose = "The temperatures of the day, and the score of each key.\n"
+    marked = plugin.on_page_markdown(prose, page, None, None)
+    assert 'data-glossary="temperature"' not in marked
+    assert 'data-glossary="score"' in marked
+    page.meta = {}
+    assert 'data-glossary="temperature"' in plugin.on_page_markdown(prose, page, None, None)
+
+
+def test_an_unknown_glossary_skip_names_file_line_and_the_nearest_term(tmp_path):
+    plugin, _ = skip_plugin(tmp_path, "[Temprature]")
+    assert plugin._check_glossary_skips(tmp_path) == [
+        "docs/lessons/04-softmax.md:5: glossary_skip: 'Temprature' is not a term of "
+        'glossary.md; did you mean "Temperature"?'
+    ]
+    with pytest.raises(FrontMatterError, match=r"04-softmax\.md:5: 'glossary_skip' is a list"):
+        skip_plugin(tmp_path, "Temperature")
