@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files
 
 from plugins.mathml import FormulaError
 
-from . import csp, stylesheets, syllabus, text, theme_patches
+from . import csp, output, stylesheets, syllabus, text, theme_patches
 from .config import CourseConfig
 from .frontmatter import (
     PAGE_RE,
@@ -46,14 +46,22 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.lessons: dict[str, LessonInfo] = {}
         self.glossary: dict[str, str] = {}
         self.serving = False
+        self.dirty = False
+        self.staging: output.Staging | None = None
         self.stylesheet_sources: list[str] = []
         self.page_source: tuple[str, str] | None = None  # (src_uri, path) being converted
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
+        self.dirty = dirty
 
     @event_priority(-100)  # after the quiz and explorer plugins add their stylesheets
     def on_config(self, config):
+        self.staging = None
+        if self.config.enabled and not (self.serving or self.dirty):
+            # the site is written beside site_dir and replaces it only when all went well
+            self.staging = output.Staging(config.site_dir)
+            config.site_dir = self.staging.begin()
         self.stylesheet_sources = []
         if self.config.enabled and self.config.stylesheet:
             self.stylesheet_sources = stylesheets.take_local(
@@ -159,11 +167,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 files.append(File.generated(config, file.src_uri, content=patched))
 
     def on_build_error(self, *, error):
-        """A formula that failed to convert: add the page's file and line to the message.
+        """Drop the staged site (the last good one stays), and for a formula that failed to
+        convert, add the page's file and line to the message.
 
         MkDocs converts a page right after ``on_page_markdown``, so the page is the last one
         seen; a formula that is not in its source (one in a quiz file) keeps its message.
         """
+        if self.staging is not None:
+            self.staging.abandon()
+            self.staging = None
         if not (self.config.enabled and isinstance(error, FormulaError) and error.tex
                 and self.page_source):
             return
@@ -176,11 +188,18 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if at >= 0:
             error.message = f"docs/{src}:{source.count(chr(10), 0, at) + 1}: {error.message}"
 
+    @event_priority(-200)  # last: the site is complete once every plugin has written to it
     def on_post_build(self, config):
-        if not self.config.enabled or not self.config.csp or self.serving:
+        if not self.config.enabled:
             return
-        pages = csp.apply(Path(config.site_dir))
-        log.debug("content security policy added to %d pages", pages)
+        if self.config.csp and not self.serving:
+            pages = csp.apply(Path(config.site_dir))
+            log.debug("content security policy added to %d pages", pages)
+        if self.staging is not None:
+            final = self.staging.final
+            if self.staging.commit(config.strict):
+                config.site_dir = str(final)
+                self.staging = None
 
     def _wants_glossary(self, src: str) -> bool:
         if src == self.config.glossary_page:
