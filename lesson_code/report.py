@@ -103,12 +103,22 @@ def output(name: str):
         yield
     finally:
         sys.stdout = real
+    if not buffer.getvalue().strip():
+        raise ValueError(
+            f"report.output({name!r}) printed nothing, so the page would show an empty "
+            "Output box; print what the lesson shows inside the with block"
+        )
     folder = _out_dir()
     if folder is not None:
         text = buffer.getvalue().rstrip("\n") + "\n"
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
 
 
+# Words that say a figure is there but not what it shows
+GENERIC_ALT = frozenset(
+    "a an the this of chart figure fig image img plot graph picture diagram illustration "
+    "svg placeholder alt text todo".split()
+)
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 MARKUP_RE = re.compile(r"</?[A-Za-z][^>]*>")
 
@@ -292,7 +302,13 @@ def themed_svg(fig, salt: str) -> str:
 def figure(fig, name: str, alt: str, caption: str = "") -> None:
     """Save ``fig`` as the figure ``name`` with its alt text and optional caption."""
     _check_name("figure", name)
-    assert alt and alt.strip(), f"figure {name!r} needs alt text describing what it shows"
+    words = [w for w in re.findall(r"\w+", (alt or "").lower()) if w not in GENERIC_ALT]
+    if len(words) < 2:
+        raise ValueError(
+            f"report.figure(..., {name!r}, alt={alt!r}): alt text is what a reader who cannot "
+            "see the figure gets; say what it shows and what to notice, in a sentence "
+            "(e.g. 'Bar chart of the three weights: the trophy takes almost all of it.')"
+        )
     folder = _out_dir()
     if folder is None:
         return  # by hand or in a notebook: the figure is shown as usual

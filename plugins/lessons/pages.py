@@ -68,7 +68,7 @@ def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
     # A page includes several sections of the same file (its lesson script): each file is
     # looked for, read and scanned for sections once per page, not once per snippet.
     found_at: dict[str, Path | None] = {}
-    sections_in: dict[Path, list[str]] = {}
+    sections_in: dict[Path, tuple[list[str], set[str]]] = {}
     for i, line in enumerate(markdown.split("\n")):
         m = SNIPPET_RE.match(line)
         if not m:
@@ -108,14 +108,25 @@ def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
 
 
 SECTION_RE = re.compile(r"-{1,}8<-{1,}\s*\[start:([A-Za-z0-9_\-]+)\]")
+SECTION_END_RE = re.compile(r"-{1,}8<-{1,}\s*\[end:([A-Za-z0-9_\-]+)\]")
 
 
-def _sections(path: Path) -> list[str]:
-    """Names of the sections marked in ``path`` (``--8<-- [start:name]``), in file order."""
-    return SECTION_RE.findall(path.read_text(encoding="utf-8", errors="replace"))
+def _sections(path: Path) -> tuple[list[str], set[str]]:
+    """Names of the sections started in ``path`` (``--8<-- [start:name]``), in file order,
+    and the names of those that are ended (``--8<-- [end:name]``)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return SECTION_RE.findall(text), set(SECTION_END_RE.findall(text))
 
 
-def _check_section(sections: list[str], shown: str, section: str, line: int) -> None:
+def _check_section(found: tuple[list[str], set[str]], shown: str, section: str,
+                   line: int) -> None:
+    sections, ended = found
+    if section in sections and section not in ended:
+        raise PageProblem(
+            line,
+            f"snippet section \"{section}\" of {shown} has a start but no end, so the page "
+            f"would show the rest of the file; add '# --8<-- [end:{section}]' where it ends",
+        )
     if section in sections:
         return
     hint = _suggest(section, sections)

@@ -225,3 +225,39 @@ def test_builds_sharing_a_cache_take_turns_and_both_succeed(site):
         nbformat.validate(nbformat.read(nb, as_version=4))
         assert "The answer is 42." in (
             site / f"site-{i}" / "lessons" / "01-demo" / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('print("first line", answer())', 'pass'),
+         "01_demo.py:9: ValueError: report.output('numbers') printed nothing, so the page "
+         "would show an empty Output box"),
+        (('alt="A rising curve"', 'alt="chart"'),
+         "01_demo.py:15: ValueError: report.figure(..., 'curve', alt='chart'): alt text is "
+         "what a reader who cannot see the figure gets"),
+    ],
+)
+def test_an_empty_output_or_a_figure_without_real_alt_text_is_refused(site, change, message):
+    script = site / "demo_code" / "lessons" / "01_demo.py"
+    script.write_text(script.read_text().replace(*change))
+    result = build(site)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert message in result.stderr
+
+
+def test_a_snippet_section_without_its_end_is_refused_at_the_page_line(site):
+    script = site / "demo_code" / "lessons" / "01_demo.py"
+    script.write_text(script.read_text().replace("    # --8<-- [end:numbers]\n", ""))
+    md = site / "docs" / "lessons" / "01-demo.md"
+    include = '--8<-- "demo_code/lessons/01_demo.py:numbers"'
+    md.write_text(md.read_text() + f"\n```python\n{include}\n```\n")
+    result = build(site)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        'docs/lessons/01-demo.md:16: snippet section "numbers" of demo_code/lessons/01_demo.py '
+        "has a start but no end, so the page would show the rest of the file; add "
+        "'# --8<-- [end:numbers]' where it ends"
+    ) in result.stderr
