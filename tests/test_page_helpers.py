@@ -67,7 +67,8 @@ def test_a_page_is_split_into_prose_lines_once_for_reading_time_and_glossary():
 
 
 def test_a_page_reads_each_included_file_once(tmp_path, monkeypatch):
-    (tmp_path / "code.py").write_text("# --8<-- [start:a]\nx\n# --8<-- [start:b]\ny\n")
+    (tmp_path / "code.py").write_text(
+        "# --8<-- [start:a]\nx\n# --8<-- [end:a]\n# --8<-- [start:b]\ny\n# --8<-- [end:b]\n")
     read = []
     real = pages._sections
     monkeypatch.setattr(pages, "_sections", lambda path: read.append(path) or real(path))
