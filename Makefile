@@ -26,7 +26,8 @@ bench: $(STAMP) chromium  ## benchmark table (also written to bench.json)
 	$(BIN)/python -m tests.bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check lesson_code plugins tests
+	$(BIN)/ruff check lesson_code plugins tests tools
+	$(BIN)/ruff format --check .
 
 chromium:  ## headless Chromium for browser tests (Debian's package; Playwright's download fails here)
 	@$(PYTHON) tools/ensure_chromium.py

@@ -30,6 +30,8 @@ def softmax(x, axis=-1):
     shifted = x - np.max(x, axis=axis, keepdims=True)  # largest score becomes 0
     exps = np.exp(shifted)  # every value now in (0, 1]
     return exps / np.sum(exps, axis=axis, keepdims=True)
+
+
 # --8<-- [end:softmax]
 
 
@@ -75,6 +77,8 @@ def scaled_dot_product_attention(q, k, v, mask=None):
     weights = _masked_softmax(scores, mask)  # (..., n_q, n_k), rows sum to 1
     output = weights @ v  # (..., n_q, d_v)
     return output, weights
+
+
 # --8<-- [end:sdpa]
 
 
@@ -83,6 +87,8 @@ def causal_mask(n):
     """Lower-triangular (n, n) bool mask: position i may attend to j only if j <= i."""
     assert n >= 1, f"causal_mask needs n >= 1, got {n}"
     return np.tril(np.ones((n, n), dtype=bool))
+
+
 # --8<-- [end:causal]
 
 
@@ -110,6 +116,8 @@ def merge_heads(x):
     """(..., n_heads, n, d_head) -> (..., n, n_heads * d_head): concatenate the heads."""
     *lead, h, n, d_head = x.shape
     return np.swapaxes(x, -3, -2).reshape(*lead, n, h * d_head)
+
+
 # --8<-- [end:split_heads]
 
 
@@ -150,6 +158,8 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads, mask=None, context=None
     heads, weights = scaled_dot_product_attention(q, k, v, mask)  # (..., h, n_q, d_head)
     output = merge_heads(heads) @ w_o  # (..., n_q, d_model)
     return output, weights
+
+
 # --8<-- [end:mha]
 
 

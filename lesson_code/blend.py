@@ -33,6 +33,8 @@ def blend_loop(weights, values):
         for j in range(n_k):  # add in each value, scaled by its weight
             out[i] += weights[i][j] * np.asarray(values[j], dtype=float)
     return out
+
+
 # --8<-- [end:loop]
 
 
@@ -49,6 +51,8 @@ def attention_four_steps(x, w_q, w_k, w_v):
     weights = softmax(scores / np.sqrt(d_k), axis=-1)  # 3. scale, row softmax
     output = weights @ v  # 4. weighted sum of the value rows: (n, d_v)
     return output, weights
+
+
 # --8<-- [end:four_steps]
 
 

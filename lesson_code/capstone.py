@@ -63,6 +63,8 @@ def embed(tokens):
 def block_input(tokens):
     """(n, D_MODEL): word vectors plus sinusoidal position encodings."""
     return embed(tokens) + sinusoidal_positions(len(tokens), D_MODEL)
+
+
 # --8<-- [end:setup]
 
 
@@ -85,6 +87,8 @@ def block_weights():
         w_v[ANIMATE, head_start + 1] = 1.0
     w_o = np.eye(D_MODEL)  # keep each head's output in its own columns
     return w_q, w_k, w_v, w_o
+
+
 # --8<-- [end:weights]
 
 
@@ -115,9 +119,18 @@ def trace(tokens=TOKENS):
     heads, weights = scaled_dot_product_attention(q, k, v, mask=causal_mask(len(tokens)))
     concat = merge_heads(heads)  # (n, d)
     return {
-        "x": x, "q": q, "k": k, "v": v, "scores": scores, "weights": weights,
-        "heads": heads, "concat": concat, "output": concat @ w_o,
+        "x": x,
+        "q": q,
+        "k": k,
+        "v": v,
+        "scores": scores,
+        "weights": weights,
+        "heads": heads,
+        "concat": concat,
+        "output": concat @ w_o,
     }
+
+
 # --8<-- [end:trace]
 
 

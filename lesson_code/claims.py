@@ -31,6 +31,8 @@ def pronoun_weights(d_k=None, n_zero=0):
     if d_k is not None:
         scores = scores / np.sqrt(d_k)
     return softmax(scores)
+
+
 # --8<-- [end:pronoun]
 
 
@@ -44,6 +46,8 @@ def implied_third_weight(w1, w2, s1, s2, s3):
     """
     temperature = (s1 - s2) / np.log(w1 / w2)
     return w1 * np.exp((s3 - s1) / temperature), temperature
+
+
 # --8<-- [end:implied]
 
 
@@ -86,6 +90,8 @@ def contributions(weights_row, v):
     """
     weights_row, v = np.asarray(weights_row, dtype=float), np.asarray(v, dtype=float)
     return np.linalg.norm(weights_row[:, None] * v, axis=1)  # (n_k,)
+
+
 # --8<-- [end:contributions]
 
 
@@ -97,16 +103,20 @@ def sink_example():
     """
     tokens = ("<start>", "the", "cat", "sat")
     q = np.array([[2.0, 1.0, 0.0, 0.0]])
-    k = np.array([
-        [2.0, 0.0, 0.0, 0.0],  # <start>: matches every query a little more
-        [0.0, 0.5, 0.0, 0.0],
-        [0.5, 1.0, 0.0, 0.0],
-        [0.0, 0.0, 1.0, 0.0],
-    ])
-    v = np.array([
-        [0.05, 0.0],  # <start> brings almost nothing
-        [0.2, 0.1],
-        [3.0, 2.0],  # "cat" carries the content
-        [0.5, -0.5],
-    ])
+    k = np.array(
+        [
+            [2.0, 0.0, 0.0, 0.0],  # <start>: matches every query a little more
+            [0.0, 0.5, 0.0, 0.0],
+            [0.5, 1.0, 0.0, 0.0],
+            [0.0, 0.0, 1.0, 0.0],
+        ]
+    )
+    v = np.array(
+        [
+            [0.05, 0.0],  # <start> brings almost nothing
+            [0.2, 0.1],
+            [3.0, 2.0],  # "cat" carries the content
+            [0.5, -0.5],
+        ]
+    )
     return tokens, q, k, v

@@ -39,6 +39,8 @@ def example(seed=19):
 def reference_layer(x, w_q, w_k, w_v):
     """The correct layer: project, then lesson_code's scaled dot-product attention."""
     return scaled_dot_product_attention(x @ w_q, x @ w_k, x @ w_v)
+
+
 # --8<-- [end:reference]
 
 
@@ -48,6 +50,8 @@ def mystery_layer_a(x, w_q, w_k, w_v):
     pooled = x.mean(axis=0) @ w_q  # (d_k,) one vector instead of one per token
     q = np.broadcast_to(pooled, (len(x), w_q.shape[1]))  # (n, d_k)
     return scaled_dot_product_attention(q, x @ w_k, x @ w_v)
+
+
 # --8<-- [end:mystery_a]
 
 
@@ -58,6 +62,8 @@ def mystery_layer_b(x, w_q, w_k, w_v):
     for t in range(len(x) - 1):  # off by one: the last token is never written
         k[t] = x[t] @ w_k
     return scaled_dot_product_attention(x @ w_q, k, x @ w_v)
+
+
 # --8<-- [end:mystery_b]
 
 
@@ -66,6 +72,8 @@ def mystery_layer_c(x, w_q, w_k, w_v):
     """The three projections were written by copy and paste."""
     q, k, v = x @ w_q, x @ w_k, x @ w_k  # the third one should use w_v
     return scaled_dot_product_attention(q, k, v)
+
+
 # --8<-- [end:mystery_c]
 
 
@@ -101,4 +109,6 @@ def diagnose(layer, x, w_q, w_k, w_v, tol=1e-6):
     if len(cols) < len(w) and np.all(odd[:, cols]):
         return Diagnosis("keys", cols, "the same column moved in every row")
     return Diagnosis("unclear", (), "the pattern fits no single role")
+
+
 # --8<-- [end:diagnose]

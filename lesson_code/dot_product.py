@@ -29,6 +29,8 @@ def dot_by_hand(a, b) -> float:
     for a_i, b_i in zip(a, b, strict=True):
         total += a_i * b_i
     return float(total)
+
+
 # --8<-- [end:by_hand]
 
 
@@ -47,6 +49,8 @@ def cosine_similarity(a, b) -> float:
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(a @ b / (length(a) * length(b)))
+
+
 # --8<-- [end:cosine]
 
 

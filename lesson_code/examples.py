@@ -52,6 +52,8 @@ def published_weights(scale=True, n_other=0):
         scores = scores / np.sqrt(PUBLISHED_D_K)
     scores = np.concatenate([scores, np.zeros(n_other)])  # (3 + n_other,)
     return softmax(scores)
+
+
 # --8<-- [end:published]
 
 
@@ -125,26 +127,49 @@ def _cat_sat() -> HandBuilt:
     )
     # "sat" asks: who did this? An animate noun, please; and a little of myself.
     query = _vectors(CAT_FEATURES, [{"noun": 2, "animate": 2, "verb": 1}])[0]
-    values = _vectors(
-        CAT_VALUE_FEATURES, [{"grammar": 1}, {"animal": 1}, {"action": 1}]
-    )
+    values = _vectors(CAT_VALUE_FEATURES, [{"grammar": 1}, {"animal": 1}, {"action": 1}])
     return HandBuilt(
-        "cat_sat", tokens, CAT_FEATURES, keys, 2, query,
-        CAT_VALUE_FEATURES, values,
+        "cat_sat",
+        tokens,
+        CAT_FEATURES,
+        keys,
+        2,
+        query,
+        CAT_VALUE_FEATURES,
+        values,
     )
+
+
 # --8<-- [end:cat_sat]
 
 
 # --- "it": the trophy and the suitcase (a Winograd schema) ----------------------------
 TROPHY_FEATURES = (
-    "function word", "noun", "physical object", "goes inside",
-    "holds things", "size word", "verb", "pronoun",
+    "function word",
+    "noun",
+    "physical object",
+    "goes inside",
+    "holds things",
+    "size word",
+    "verb",
+    "pronoun",
 )
 TROPHY_VALUE_FEATURES = ("trophy", "suitcase", "size", "other")
 # The sentence has 13 tokens once "didn't" is split as tokenizers do: did + n't.
 TROPHY_TOKENS_SMALL = (
-    "The", "trophy", "did", "n't", "fit", "in", "the", "suitcase",
-    "because", "it", "was", "too", "small",
+    "The",
+    "trophy",
+    "did",
+    "n't",
+    "fit",
+    "in",
+    "the",
+    "suitcase",
+    "because",
+    "it",
+    "was",
+    "too",
+    "small",
 )
 TROPHY_TOKENS_BIG = TROPHY_TOKENS_SMALL[:-1] + ("big",)
 
@@ -193,9 +218,17 @@ def _trophy(adjective: str) -> HandBuilt:
     tokens = TROPHY_TOKENS_SMALL if adjective == "small" else TROPHY_TOKENS_BIG
     it = tokens.index("it")
     return HandBuilt(
-        f"trophy_{adjective}", tokens, TROPHY_FEATURES, _trophy_keys(), it,
-        query, TROPHY_VALUE_FEATURES, _trophy_values(),
+        f"trophy_{adjective}",
+        tokens,
+        TROPHY_FEATURES,
+        _trophy_keys(),
+        it,
+        query,
+        TROPHY_VALUE_FEATURES,
+        _trophy_values(),
     )
+
+
 # --8<-- [end:trophy]
 
 
@@ -208,25 +241,30 @@ BANK_TOKENS_MONEY = ("she", "paid", "the", "cash", "into", "the", "bank")
 # --8<-- [start:bank]
 _FUNCTION = {"function word": 1}
 _BANK_KEYS = {  # what each word offers to be matched on
-    "we": {"person": 1}, "she": {"person": 1},
-    "sat": {"verb": 1}, "paid": {"verb": 1, "money": 0.5},
-    "on": _FUNCTION, "the": _FUNCTION, "of": _FUNCTION, "into": _FUNCTION,
+    "we": {"person": 1},
+    "she": {"person": 1},
+    "sat": {"verb": 1},
+    "paid": {"verb": 1, "money": 0.5},
+    "on": _FUNCTION,
+    "the": _FUNCTION,
+    "of": _FUNCTION,
+    "into": _FUNCTION,
     "bank": {"place": 1},
     "river": {"water": 1, "place": 1},
     "cash": {"money": 1},
 }
 _BANK_VALUES = {  # what a word hands over; words not listed hand over "other"
-    "bank": {"place": 1}, "river": {"water": 1, "place": 0.5},
-    "cash": {"money": 1}, "paid": {"money": 0.5, "other": 0.5},
+    "bank": {"place": 1},
+    "river": {"water": 1, "place": 0.5},
+    "cash": {"money": 1},
+    "paid": {"money": 0.5, "other": 0.5},
 }
 
 
 def _bank(context: str) -> HandBuilt:
     tokens = BANK_TOKENS_RIVER if context == "river" else BANK_TOKENS_MONEY
     keys = _vectors(BANK_FEATURES, [_BANK_KEYS[t] for t in tokens])
-    values = _vectors(
-        BANK_VALUE_FEATURES, [_BANK_VALUES.get(t, {"other": 1}) for t in tokens]
-    )
+    values = _vectors(BANK_VALUE_FEATURES, [_BANK_VALUES.get(t, {"other": 1}) for t in tokens])
     # "bank" asks the same question in both sentences: is there a water clue
     # or a money clue nearby? Only the keys around it differ.
     query = _vectors(
@@ -234,9 +272,17 @@ def _bank(context: str) -> HandBuilt:
         [{"water": 3, "money": 3, "place": 1, "function word": -1}],
     )[0]
     return HandBuilt(
-        f"bank_{context}", tokens, BANK_FEATURES, keys, tokens.index("bank"),
-        query, BANK_VALUE_FEATURES, values,
+        f"bank_{context}",
+        tokens,
+        BANK_FEATURES,
+        keys,
+        tokens.index("bank"),
+        query,
+        BANK_VALUE_FEATURES,
+        values,
     )
+
+
 # --8<-- [end:bank]
 
 

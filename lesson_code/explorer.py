@@ -69,8 +69,7 @@ POS_BASE = 8.0
 RECENCY_SHIFT = 2
 DECIMALS = 4  # every exported number is rounded to this many decimals, then used as is
 
-TAGS = ("noun", "pronoun", "verb", "adjective", "determiner", "preposition", "other",
-        "unknown")
+TAGS = ("noun", "pronoun", "verb", "adjective", "determiner", "preposition", "other", "unknown")
 TAG_COL = {tag: i for i, tag in enumerate(TAGS)}
 SEM_START = len(TAGS)  # 8
 POS_START = SEM_START + N_SEM  # 16
@@ -82,8 +81,7 @@ D_MODEL = POS_START + N_POS  # 32
 _LEXICON_TEXT = {
     "determiner": "the a an this these those his her their its my your our some every no "
     "each all any",
-    "pronoun": "it he she they him them we i you me us who which that itself himself "
-    "herself",
+    "pronoun": "it he she they him them we i you me us who which that itself himself herself",
     "preposition": "in on at of from to into for with by under over near past down up "
     "after before across through below above behind onto off out around along",
     "other": "and but or because not too very so than then when while if as just also "
@@ -197,6 +195,7 @@ HEADS = (
 )
 AVERAGE_NAME = "Average of the three heads"
 
+
 # --8<-- [start:tokenize]
 def is_letter(ch: str) -> bool:
     """True for Unicode letters (categories Lu, Ll, Lt, Lm, Lo), like JS /\\p{L}/u."""
@@ -221,6 +220,8 @@ def tokenize(text: str) -> list[str]:
     if current:
         tokens.append("".join(current))
     return tokens[:MAX_TOKENS]
+
+
 # --8<-- [end:tokenize]
 
 
@@ -257,6 +258,8 @@ def unknown_sem(word: str, length: float) -> list[float]:
         total += value * value
     factor = length / math.sqrt(total)
     return [value * factor for value in u]
+
+
 # --8<-- [end:hash]
 
 
@@ -319,6 +322,8 @@ def meaning_vectors(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]
     flip = np.sign(vecs[np.argmax(np.abs(vecs), axis=0), np.arange(k)])
     vecs = vecs * flip
     return vecs * np.sqrt(np.abs(values)), np.sign(values)
+
+
 # --8<-- [end:ppmi]
 
 

@@ -101,6 +101,8 @@ def ablate_heads(x, w_q, w_k, w_v, w_o, n_heads, ablate=(), mask=None, context=N
         assert 0 <= i < n_heads, f"head {i} does not exist: there are {n_heads} heads"
         heads[i] = 0.0  # this head's slice of the concatenation is now all zeros
     return merge_heads(heads) @ w_o  # (n_q, d_model)
+
+
 # --8<-- [end:ablate]
 
 
@@ -217,8 +219,7 @@ def one_head_tradeoff(example, mixes, overall=1.0):
         w_q[:, :4] *= overall * (1 - m)
         w_q[:, 4:] *= overall * m
         _, w = multi_head_attention(example.x, w_q, example.w_k, example.w_v, example.w_o, 1)
-        out.append([relation_mass(w[0], previous)[1:].mean(),
-                    relation_mass(w[0], same)[1:].mean()])
+        out.append([relation_mass(w[0], previous)[1:].mean(), relation_mass(w[0], same)[1:].mean()])
     return np.array(out)
 
 

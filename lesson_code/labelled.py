@@ -39,8 +39,9 @@ def weight_table(matrix, rows, cols, fmt="6.3f"):
     return "\n".join(lines)
 
 
-def annotated_heatmap(ax, matrix, rows, cols, cmap="viridis", vmin=0.0, vmax=1.0, fmt=".2f",
-                      labels=None, fontsize=10):
+def annotated_heatmap(
+    ax, matrix, rows, cols, cmap="viridis", vmin=0.0, vmax=1.0, fmt=".2f", labels=None, fontsize=10
+):
     """Draw ``matrix`` (n_rows, n_cols) on ``ax`` with token labels and one number per cell.
 
     ``labels`` (same shape, strings) replaces the numbers when given. Text colour is chosen
@@ -55,8 +56,15 @@ def annotated_heatmap(ax, matrix, rows, cols, cmap="viridis", vmin=0.0, vmax=1.0
     for i in range(matrix.shape[0]):
         for j in range(matrix.shape[1]):
             text = labels[i][j] if labels is not None else format(matrix[i, j], fmt)
-            ax.text(j, i, text, ha="center", va="center", fontsize=fontsize,
-                    color=text_colour_for(colormap(norm(matrix[i, j]))))
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                color=text_colour_for(colormap(norm(matrix[i, j]))),
+            )
     ax.set_xticks(range(len(cols)), cols)
     ax.set_yticks(range(len(rows)), rows)
     ax.tick_params(length=0)

@@ -53,6 +53,8 @@ def masked_weights(scores, mask):
     allowed = np.broadcast_to(mask, np.shape(scores))
     assert np.all(allowed.any(axis=-1)), "every query must be allowed at least one key"
     return softmax(mask_scores(scores, mask), axis=-1)
+
+
 # --8<-- [end:mask_scores]
 
 
@@ -65,6 +67,8 @@ def mask_after_softmax(scores, mask):
 def mask_with_zero(scores, mask):
     """BUG: 'block' a score by setting it to 0 instead of -inf before the softmax."""
     return softmax(np.where(mask, scores, 0.0), axis=-1)
+
+
 # --8<-- [end:bugs]
 
 

@@ -74,6 +74,8 @@ def rope(x, positions=None, base=BASE):
     out[..., 0::2] = even * cos - odd * sin  # rotate (even, odd)
     out[..., 1::2] = even * sin + odd * cos  # by the pair's angle
     return out
+
+
 # --8<-- [end:rope]
 
 
@@ -85,4 +87,3 @@ def rope_score(q, k, m, n, base=BASE):
     q = np.asarray(q, dtype=float)[None, :]
     k = np.asarray(k, dtype=float)[None, :]
     return float(rope(q, [m], base)[0] @ rope(k, [n], base)[0])
-

@@ -220,7 +220,7 @@ def _unwrap_groups(svg: str) -> str:
                 continue
             stack.append(bool(attrs))
             piece = tag if attrs else ""
-        out += [svg[pos:m.start()], piece]
+        out += [svg[pos : m.start()], piece]
         pos = m.end()
     out.append(svg[pos:])
     return "".join(out)
@@ -273,9 +273,11 @@ def compact_svg(svg: str) -> str:
     svg = _unwrap_groups(svg)
     svg = re.sub(r"<defs>\s*</defs>", "", svg)
     svg = _GEOMETRY_RE.sub(_geometry, svg)
-    svg = re.sub(r'style="([^"]*)"',
-                 lambda m: 'style="' + re.sub(r"\s*([:;])\s*", r"\1", m.group(1)).strip(";") + '"',
-                 svg)
+    svg = re.sub(
+        r'style="([^"]*)"',
+        lambda m: 'style="' + re.sub(r"\s*([:;])\s*", r"\1", m.group(1)).strip(";") + '"',
+        svg,
+    )
     svg = re.sub(r'href="data:[^"]*"', lambda m: "".join(m.group(0).split()), svg)
     return _group_runs(re.sub(r">\s+<", "><", svg).strip())
 
@@ -349,8 +351,9 @@ def widget_block(name: str, kind: str, data, label: str, caption: str = "") -> s
     """
     import html
 
-    payload = json.dumps(data, default=_plain, allow_nan=False, ensure_ascii=False,
-                         separators=(",", ":"))
+    payload = json.dumps(
+        data, default=_plain, allow_nan=False, ensure_ascii=False, separators=(",", ":")
+    )
     one_line = " ".join((caption or "").split())
     title = html.escape(" ".join(label.split()), quote=False)
     cap = f"<strong>{title}</strong>"

@@ -74,6 +74,8 @@ def run_rnn(rnn: ToyRNN, xs) -> np.ndarray:
         h = np.tanh(h @ rnn.w_hh.T + xs[..., t, :] @ rnn.w_xh.T)  # (..., d_h)
         states.append(h)
     return np.stack(states, axis=-2)  # (..., n, d_h)
+
+
 # --8<-- [end:cell]
 
 
@@ -100,6 +102,8 @@ def jacobians_first_token(rnn: ToyRNN, xs) -> np.ndarray:
         jac = slope[..., :, None] * (rnn.w_hh @ jac)  # (..., d_h, d_x)
         jacs.append(jac)
     return np.stack(jacs, axis=-3)  # (..., n, d_h, d_x)
+
+
 # --8<-- [end:jacobian]
 
 

@@ -54,6 +54,8 @@ def hop_counts(links):
             break
         reached = reached_next
     return hops
+
+
 # --8<-- [end:graphs]
 
 
@@ -92,6 +94,8 @@ def rnn_sweeps_needed(x, w_h, w_x):
         if np.array_equal(states, target):
             return sweep
     raise AssertionError("the sweeps never reproduced the sequential states")
+
+
 # --8<-- [end:sweeps]
 
 
@@ -110,6 +114,8 @@ def attention_matrix(q, k, v):
     """All queries in one matrix product: same shapes and result as ``attention_loop``."""
     output, _ = scaled_dot_product_attention(q, k, v)
     return output
+
+
 # --8<-- [end:two_ways]
 
 

@@ -51,6 +51,8 @@ def random_dot_products(d, n_draws=20_000, seed=0):
         k = rng.standard_normal((m, d))  # (m, d)
         out[start : start + m] = np.einsum("nd,nd->n", q, k)  # row-wise q . k
     return out
+
+
 # --8<-- [end:dots]
 
 
@@ -78,6 +80,8 @@ def random_weights(d, n_keys=16, n_draws=2_000, divide_by="sqrt", seed=0):
     """
     scores = random_scores(d, n_keys, n_draws, seed)  # (n_draws, n_keys)
     return softmax(scores / scale_factor(divide_by, d), axis=-1)
+
+
 # --8<-- [end:weights]
 
 

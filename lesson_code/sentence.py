@@ -80,6 +80,8 @@ def token_ids(tokens):
 def embed(tokens):
     """Look up one embedding row per token: (len(tokens), D_MODEL)."""
     return EMBEDDINGS[token_ids(tokens)]  # fancy indexing copies the rows
+
+
 # --8<-- [end:embed]
 
 
@@ -90,6 +92,7 @@ def embedding_dot(word_a, word_b):
     """Dot product of the embedding rows of two vocabulary words (a float)."""
     row_a, row_b = embed([word_a, word_b])
     return float(row_a @ row_b)
+
 
 # The columns of Q and K share meanings, so that a large q · k reads as "what this token
 # looks for is what that token offers".
@@ -160,6 +163,8 @@ def qkv(x=X):
     k = x @ W_K  # (n, D_MODEL) @ (D_MODEL, D_K) -> (n, D_K)
     v = x @ W_V  # (n, D_MODEL) @ (D_MODEL, D_V) -> (n, D_V)
     return q, k, v
+
+
 # --8<-- [end:qkv]
 
 

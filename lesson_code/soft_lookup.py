@@ -33,6 +33,8 @@ def hard_weights(query, keys) -> np.ndarray:
 def hard_lookup(query, keys, values) -> float:
     """The value stored under exactly ``query``: one-hot weights @ values."""
     return float(hard_weights(query, keys) @ np.asarray(values, dtype=float))
+
+
 # --8<-- [end:hard]
 
 
@@ -61,6 +63,8 @@ def soft_lookup(query, keys, values, bandwidth):
     weights = gaussian_kernel_weights(query, keys, bandwidth)  # (..., n)
     estimate = weights @ np.asarray(values, dtype=float)  # (...,)
     return estimate, weights
+
+
 # --8<-- [end:soft]
 
 

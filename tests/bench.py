@@ -58,9 +58,20 @@ FIGURE_BUDGET_GZ = 16 * 1024
 WARM_OVER_PLAIN_BUDGET = 1.2
 EDIT_LESSON_FACTOR = 1.5  # the edited lesson's sandboxed run in the build / its plain run
 
-SKIP = shutil.ignore_patterns(".venv", "site", ".cache", ".git", "__pycache__", "*.egg-info",
-                              "bench.json", ".pytest_cache", ".hypothesis", ".ruff_cache",
-                              "test-results", "node_modules")
+SKIP = shutil.ignore_patterns(
+    ".venv",
+    "site",
+    ".cache",
+    ".git",
+    "__pycache__",
+    "*.egg-info",
+    "bench.json",
+    ".pytest_cache",
+    ".hypothesis",
+    ".ruff_cache",
+    "test-results",
+    "node_modules",
+)
 
 
 def copy_project(dest: Path) -> Path:
@@ -130,20 +141,25 @@ def timed_build(project: Path, config: str, env: dict, site: str = "site") -> di
         split_file = Path(tmp) / "rusage.json"
         result = subprocess.run(
             [sys.executable, "-c", _MKDOCS_WITH_RUSAGE, "build", "-q", "-f", config, "-d", site],
-            cwd=project, env={**env, "BENCH_RUSAGE": str(split_file)}, capture_output=True,
+            cwd=project,
+            env={**env, "BENCH_RUSAGE": str(split_file)},
+            capture_output=True,
             text=True,
         )
         wall = time.perf_counter() - started
         if result.returncode != 0:
             raise SystemExit(f"bench: build failed ({config}):\n{result.stderr[-3000:]}")
         split = json.loads(split_file.read_text())
-    return {"wall": wall, "cpu": _children_cpu() - cpu, "self": split["self"],
-            "lessons": split["children"]}
+    return {
+        "wall": wall,
+        "cpu": _children_cpu() - cpu,
+        "self": split["self"],
+        "lessons": split["children"],
+    }
 
 
 def best(runs: list[dict]) -> dict:
-    return {"wall": min(r["wall"] for r in runs), "cpu": min(r["cpu"] for r in runs),
-            "runs": runs}
+    return {"wall": min(r["wall"] for r in runs), "cpu": min(r["cpu"] for r in runs), "runs": runs}
 
 
 def paired_ratio(top: list[dict], bottom: list[dict], key: str) -> float:
@@ -156,8 +172,7 @@ def build_times(project: Path, env: dict) -> dict:
     cache = Path(env["LESSONS_CACHE_DIR"])
     cold = timed_build(project, "mkdocs.yml", env)
     plain_yml = project / "mkdocs.plain.yml"
-    plain_yml.write_text(plain_config((project / "mkdocs.yml").read_text(),
-                                      str(cache / "outputs")))
+    plain_yml.write_text(plain_config((project / "mkdocs.yml").read_text(), str(cache / "outputs")))
     timed_build(project, "mkdocs.plain.yml", env, "site-plain")  # fills mkdocs-jupyter's cache
     warm_runs, plain_runs = [], []
     for _ in range(WARM_RUNS):  # alternate, so load on the machine hits both alike
@@ -171,7 +186,9 @@ def build_times(project: Path, env: dict) -> dict:
         script.write_text(script.read_text() + f"\n# edited by make bench ({i})\n")
         cpu, started = _children_cpu(), time.perf_counter()
         lesson_run = subprocess.run(
-            [sys.executable, str(script)], cwd=project.parent, capture_output=True,
+            [sys.executable, str(script)],
+            cwd=project.parent,
+            capture_output=True,
             env={**env, "MPLBACKEND": "Agg", "PYTHONPATH": str(project)},
         )
         lessons.append({"wall": time.perf_counter() - started, "cpu": _children_cpu() - cpu})
@@ -184,11 +201,16 @@ def build_times(project: Path, env: dict) -> dict:
     # that one lesson (under the sandbox that keeps lesson code out of the project).
     split = min(edits, key=lambda r: r["cpu"])
     return {
-        "cold_s": cold["wall"], "cold_cpu_s": cold["cpu"],
-        "warm_s": warm["wall"], "warm_cpu_s": warm["cpu"],
-        "plain_s": plain["wall"], "plain_cpu_s": plain["cpu"],
-        "edit_s": edit["wall"], "edit_cpu_s": edit["cpu"],
-        "edited_lesson_run_s": lesson["wall"], "edited_lesson_run_cpu_s": lesson["cpu"],
+        "cold_s": cold["wall"],
+        "cold_cpu_s": cold["cpu"],
+        "warm_s": warm["wall"],
+        "warm_cpu_s": warm["cpu"],
+        "plain_s": plain["wall"],
+        "plain_cpu_s": plain["cpu"],
+        "edit_s": edit["wall"],
+        "edit_cpu_s": edit["cpu"],
+        "edited_lesson_run_s": lesson["wall"],
+        "edited_lesson_run_cpu_s": lesson["cpu"],
         "warm_over_plain": paired_ratio(warm_runs, plain_runs, "wall"),
         "warm_over_plain_cpu": paired_ratio(warm_runs, plain_runs, "cpu"),
         "warm_over_plain_best_cpu": warm["cpu"] / plain["cpu"],
@@ -200,7 +222,9 @@ def build_times(project: Path, env: dict) -> dict:
         # (sandboxed: at most half as much again as the script run on its own)
         "edit_build_budget_cpu_s": WARM_OVER_PLAIN_BUDGET * plain["cpu"],
         "edit_lesson_budget_cpu_s": EDIT_LESSON_FACTOR * lesson["cpu"],
-        "warm_runs": warm["runs"], "plain_runs": plain["runs"], "phases": phases,
+        "warm_runs": warm["runs"],
+        "plain_runs": plain["runs"],
+        "phases": phases,
     }
 
 
@@ -208,7 +232,10 @@ def plugin_phases(project: Path, env: dict) -> dict:
     """CPU seconds of each plugin event in one more (instrumented) warm build."""
     result = subprocess.run(
         [sys.executable, "-m", "tests.bench", "--phases", "mkdocs.yml", "site-phases"],
-        cwd=project, env=env, capture_output=True, text=True,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     try:
         return json.loads(result.stdout.strip().splitlines()[-1])
@@ -303,8 +330,11 @@ def page_assets(site: Path, page: Path) -> list[str]:
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or url.startswith("data:"):
             continue
-        rel = os.path.normpath(os.path.join(base, parts.path)).lstrip("./") \
-            if not parts.path.startswith("/") else parts.path.lstrip("/")
+        rel = (
+            os.path.normpath(os.path.join(base, parts.path)).lstrip("./")
+            if not parts.path.startswith("/")
+            else parts.path.lstrip("/")
+        )
         if (site / rel).is_file() and rel not in found:
             found.append(rel)
     if parser.explorer and (site / EXPLORER_PARAMS).is_file():
@@ -336,7 +366,8 @@ def site_pages(site: Path) -> list[Path]:
 
 
 FIGURE_RE = re.compile(
-    r'<figure class="lesson-figure"[^>]*id="([^"]+)"[^>]*>\s*(<svg[\s\S]*?</svg>)')
+    r'<figure class="lesson-figure"[^>]*id="([^"]+)"[^>]*>\s*(<svg[\s\S]*?</svg>)'
+)
 
 
 def inline_figures(page: Path) -> list[tuple[str, int, int]]:
@@ -348,25 +379,35 @@ def inline_figures(page: Path) -> list[tuple[str, int, int]]:
 def page_sizes(site: Path) -> dict:
     lesson_pages = sorted((site / "lessons").glob("*/index.html"))
     largest = max(lesson_pages, key=lambda p: page_weight(site, p)["ours_gz"], default=None)
-    pages = {"home": site / "index.html", "largest lesson": largest,
-             "playground": site / "playground" / "index.html"}
+    pages = {
+        "home": site / "index.html",
+        "largest lesson": largest,
+        "playground": site / "playground" / "index.html",
+    }
     result = {}
     for label, page in pages.items():
         if page is None or not page.is_file():
             continue
         weight = page_weight(site, page)
-        result[label] = {"page": page.parent.relative_to(site).as_posix() or ".",
-                         **{k: v for k, v in weight.items() if k != "assets"}}
+        result[label] = {
+            "page": page.parent.relative_to(site).as_posix() or ".",
+            **{k: v for k, v in weight.items() if k != "assets"},
+        }
     heaviest = max(site_pages(site), key=lambda p: page_weight(site, p)["ours_gz"])
-    result["heaviest page"] = {"page": heaviest.relative_to(site).as_posix(),
-                               **{k: v for k, v in page_weight(site, heaviest).items()
-                                  if k != "assets"}}
+    result["heaviest page"] = {
+        "page": heaviest.relative_to(site).as_posix(),
+        **{k: v for k, v in page_weight(site, heaviest).items() if k != "assets"},
+    }
     figures = [(page, *f) for page in lesson_pages for f in inline_figures(page)]
     if figures:
         page, fid, raw, zipped = max(figures, key=lambda f: f[2])
-        result["largest figure"] = {"page": f"{page.parent.relative_to(site).as_posix()}#{fid}",
-                                    "raw": raw, "gz": zipped, "count": len(figures),
-                                    "total_raw": sum(f[2] for f in figures)}
+        result["largest figure"] = {
+            "page": f"{page.parent.relative_to(site).as_posix()}#{fid}",
+            "raw": raw,
+            "gz": zipped,
+            "count": len(figures),
+            "total_raw": sum(f[2] for f in figures),
+        }
     index = site / "search" / "search_index.json"
     if index.is_file():
         raw, zipped = _sizes(index)
@@ -414,104 +455,177 @@ def ok(flag: bool) -> str:
 def table(rows: list[tuple[str, str, str]]) -> str:
     width = max(len(r[0]) for r in rows)
     vwidth = max(len(r[1]) for r in rows)
-    lines = [f"| {'measure':<{width}} | {'value':>{vwidth}} | note",
-             f"| {'-' * width} | {'-' * vwidth} | {'-' * 30}"]
+    lines = [
+        f"| {'measure':<{width}} | {'value':>{vwidth}} | note",
+        f"| {'-' * width} | {'-' * vwidth} | {'-' * 30}",
+    ]
     lines += [f"| {n:<{width}} | {v:>{vwidth}} | {note}" for n, v, note in rows]
     return "\n".join(lines)
 
 
 def main() -> None:
-    print("make bench: builds in a scratch copy of the project, then browser measures "
-          "(several minutes)...", flush=True)
+    print(
+        "make bench: builds in a scratch copy of the project, then browser measures "
+        "(several minutes)...",
+        flush=True,
+    )
     load = os.getloadavg()[0]
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    data: dict = {"when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                  "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
-                             f"Python {platform.python_version()}",
-                  "load_average_at_start": load}
+    data: dict = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}",
+        "load_average_at_start": load,
+    }
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         project = copy_project(Path(tmp) / "project")
         cache = project / ".cache" / "lessons"
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LESSONS_CACHE_DIR": str(cache),
-               "SITE_URL": url}
+        env = {
+            **os.environ,
+            "NO_MKDOCS_2_WARNING": "1",
+            "LESSONS_CACHE_DIR": str(cache),
+            "SITE_URL": url,
+        }
         b = data["builds"] = build_times(project, env)
         site = project / "site"
         sizes = data["sizes"] = page_sizes(site)
         quiz = quiz_assets()
-        explorer = asset_group(site, "assets/explorer/explorer.js",
-                               "assets/explorer/explorer.css", EXPLORER_PARAMS)
+        explorer = asset_group(
+            site, "assets/explorer/explorer.js", "assets/explorer/explorer.css", EXPLORER_PARAMS
+        )
         browser = extra_measures(site, url)
     rows += [
-        ("build: cold (lesson cache empty)", f"{b['cold_s']:.2f} s",
-         f"{b['cold_cpu_s']:.1f} s CPU (lesson scripts run in parallel)"),
-        ("build: warm (nothing changed)", f"{b['warm_s']:.2f} s",
-         f"{b['warm_cpu_s']:.2f} s CPU; best of {WARM_RUNS}"),
-        ("build: plain Material, our plugins off", f"{b['plain_s']:.2f} s",
-         f"{b['plain_cpu_s']:.2f} s CPU; best of {WARM_RUNS}, alternated with warm"),
-        ("build: one-lesson edit (04 softmax)", f"{b['edit_s']:.2f} s",
-         f"{b['edit_cpu_s']:.2f} s CPU, best of {EDIT_RUNS} = build "
-         f"{b['edit_build_part_cpu_s']:.2f} s (budget 1.2x plain = "
-         f"{b['edit_build_budget_cpu_s']:.2f} s: "
-         f"{ok(b['edit_build_part_cpu_s'] <= b['edit_build_budget_cpu_s'])}) + the lesson's "
-         f"run in its sandbox {b['edit_lesson_part_cpu_s']:.2f} s (budget "
-         f"{EDIT_LESSON_FACTOR}x its plain run {b['edited_lesson_run_cpu_s']:.2f} s = "
-         f"{b['edit_lesson_budget_cpu_s']:.2f} s: "
-         f"{ok(b['edit_lesson_part_cpu_s'] <= b['edit_lesson_budget_cpu_s'])})"),
-        ("ratio warm / plain (CPU)", f"{b['warm_over_plain_cpu']:.2f}x",
-         f"median of {WARM_RUNS} back-to-back pairs (best/best "
-         f"{b['warm_over_plain_best_cpu']:.2f}x); budget <= {WARM_OVER_PLAIN_BUDGET:.2f}x: "
-         f"{ok(b['warm_over_plain_cpu'] <= WARM_OVER_PLAIN_BUDGET)}"),
-        ("ratio warm / plain (wall)", f"{b['warm_over_plain']:.2f}x",
-         f"load average {load:.1f} at start on {os.cpu_count()} CPUs: wall times include "
-         "waiting for the CPU"),
-        ("ratio edit / plain (CPU)", f"{b['edit_over_plain_cpu']:.2f}x",
-         f"wall {b['edit_over_plain']:.2f}x"),
+        (
+            "build: cold (lesson cache empty)",
+            f"{b['cold_s']:.2f} s",
+            f"{b['cold_cpu_s']:.1f} s CPU (lesson scripts run in parallel)",
+        ),
+        (
+            "build: warm (nothing changed)",
+            f"{b['warm_s']:.2f} s",
+            f"{b['warm_cpu_s']:.2f} s CPU; best of {WARM_RUNS}",
+        ),
+        (
+            "build: plain Material, our plugins off",
+            f"{b['plain_s']:.2f} s",
+            f"{b['plain_cpu_s']:.2f} s CPU; best of {WARM_RUNS}, alternated with warm",
+        ),
+        (
+            "build: one-lesson edit (04 softmax)",
+            f"{b['edit_s']:.2f} s",
+            f"{b['edit_cpu_s']:.2f} s CPU, best of {EDIT_RUNS} = build "
+            f"{b['edit_build_part_cpu_s']:.2f} s (budget 1.2x plain = "
+            f"{b['edit_build_budget_cpu_s']:.2f} s: "
+            f"{ok(b['edit_build_part_cpu_s'] <= b['edit_build_budget_cpu_s'])}) + the lesson's "
+            f"run in its sandbox {b['edit_lesson_part_cpu_s']:.2f} s (budget "
+            f"{EDIT_LESSON_FACTOR}x its plain run {b['edited_lesson_run_cpu_s']:.2f} s = "
+            f"{b['edit_lesson_budget_cpu_s']:.2f} s: "
+            f"{ok(b['edit_lesson_part_cpu_s'] <= b['edit_lesson_budget_cpu_s'])})",
+        ),
+        (
+            "ratio warm / plain (CPU)",
+            f"{b['warm_over_plain_cpu']:.2f}x",
+            f"median of {WARM_RUNS} back-to-back pairs (best/best "
+            f"{b['warm_over_plain_best_cpu']:.2f}x); budget <= {WARM_OVER_PLAIN_BUDGET:.2f}x: "
+            f"{ok(b['warm_over_plain_cpu'] <= WARM_OVER_PLAIN_BUDGET)}",
+        ),
+        (
+            "ratio warm / plain (wall)",
+            f"{b['warm_over_plain']:.2f}x",
+            f"load average {load:.1f} at start on {os.cpu_count()} CPUs: wall times include "
+            "waiting for the CPU",
+        ),
+        (
+            "ratio edit / plain (CPU)",
+            f"{b['edit_over_plain_cpu']:.2f}x",
+            f"wall {b['edit_over_plain']:.2f}x",
+        ),
     ]
     phases = b.get("phases") or {}
     ours = {k.removeprefix("ours: "): v for k, v in phases.items() if k.startswith("ours: ")}
     if ours:
         top = sorted(ours.items(), key=lambda kv: -kv[1])[:6]
-        rows.append(("warm build: our plugins' events (CPU)", f"{sum(ours.values()):.2f} s",
-                     f"of {phases.get('total', 0):.2f} s in an instrumented warm build; "
-                     + ", ".join(f"{k} {v:.2f}" for k, v in top)))
+        rows.append(
+            (
+                "warm build: our plugins' events (CPU)",
+                f"{sum(ours.values()):.2f} s",
+                f"of {phases.get('total', 0):.2f} s in an instrumented warm build; "
+                + ", ".join(f"{k} {v:.2f}" for k, v in top),
+            )
+        )
     for label, size in sizes.items():
         if label == "largest figure":
             fits = size["raw"] <= FIGURE_BUDGET_RAW and size["gz"] <= FIGURE_BUDGET_GZ
-            rows.append((f"largest inline figure ({size['page']})", f"{size['raw']:,} B",
-                         f"{size['gz']:,} B gz; budget {kb(FIGURE_BUDGET_RAW)} raw / "
-                         f"{kb(FIGURE_BUDGET_GZ)} gz: "
-                         f"{ok(fits)};"
-                         f" {size['count']} figures, {size['total_raw']:,} B in all"))
+            rows.append(
+                (
+                    f"largest inline figure ({size['page']})",
+                    f"{size['raw']:,} B",
+                    f"{size['gz']:,} B gz; budget {kb(FIGURE_BUDGET_RAW)} raw / "
+                    f"{kb(FIGURE_BUDGET_GZ)} gz: "
+                    f"{ok(fits)};"
+                    f" {size['count']} figures, {size['total_raw']:,} B in all",
+                )
+            )
         elif label == "search index":
-            rows.append(("search index (background, once a site)", f"{size['raw']:,} B",
-                         f"{size['gz']:,} B gz; fetched by Material's search worker, "
-                         "not counted in page weight"))
+            rows.append(
+                (
+                    "search index (background, once a site)",
+                    f"{size['raw']:,} B",
+                    f"{size['gz']:,} B gz; fetched by Material's search worker, "
+                    "not counted in page weight",
+                )
+            )
         else:
-            rows.append((f"page weight: {label} ({size['page']})", f"{size['ours_gz']:,} B gz",
-                         f"HTML {size['html_gz']:,} B gz + our assets; {size['ours_raw']:,} B "
-                         f"raw; with Material's bundle {size['gz']:,} B gz; budget "
-                         f"{kb(PAGE_BUDGET_GZ)} gz: {ok(size['ours_gz'] <= PAGE_BUDGET_GZ)}"))
+            rows.append(
+                (
+                    f"page weight: {label} ({size['page']})",
+                    f"{size['ours_gz']:,} B gz",
+                    f"HTML {size['html_gz']:,} B gz + our assets; {size['ours_raw']:,} B "
+                    f"raw; with Material's bundle {size['gz']:,} B gz; budget "
+                    f"{kb(PAGE_BUDGET_GZ)} gz: {ok(size['ours_gz'] <= PAGE_BUDGET_GZ)}",
+                )
+            )
     if quiz:
         data["quiz_assets"] = quiz
-        rows.append(("quiz JS+CSS (one copy, cached)", f"{quiz['gz']:,} B gz",
-                     f"{quiz['raw']:,} B raw; {quiz['gz'] / MKDOCS_QUIZ['gz']:.2f}x "
-                     f"mkdocs-quiz's {MKDOCS_QUIZ['gz']:,} B gz inlined into every page; budget "
-                     f"{kb(QUIZ_BUDGET_GZ)}: {ok(quiz['gz'] <= QUIZ_BUDGET_GZ)}"))
+        rows.append(
+            (
+                "quiz JS+CSS (one copy, cached)",
+                f"{quiz['gz']:,} B gz",
+                f"{quiz['raw']:,} B raw; {quiz['gz'] / MKDOCS_QUIZ['gz']:.2f}x "
+                f"mkdocs-quiz's {MKDOCS_QUIZ['gz']:,} B gz inlined into every page; budget "
+                f"{kb(QUIZ_BUDGET_GZ)}: {ok(quiz['gz'] <= QUIZ_BUDGET_GZ)}",
+            )
+        )
     data["explorer_assets"] = explorer
-    rows.append(("explorer JS+CSS+params.json", f"{explorer['gz']:,} B gz",
-                 f"{explorer['raw']:,} B raw; budget {kb(EXPLORER_BUDGET_GZ)}: "
-                 f"{ok(explorer['gz'] <= EXPLORER_BUDGET_GZ)}"))
+    rows.append(
+        (
+            "explorer JS+CSS+params.json",
+            f"{explorer['gz']:,} B gz",
+            f"{explorer['raw']:,} B raw; budget {kb(EXPLORER_BUDGET_GZ)}: "
+            f"{ok(explorer['gz'] <= EXPLORER_BUDGET_GZ)}",
+        )
+    )
     suite = suite_time()
     if suite:
         data["test_suite"] = suite
-        rows.append(("test suite wall time (last make test)", f"{suite['seconds']:.0f} s",
-                     f"{suite['tests']} tests, {suite['when']}"))
+        rows.append(
+            (
+                "test suite wall time (last make test)",
+                f"{suite['seconds']:.0f} s",
+                f"{suite['tests']} tests, {suite['when']}",
+            )
+        )
     else:
-        rows.append(("test suite wall time", "not measured",
-                     "not measured: no full `make test` run recorded yet "
-                     f"({SUITE_TIMING.relative_to(ROOT)})"))
+        rows.append(
+            (
+                "test suite wall time",
+                "not measured",
+                "not measured: no full `make test` run recorded yet "
+                f"({SUITE_TIMING.relative_to(ROOT)})",
+            )
+        )
     for extra in browser:
         data.setdefault("browser", []).append(extra)
         rows.append((extra["name"], extra["value"], extra.get("note", "")))
@@ -527,13 +641,23 @@ def extra_measures(site: Path, url: str) -> list[dict]:
     try:
         from tests.bench_browser import measures
     except ImportError as exc:
-        return [{"name": "browser measures", "value": "not measured",
-                 "note": f"not measured: tests/bench_browser.py cannot be imported ({exc})"}]
+        return [
+            {
+                "name": "browser measures",
+                "value": "not measured",
+                "note": f"not measured: tests/bench_browser.py cannot be imported ({exc})",
+            }
+        ]
     try:
         return measures(site, url)
     except Exception as exc:  # noqa: BLE001 - the table is still printed
-        return [{"name": "browser measures", "value": "not measured",
-                 "note": f"not measured: {type(exc).__name__}: {exc}"}]
+        return [
+            {
+                "name": "browser measures",
+                "value": "not measured",
+                "note": f"not measured: {type(exc).__name__}: {exc}",
+            }
+        ]
 
 
 if __name__ == "__main__":

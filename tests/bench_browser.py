@@ -40,8 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_DIR = ROOT / ".cache" / "bench" / "lighthouse"
 LIGHTHOUSE_PACKAGE = "lighthouse@12"  # 13 needs Node 22; Debian 12 ships Node 18/20
 LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
-LIGHTHOUSE_PAGES = {"home": "", "lesson 04-softmax": "lessons/04-softmax/",
-                    "playground": "playground/"}
+LIGHTHOUSE_PAGES = {
+    "home": "",
+    "lesson 04-softmax": "lessons/04-softmax/",
+    "playground": "playground/",
+}
 LIGHTHOUSE_RUNS = int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", "5"))  # Lighthouse's advice
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 BUDGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 0.95}
@@ -130,7 +133,9 @@ def build_site(dest: Path, url: str) -> Path:
     """The real site, built for ``url`` into ``dest`` (lesson cache of the checkout)."""
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(dest)],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": url},
     )
     if result.returncode != 0:
@@ -143,7 +148,7 @@ def build_site(dest: Path, url: str) -> Path:
 
 def explorer_rows() -> list[dict]:
     try:
-        from tests.explorer.bench_explorer import measure
+        from tests.plugins.explorer.bench_explorer import measure
     except ImportError as exc:
         return [not_measured("explorer recompute, 64 tokens", f"cannot import it ({exc})")]
     try:
@@ -190,7 +195,8 @@ def quiz_latency(url: str, runs: int = QUIZ_RUNS) -> list[dict]:
                 page.goto(url + QUIZ_PAGE)
                 page.wait_for_selector("form[data-quiz][data-quiz-ready]", timeout=15000)
                 question = page.locator(
-                    "form[data-quiz] [data-quiz-q][data-quiz-type='single']").first
+                    "form[data-quiz] [data-quiz-q][data-quiz-type='single']"
+                ).first
                 qid = question.get_attribute("id")
                 selector = f"#{qid}"
                 page.evaluate(LATENCY_PROBE, selector)
@@ -201,17 +207,23 @@ def quiz_latency(url: str, runs: int = QUIZ_RUNS) -> list[dict]:
                     options.nth(i % n_options).check()
                     check.click()
                     page.wait_for_function(
-                        "(n) => window.__quizProbe.shown.length >= n", arg=i + 1, timeout=5000)
+                        "(n) => window.__quizProbe.shown.length >= n", arg=i + 1, timeout=5000
+                    )
                 shown = page.evaluate("() => window.__quizProbe.shown")[5:]
             finally:
                 browser.close()
     except Exception as exc:  # noqa: BLE001
         return [not_measured(name, _short(exc))]
     median = statistics.median(shown)
-    return [row(name, f"{median:.2f} ms",
-                f"click Check -> role=status text, median of {len(shown)} real clicks in "
-                f"Chromium (max {max(shown):.2f} ms); budget 100 ms (feels instant)",
-                data={"median_ms": median, "max_ms": max(shown), "runs": len(shown)})]
+    return [
+        row(
+            name,
+            f"{median:.2f} ms",
+            f"click Check -> role=status text, median of {len(shown)} real clicks in "
+            f"Chromium (max {max(shown):.2f} ms); budget 100 ms (feels instant)",
+            data={"median_ms": median, "max_ms": max(shown), "runs": len(shown)},
+        )
+    ]
 
 
 # -- Lighthouse --------------------------------------------------------------------------
@@ -224,13 +236,27 @@ def ensure_lighthouse() -> str | None:
     if not shutil.which("npm") or not shutil.which("node"):
         return "npm/node not found (install Node.js to get Lighthouse scores)"
     LIGHTHOUSE_DIR.mkdir(parents=True, exist_ok=True)
-    print(f"make bench: installing {LIGHTHOUSE_PACKAGE} into "
-          f"{LIGHTHOUSE_DIR.relative_to(ROOT)} (once)...", flush=True)
+    print(
+        f"make bench: installing {LIGHTHOUSE_PACKAGE} into "
+        f"{LIGHTHOUSE_DIR.relative_to(ROOT)} (once)...",
+        flush=True,
+    )
     try:
         result = subprocess.run(
-            ["npm", "install", "--prefix", str(LIGHTHOUSE_DIR), LIGHTHOUSE_PACKAGE,
-             "--silent", "--no-audit", "--no-fund", "--no-save"],
-            capture_output=True, text=True, timeout=600,
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(LIGHTHOUSE_DIR),
+                LIGHTHOUSE_PACKAGE,
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"npm install {LIGHTHOUSE_PACKAGE} failed ({_short(exc)})"
@@ -245,14 +271,25 @@ def lighthouse_report(url: str) -> dict:
         out = Path(tmp) / "report.json"
         flags = "--headless --no-sandbox --disable-gpu --disable-dev-shm-usage"
         result = subprocess.run(
-            ["node", str(LIGHTHOUSE_CLI), url, "--output=json", f"--output-path={out}",
-             "--quiet", f"--chrome-flags={flags}"],
-            capture_output=True, text=True, timeout=240,
+            [
+                "node",
+                str(LIGHTHOUSE_CLI),
+                url,
+                "--output=json",
+                f"--output-path={out}",
+                "--quiet",
+                f"--chrome-flags={flags}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=240,
             env={**os.environ, "CHROME_PATH": CHROMIUM, "TMPDIR": tmp},
         )
         if not out.is_file():
-            raise RuntimeError(f"lighthouse failed ({result.returncode}): "
-                               f"{(result.stderr or result.stdout)[-400:]}")
+            raise RuntimeError(
+                f"lighthouse failed ({result.returncode}): "
+                f"{(result.stderr or result.stdout)[-400:]}"
+            )
         return json.loads(out.read_text())
 
 
@@ -293,9 +330,19 @@ class _Runs:
             if score is not None:
                 self.scores[c].append(score)
         self.bench_index.append(report.get("environment", {}).get("benchmarkIndex") or 0)
-        self.metrics.append({k: report["audits"][k]["numericValue"] for k in (
-            "first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-            "cumulative-layout-shift", "speed-index") if k in report["audits"]})
+        self.metrics.append(
+            {
+                k: report["audits"][k]["numericValue"]
+                for k in (
+                    "first-contentful-paint",
+                    "largest-contentful-paint",
+                    "total-blocking-time",
+                    "cumulative-layout-shift",
+                    "speed-index",
+                )
+                if k in report["audits"]
+            }
+        )
         for c in CATEGORIES:
             for ref in report["categories"][c]["auditRefs"]:
                 audit = report["audits"].get(ref["id"], {})
@@ -311,22 +358,37 @@ class _Runs:
             return not_measured(name, "; ".join(self.failed) or "no report")
         median = {c: statistics.median(v) for c, v in scores.items() if v}
         value = " / ".join(f"{median[c]:.2f}" if c in median else "-" for c in CATEGORIES)
-        over = [f"{c} {median[c]:.2f} < {b}" for c, b in BUDGETS.items()
-                if c in median and median[c] < b]
+        over = [
+            f"{c} {median[c]:.2f} < {b}"
+            for c, b in BUDGETS.items()
+            if c in median and median[c] < b
+        ]
         lcp = statistics.median(m.get("largest-contentful-paint", 0) for m in metrics)
         tbt = statistics.median(m.get("total-blocking-time", 0) for m in metrics)
         cls = statistics.median(m.get("cumulative-layout-shift", 0) for m in metrics)
-        note = (f"median of {len(scores['performance'])} runs, pages in rounds (mobile: slow "
-                f"4G, 4x CPU slowdown; host benchmarkIndex "
-                f"{statistics.median(self.bench_index):.0f}); "
-                f"LCP {lcp / 1000:.1f} s, TBT {tbt:.0f} ms, CLS {cls:.3f}; "
-                "budget >= 0.95 / 1.00 / 0.95; "
-                + ("MISSES " + ", ".join(over) if over else "within budget"))
+        note = (
+            f"median of {len(scores['performance'])} runs, pages in rounds (mobile: slow "
+            f"4G, 4x CPU slowdown; host benchmarkIndex "
+            f"{statistics.median(self.bench_index):.0f}); "
+            f"LCP {lcp / 1000:.1f} s, TBT {tbt:.0f} ms, CLS {cls:.3f}; "
+            "budget >= 0.95 / 1.00 / 0.95; "
+            + ("MISSES " + ", ".join(over) if over else "within budget")
+        )
         if self.failed:
             note += f"; {len(self.failed)} run(s) failed"
-        return row(name, value, note, data={
-            "page": path or "/", "scores": scores, "median": median, "metrics": metrics,
-            "benchmark_index": self.bench_index, "audits_below_1": self.misses})
+        return row(
+            name,
+            value,
+            note,
+            data={
+                "page": path or "/",
+                "scores": scores,
+                "median": median,
+                "metrics": metrics,
+                "benchmark_index": self.bench_index,
+                "audits_below_1": self.misses,
+            },
+        )
 
 
 # -- all ---------------------------------------------------------------------------------
@@ -343,8 +405,10 @@ def measures(site: Path | None = None, url: str | None = None) -> list[dict]:
                 site = build_site(Path(tmp) / "site", url)
             except Exception as exc:  # noqa: BLE001
                 why = _short(exc)
-                return rows + [not_measured(f"quiz feedback latency ({QUIZ_PAGE})", why),
-                               not_measured("Lighthouse", why)]
+                return rows + [
+                    not_measured(f"quiz feedback latency ({QUIZ_PAGE})", why),
+                    not_measured("Lighthouse", why),
+                ]
         port = int(url.rstrip("/").rsplit(":", 1)[1])
         try:
             context = serve(site, port)
@@ -356,8 +420,13 @@ def measures(site: Path | None = None, url: str | None = None) -> list[dict]:
             started = time.perf_counter()
             rows += quiz_latency(base)
             rows += lighthouse_rows(base)
-            rows.append(row("browser measures wall time", f"{time.perf_counter() - started:.0f} s",
-                            "quiz latency + Lighthouse runs"))
+            rows.append(
+                row(
+                    "browser measures wall time",
+                    f"{time.perf_counter() - started:.0f} s",
+                    "quiz latency + Lighthouse runs",
+                )
+            )
         finally:
             context.__exit__(None, None, None)
     return rows

@@ -112,9 +112,13 @@ def pytest_sessionfinish(session, exitstatus):
         return
     out = ROOT / ".cache" / "bench" / "test-suite.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "seconds": round(time.perf_counter() - _SESSION_START["t"], 1),
-        "tests": session.testscollected,
-        "exit": int(exitstatus),
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }))
+    out.write_text(
+        json.dumps(
+            {
+                "seconds": round(time.perf_counter() - _SESSION_START["t"], 1),
+                "tests": session.testscollected,
+                "exit": int(exitstatus),
+                "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            }
+        )
+    )

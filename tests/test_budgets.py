@@ -47,7 +47,8 @@ def test_quiz_assets_within_budget(served_site):
     assert all((site / rel).is_file() for rel in QUIZ_FILES), "the quiz assets are not built"
     assert size["gz"] <= QUIZ_BUDGET_GZ, (
         f"quiz JS+CSS is {kb(size['gz'])} gzipped, over its {kb(QUIZ_BUDGET_GZ)} budget "
-        f"(raw {size['raw']:,} B)")
+        f"(raw {size['raw']:,} B)"
+    )
 
 
 def test_explorer_assets_within_budget(served_site):
@@ -57,7 +58,8 @@ def test_explorer_assets_within_budget(served_site):
     size = asset_group(site, *EXPLORER_FILES)
     assert size["gz"] <= EXPLORER_BUDGET_GZ, (
         f"explorer JS+CSS+JSON is {kb(size['gz'])} gzipped, over its "
-        f"{kb(EXPLORER_BUDGET_GZ)} budget (raw {size['raw']:,} B)")
+        f"{kb(EXPLORER_BUDGET_GZ)} budget (raw {size['raw']:,} B)"
+    )
 
 
 def test_page_weight_counts_what_pages_load(served_site):
@@ -81,8 +83,10 @@ def test_no_page_over_budget(served_site):
     for page in pages:
         weight = page_weight(site, page)
         if weight["ours_gz"] > PAGE_BUDGET_GZ:
-            over.append(f"{page.relative_to(site)}: {kb(weight['ours_gz'])} gz "
-                        f"(HTML {kb(weight['html_gz'])})")
+            over.append(
+                f"{page.relative_to(site)}: {kb(weight['ours_gz'])} gz "
+                f"(HTML {kb(weight['html_gz'])})"
+            )
     assert not over, f"pages over the {kb(PAGE_BUDGET_GZ)} budget:\n" + "\n".join(over)
 
 
@@ -91,10 +95,12 @@ def test_figures_within_budget(served_site):
     _, site = served_site
     figures = [(page, *fig) for page in site_pages(site) for fig in inline_figures(page)]
     assert len(figures) > 10, "no lesson figures found: did the figure markup change?"
-    over = [f"{page.parent.relative_to(site)}#{fid}: {kb(raw)} ({kb(zipped)} gz)"
-            for page, fid, raw, zipped in figures
-            if raw > FIGURE_BUDGET_RAW or zipped > FIGURE_BUDGET_GZ]
+    over = [
+        f"{page.parent.relative_to(site)}#{fid}: {kb(raw)} ({kb(zipped)} gz)"
+        for page, fid, raw, zipped in figures
+        if raw > FIGURE_BUDGET_RAW or zipped > FIGURE_BUDGET_GZ
+    ]
     assert not over, (
         f"figures over {kb(FIGURE_BUDGET_RAW)} / {kb(FIGURE_BUDGET_GZ)} gz (draw fewer "
-        "elements: a collection instead of one patch per cell, fewer points):\n"
-        + "\n".join(over))
+        "elements: a collection instead of one patch per cell, fewer points):\n" + "\n".join(over)
+    )

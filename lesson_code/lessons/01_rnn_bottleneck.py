@@ -33,6 +33,7 @@ def sci(x: float) -> str:
     """A number as "3.7 × 10⁻⁶" for the prose."""
     return report.scientific(x, digits=1)
 
+
 # %% [markdown]
 # ## The opening sentence
 # How far back is "keys" when the reader reaches "are"? Count positions, the way the
@@ -122,8 +123,10 @@ with report.output("radii"):
     print("radius  t=1      t=10     t=20     t=40     factor per step")
     for r in radii:
         med = curves[r][0]
-        print(f"{r:>6}  {med[0]:.1e}  {med[9]:.1e}  {med[19]:.1e}  {med[39]:.1e}  "
-              f"{decay_per_step(med):.2f}")
+        print(
+            f"{r:>6}  {med[0]:.1e}  {med[9]:.1e}  {med[19]:.1e}  {med[39]:.1e}  "
+            f"{decay_per_step(med):.2f}"
+        )
 
 for r in [0.5, 0.9, 1.5]:
     med = curves[r][0]
@@ -181,7 +184,7 @@ report.value("lin05_11", sci(linear_influence(0.5, 11)))
 fig, ax = plt.subplots(figsize=(7, 4))
 for r in radii:
     med, lo, hi = curves[r]
-    line, = ax.semilogy(steps, med, label=f"spectral radius {r:g}")
+    (line,) = ax.semilogy(steps, med, label=f"spectral radius {r:g}")
     ax.fill_between(steps, lo, hi, color=line.get_color(), alpha=0.18, linewidth=0)
 ax.set_xlabel("t: position of the hidden state $h_t$ (the first token is $t-1$ steps back)")
 ax.set_ylabel(r"influence $\|\partial h_t / \partial x_1\|$")
@@ -211,6 +214,7 @@ report.figure(
 # 1000 more. `lesson_code.rnn.linear_readout_r2` does this for x_1; the helper below
 # does it for any position, so we can compare the oldest token with the newest.
 
+
 # %%
 def readout_r2(rnn, n, position, n_train=3000, n_test=1000, seed=2):
     """R² of a linear read-out of the token at ``position`` (0-based) from h_n.
@@ -236,8 +240,9 @@ with report.output("readout"):
     for n in [1, 2, 3, 4, 6, 8]:
         r2_by_n[n] = readout_r2(rnn, n, position=0)
         r2_newest[n] = readout_r2(rnn, n, position=n - 1)
-        print(f"{n:>2}  {n * rnn.d_x:>10}  {rnn.d_h:>14}  {r2_by_n[n]:>18.2f}"
-              f"  {r2_newest[n]:>18.2f}")
+        print(
+            f"{n:>2}  {n * rnn.d_x:>10}  {rnn.d_h:>14}  {r2_by_n[n]:>18.2f}  {r2_newest[n]:>18.2f}"
+        )
     # --8<-- [end:readout]
 assert np.isclose(r2_by_n[3], linear_readout_r2(rnn, 3)), "the helper must match lesson_code.rnn"
 assert r2_by_n[1] > 0.9, f"one token should be almost fully readable, R²={r2_by_n[1]}"
@@ -264,6 +269,7 @@ report.value("n2_numbers", 2 * rnn.d_x, "d")
 # The course counts the path between positions i and j: |i - j| recurrent steps
 # (h_i -> h_{i+1} -> ... -> h_j) in an RNN, one step in attention.
 
+
 # %%
 # --8<-- [start:steps]
 def steps_between(kind: str, i: int, j: int) -> int:
@@ -273,6 +279,8 @@ def steps_between(kind: str, i: int, j: int) -> int:
     if kind == "attention":
         return 1  # every position looks at every other directly
     raise ValueError(f"kind must be 'rnn' or 'attention', got {kind!r}")
+
+
 # --8<-- [end:steps]
 
 
@@ -300,13 +308,30 @@ fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 4.2))
 
 
 def node(ax, x, y, text, colour):
-    ax.text(x, y, text, ha="center", va="center", fontsize=13,
-            bbox={"boxstyle": "round,pad=0.3", "fc": "none", "ec": colour, "lw": 1.6})
+    ax.text(
+        x,
+        y,
+        text,
+        ha="center",
+        va="center",
+        fontsize=13,
+        bbox={"boxstyle": "round,pad=0.3", "fc": "none", "ec": colour, "lw": 1.6},
+    )
 
 
 def arrow(ax, start, end, colour, width):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=13, color=colour,
-                                 lw=width, shrinkA=13, shrinkB=13))
+    ax.add_patch(
+        FancyArrowPatch(
+            start,
+            end,
+            arrowstyle="-|>",
+            mutation_scale=13,
+            color=colour,
+            lw=width,
+            shrinkA=13,
+            shrinkB=13,
+        )
+    )
 
 
 for ax in (top, bottom):
@@ -321,16 +346,20 @@ for t in range(1, N_DRAW + 1):
     arrow(top, (t, 0), (t, 1), hot if first else grey, 2.4 if first else 1.0)
     if t > 1:
         arrow(top, (t - 1, 1), (t, 1), hot, 2.4)
-top.set_title(f"RNN: from h₁ to h₆ is {steps_between('rnn', 1, N_DRAW)} recurrent steps",
-              fontsize=12)
+top.set_title(
+    f"RNN: from h₁ to h₆ is {steps_between('rnn', 1, N_DRAW)} recurrent steps", fontsize=12
+)
 
 for t in range(1, N_DRAW + 1):
     first = t == 1
     node(bottom, t, 0, f"$x_{t}$", hot if first else grey)
     arrow(bottom, (t, 0), (N_DRAW, 1), hot if first else grey, 2.4 if first else 1.0)
 node(bottom, N_DRAW, 1, f"$y_{N_DRAW}$", hot)
-bottom.set_title(f"Attention: x₁ reaches y₆ in {steps_between('attention', 1, N_DRAW)} step, "
-                 "like every other token", fontsize=12)
+bottom.set_title(
+    f"Attention: x₁ reaches y₆ in {steps_between('attention', 1, N_DRAW)} step, "
+    "like every other token",
+    fontsize=12,
+)
 fig.tight_layout(h_pad=1.5)
 report.figure(
     fig,

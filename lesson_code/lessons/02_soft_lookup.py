@@ -107,8 +107,7 @@ bottom.axvline(12.5, color=report.FG_LIGHT, linestyle="--", linewidth=1)
 bottom.set_ylim(0, 0.62)
 bottom.set_ylabel("weight")
 bottom.set_xlabel("hour (the keys)")
-bottom.set_title(f"Weights for the query 12:30 (bandwidth {bw:g} h): they sum to 1",
-                 fontsize=11)
+bottom.set_title(f"Weights for the query 12:30 (bandwidth {bw:g} h): they sum to 1", fontsize=11)
 bottom.set_xticks(HOURS)
 fig.tight_layout()
 report.figure(

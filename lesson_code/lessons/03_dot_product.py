@@ -70,8 +70,9 @@ with report.output("geometry"):
     for name, k in zip(KEY_NAMES, KEYS, strict=True):
         cos = cosine_similarity(q, k)
         angle, via_cos = angle_degrees(q, k), length(q) * length(k) * cos
-        print(f"  {name}  {length(k):6.3f}  {angle:5.1f}°  {cos:6.3f}"
-              f"  {via_cos:9.3f}  {q @ k:5.2f}")
+        print(
+            f"  {name}  {length(k):6.3f}  {angle:5.1f}°  {cos:6.3f}  {via_cos:9.3f}  {q @ k:5.2f}"
+        )
     # --8<-- [end:geometry]
 for k in KEYS:
     assert np.isclose(QUERY @ k, length(QUERY) * length(k) * cosine_similarity(QUERY, k)), (
@@ -143,11 +144,22 @@ for i, (name, k) in enumerate(zip(KEY_NAMES, KEYS, strict=True)):
 # B's shadow on the query's line (drawn just below it): q·k_B = |q| × (shadow length)
 unit_q = QUERY / length(QUERY)
 shadow = (KEYS[1] @ unit_q) * unit_q
-ax.plot([KEYS[1][0], shadow[0]], [KEYS[1][1], shadow[1]], linestyle=":",
-        color=report.PALETTE[1], linewidth=1.5)
+ax.plot(
+    [KEYS[1][0], shadow[0]],
+    [KEYS[1][1], shadow[1]],
+    linestyle=":",
+    color=report.PALETTE[1],
+    linewidth=1.5,
+)
 below = 0.22 * np.array([unit_q[1], -unit_q[0]])  # a small step perpendicular to q
-ax.plot([below[0], shadow[0] + below[0]], [below[1], shadow[1] + below[1]],
-        color=report.PALETTE[1], linewidth=6, alpha=0.4, solid_capstyle="butt")
+ax.plot(
+    [below[0], shadow[0] + below[0]],
+    [below[1], shadow[1] + below[1]],
+    color=report.PALETTE[1],
+    linewidth=6,
+    alpha=0.4,
+    solid_capstyle="butt",
+)
 ax.set_xlim(-3, 4)
 ax.set_ylim(-2, 3.7)
 ax.set_aspect("equal")
@@ -178,17 +190,26 @@ report.figure(
 angles = np.linspace(0, 180, 361)
 fig, ax = plt.subplots(figsize=(7, 3.8))
 for key_length in [length(KEYS[0]), 2.0, length(KEYS[1])]:
-    ax.plot(angles, length(QUERY) * key_length * np.cos(np.radians(angles)),
-            label=f"key length {key_length:.2f}")
+    ax.plot(
+        angles,
+        length(QUERY) * key_length * np.cos(np.radians(angles)),
+        label=f"key length {key_length:.2f}",
+    )
 ax.axhline(by_hand[0], color=report.FG_LIGHT, linestyle="--", linewidth=1)
 ax.axvline(beat, color=report.FG_LIGHT, linestyle=":", linewidth=1)
 ax.plot([0], [by_hand[0]], "o", color=report.PALETTE[0])
 ax.plot([angle_degrees(QUERY, KEYS[1])], [by_hand[1]], "o", color=report.PALETTE[2])
 ax.annotate("A", (0, by_hand[0]), xytext=(6, -14), textcoords="offset points")
-ax.annotate("B", (angle_degrees(QUERY, KEYS[1]), by_hand[1]), xytext=(6, 4),
-            textcoords="offset points")
-ax.annotate(f"a key as long as B beats A\nup to {beat:.0f}°", (beat, by_hand[0]),
-            xytext=(10, 22), textcoords="offset points", fontsize=9)
+ax.annotate(
+    "B", (angle_degrees(QUERY, KEYS[1]), by_hand[1]), xytext=(6, 4), textcoords="offset points"
+)
+ax.annotate(
+    f"a key as long as B beats A\nup to {beat:.0f}°",
+    (beat, by_hand[0]),
+    xytext=(10, 22),
+    textcoords="offset points",
+    fontsize=9,
+)
 ax.set_xlabel("angle between query and key (degrees)")
 ax.set_ylabel("score q·k")
 ax.set_xticks([0, 45, 90, 135, 180])

@@ -129,8 +129,14 @@ assert np.all(np.diff(tops) >= 0), "scaling scores up must never flatten the top
 report.widget(
     "temperature",
     "softmax-temperature",
-    {"scores": scores, "labels": ["trophy", "suitcase", "small"],
-     "t_min": 0.1, "t_max": 5.0, "t_step": 0.1, "t_start": 1.0},
+    {
+        "scores": scores,
+        "labels": ["trophy", "suitcase", "small"],
+        "t_min": 0.1,
+        "t_max": 5.0,
+        "t_step": 0.1,
+        "t_start": 1.0,
+    },
     label="Try it: turn the temperature",
     caption="The same three scores; the weights are softmax(scores / T), recomputed as you move.",
 )

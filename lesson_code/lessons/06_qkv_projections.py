@@ -104,14 +104,24 @@ ROW_GAP = 2.0  # inches from one equation to the next
 WIDTH, HEIGHT = 4.3, 3 * ROW_GAP
 fig = plt.figure(figsize=(WIDTH, HEIGHT))
 ax = fig.add_axes([0, 0, 1, 1])
-lines = [("$W_Q$", W_Q, "$Q$", report.PALETTE[0]), ("$W_K$", W_K, "$K$", report.PALETTE[1]),
-         ("$W_V$", W_V, "$V$", report.PALETTE[2])]
+lines = [
+    ("$W_Q$", W_Q, "$Q$", report.PALETTE[0]),
+    ("$W_K$", W_K, "$K$", report.PALETTE[1]),
+    ("$W_V$", W_V, "$V$", report.PALETTE[2]),
+]
 for i, (w_name, w, out_name, colour) in enumerate(lines):
     y = HEIGHT - ROW_GAP / 2 - i * ROW_GAP
     right = draw_matrix(ax, 0.62, y, *X.shape, "$X$", report.PALETTE[5], list(TOKENS))
     ax.text(right + 0.22, y, "@", ha="center", va="center", fontsize=15)
-    ax.text(right + 0.22, y - 0.3, f"{X.shape[1]} = {w.shape[0]}", ha="center", va="top",
-            fontsize=9, color=report.FG_LIGHT)
+    ax.text(
+        right + 0.22,
+        y - 0.3,
+        f"{X.shape[1]} = {w.shape[0]}",
+        ha="center",
+        va="top",
+        fontsize=9,
+        color=report.FG_LIGHT,
+    )
     right = draw_matrix(ax, right + 0.44, y, *w.shape, w_name, colour)
     ax.text(right + 0.22, y, "=", ha="center", va="center", fontsize=15)
     draw_matrix(ax, right + 0.44, y, X.shape[0], w.shape[1], out_name, colour, None)
@@ -162,8 +172,11 @@ report.value("x_hungry_animate", x[FEATURES.index("animate")], ".1f")
 with report.output("roles"):
     # --8<-- [start:roles]
     i = TOKENS.index("the")
-    for role, dims, row in (("query", QUERY_DIMS, Q[i]), ("key", KEY_DIMS, K[i]),
-                            ("value", VALUE_DIMS, V[i])):
+    for role, dims, row in (
+        ("query", QUERY_DIMS, Q[i]),
+        ("key", KEY_DIMS, K[i]),
+        ("value", VALUE_DIMS, V[i]),
+    ):
         print(f"{role:>5}:", ", ".join(f"{d} {x:.1f}" for d, x in zip(dims, row, strict=True)))
     # --8<-- [end:roles]
 assert Q[i, 0] > 0 and not K[i].any() and not V[i].any(), (
@@ -199,8 +212,10 @@ with report.output("symmetric"):
     the, hungry, cat = (TOKENS.index(t) for t in ("the", "hungry", "cat"))
     print("          hungry->cat  cat->hungry  the->cat  cat->the  symmetric")
     for label, m in (("separate", S), ("shared", S_shared)):
-        print(f"{label:>8}: {m[hungry, cat]:>11.2f}  {m[cat, hungry]:>11.2f}"
-              f"  {m[the, cat]:>8.2f}  {m[cat, the]:>8.2f}  {np.allclose(m, m.T)!s:>9}")
+        print(
+            f"{label:>8}: {m[hungry, cat]:>11.2f}  {m[cat, hungry]:>11.2f}"
+            f"  {m[the, cat]:>8.2f}  {m[cat, the]:>8.2f}  {np.allclose(m, m.T)!s:>9}"
+        )
     print("shared, row of 'the':", S_shared[the])
     # --8<-- [end:symmetric]
 assert not np.allclose(S, S.T), "separate projections must give an asymmetric score matrix"
@@ -236,8 +251,10 @@ report.value("cat_cat_separate", S[cat, cat], ".2f")
 # Figure: the two score matrices side by side.
 fig, axes = plt.subplots(2, 1, figsize=(4.6, 7.4), constrained_layout=True)
 vmax = max(S.max(), S_shared.max())
-for ax, m, title in ((axes[0], S, "separate $W_Q$, $W_K$: $QK^T$"),
-                     (axes[1], S_shared, "one shared $W$: $(XW)(XW)^T$")):
+for ax, m, title in (
+    (axes[0], S, "separate $W_Q$, $W_K$: $QK^T$"),
+    (axes[1], S_shared, "one shared $W$: $(XW)(XW)^T$"),
+):
     heatmap(ax, m, list(TOKENS), list(TOKENS), fmt=".2f", vmin=0, vmax=vmax, colorbar_label="score")
     ax.set_title(title, fontsize=11, pad=10)
     ax.set_ylabel("query (row)")

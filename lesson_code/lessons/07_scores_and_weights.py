@@ -129,8 +129,9 @@ assert np.allclose(weights, A), "step-by-step weights must match scaled_dot_prod
 # %%
 # Figure: the weight matrix.
 fig, ax = plt.subplots(figsize=(5, 4.2))
-heatmap(ax, A, list(TOKENS), list(TOKENS), fmt=".2f", vmin=0, vmax=1,
-        colorbar_label="attention weight")
+heatmap(
+    ax, A, list(TOKENS), list(TOKENS), fmt=".2f", vmin=0, vmax=1, colorbar_label="attention weight"
+)
 ax.set_ylabel("query (row i)")
 ax.set_xlabel("key (column j)")
 ax.set_title(f"Weights A: softmax of each row of S / {np.sqrt(D_K):g}", pad=12)
@@ -182,10 +183,21 @@ report.value("flat_row_max", flat.sum(axis=1).max(), ".2f")
 # %%
 # Figure: right and wrong axis side by side, with the row sums at the right of each row.
 fig, axes = plt.subplots(2, 1, figsize=(4.6, 7.4), constrained_layout=True)
-for ax, m, title in ((axes[0], A, "softmax(axis=-1), along rows: right"),
-                     (axes[1], A_wrong, "softmax(axis=0), down columns: wrong")):
-    heatmap(ax, m, list(TOKENS), list(TOKENS), fmt=".2f", vmin=0, vmax=1,
-            colorbar_label="weight", colorbar_pad=0.2)
+for ax, m, title in (
+    (axes[0], A, "softmax(axis=-1), along rows: right"),
+    (axes[1], A_wrong, "softmax(axis=0), down columns: wrong"),
+):
+    heatmap(
+        ax,
+        m,
+        list(TOKENS),
+        list(TOKENS),
+        fmt=".2f",
+        vmin=0,
+        vmax=1,
+        colorbar_label="weight",
+        colorbar_pad=0.2,
+    )
     ax.set_title(title, fontsize=11, pad=10)
     ax.set_ylabel("query (row)")
     for i, total in enumerate(m.sum(axis=1)):

@@ -168,8 +168,9 @@ report.value("c_cat_ate", c_cat_ate, ".3f")
 # %%
 # Figure 1: the weights of "ate", the value rows they scale, and the blended output.
 fig = plt.figure(figsize=(7, 4.4))
-grid = fig.add_gridspec(2, 2, width_ratios=[1, 1.5], height_ratios=[5, 1.2],
-                        wspace=0.05, hspace=0.15)
+grid = fig.add_gridspec(
+    2, 2, width_ratios=[1, 1.5], height_ratios=[5, 1.2], wspace=0.05, hspace=0.15
+)
 ax_w = fig.add_subplot(grid[0, 0])
 ax_v = fig.add_subplot(grid[0, 1])
 ax_o = fig.add_subplot(grid[1, 1])
@@ -181,12 +182,22 @@ ax_w.set_xlim(0, w_ate.max() * 1.5)
 ax_w.set_yticks(y, TOKENS, fontsize=11)
 ax_w.set_xticks([0, 0.2, 0.4])
 ax_w.set_xlabel("weight from “ate”")
-heatmap(ax_v, V, [""] * N, list(VALUE_DIMS), fmt=".1f", vmin=0, vmax=1,
-        colorbar_label=None, fontsize=10)
+heatmap(
+    ax_v, V, [""] * N, list(VALUE_DIMS), fmt=".1f", vmin=0, vmax=1, colorbar_label=None, fontsize=10
+)
 ax_v.set_yticks([])
 ax_v.set_title("value rows V", fontsize=11, pad=44)
-image = heatmap(ax_o, out_ate[None, :], [""], [""] * D_V, fmt=".2f", vmin=0, vmax=1,
-                colorbar_label=None, fontsize=10)
+image = heatmap(
+    ax_o,
+    out_ate[None, :],
+    [""],
+    [""] * D_V,
+    fmt=".2f",
+    vmin=0,
+    vmax=1,
+    colorbar_label=None,
+    fontsize=10,
+)
 ax_o.set_xticks([])
 ax_o.set_yticks([])
 ax_o.set_xlabel("output of “ate” = Σ weight × value row", fontsize=10)
@@ -223,12 +234,38 @@ rows_animate = listed([t for t, b in zip(TOKENS, brightest, strict=True) if b ==
 rows_hunger = listed([t for t, b in zip(TOKENS, brightest, strict=True) if b == hunger])
 assert set(brightest) <= {animate, hunger}, "the alt text names only animate and hunger"
 fig, axes = plt.subplots(1, 3, figsize=(7, 3.4), width_ratios=[5, 4, 4])
-heatmap(axes[0], weights, list(TOKENS), list(TOKENS), vmin=0, vmax=1, annotate=False,
-        colorbar_label=None)  # the numbers are in the printed table above
-heatmap(axes[1], V, [""] * N, list(VALUE_DIMS), fmt=".1f", vmin=0, vmax=1,
-        colorbar_label=None, fontsize=9)
-image = heatmap(axes[2], weights @ V, [""] * N, list(VALUE_DIMS), fmt=".2f", vmin=0,
-                vmax=1, colorbar_label=None, fontsize=9)
+heatmap(
+    axes[0],
+    weights,
+    list(TOKENS),
+    list(TOKENS),
+    vmin=0,
+    vmax=1,
+    annotate=False,
+    colorbar_label=None,
+)  # the numbers are in the printed table above
+heatmap(
+    axes[1],
+    V,
+    [""] * N,
+    list(VALUE_DIMS),
+    fmt=".1f",
+    vmin=0,
+    vmax=1,
+    colorbar_label=None,
+    fontsize=9,
+)
+image = heatmap(
+    axes[2],
+    weights @ V,
+    [""] * N,
+    list(VALUE_DIMS),
+    fmt=".2f",
+    vmin=0,
+    vmax=1,
+    colorbar_label=None,
+    fontsize=9,
+)
 for ax, title in zip(axes, ["weights (5 × 5)", "V (5 × 4)", "output (5 × 4)"], strict=True):
     ax.set_xlabel(title, fontsize=10)
 for ax in axes[1:]:
@@ -238,8 +275,14 @@ bar = fig.colorbar(image, ax=list(axes), fraction=0.025, pad=0.02)
 bar.outline.set_visible(False)
 for left, right, sign in ((axes[0], axes[1], "@"), (axes[1], axes[2], "=")):
     x = (left.get_position().x1 + right.get_position().x0) / 2
-    fig.text(x, left.get_position().y0 + left.get_position().height / 2, sign,
-             fontsize=16, ha="center", va="center")
+    fig.text(
+        x,
+        left.get_position().y0 + left.get_position().height / 2,
+        sign,
+        fontsize=16,
+        ha="center",
+        va="center",
+    )
 report.figure(
     fig,
     "matrix_form",

@@ -46,8 +46,7 @@ with report.output("spread"):
         dots = random_dot_products(d, n_draws=20_000, seed=SEED + d)  # (20000,)
         measured[d] = dots
         scaled = dots / np.sqrt(d)
-        print(f"{d:>4}   {dots.std():>10.2f}   {dots.var():>15.2f}"
-              f"   {scaled.var():>23.3f}")
+        print(f"{d:>4}   {dots.std():>10.2f}   {dots.var():>15.2f}   {scaled.var():>23.3f}")
     # --8<-- [end:spread]
 for d, dots in measured.items():
     assert abs(dots.var() / d - 1) < 0.1, f"var(q.k) should be about d={d}, got {dots.var():.2f}"
@@ -66,16 +65,20 @@ report.value("n_draws", 20_000, ",")
 fig, (ax_hist, ax_var) = plt.subplots(1, 2, figsize=(7, 3.2), width_ratios=[1.1, 1])
 bins = np.linspace(-80, 80, 161)  # width-1 bins
 for d in (4, 64, 512):
-    ax_hist.hist(measured[d], bins=bins, density=True, histtype="step", linewidth=2,
-                 label=f"d = {d}")
+    ax_hist.hist(
+        measured[d], bins=bins, density=True, histtype="step", linewidth=2, label=f"d = {d}"
+    )
 ax_hist.set_xlabel("q · k (no scaling)")
 ax_hist.set_ylabel("density")
 ax_hist.set_title("Spread of q · k", fontsize=11)
 ax_hist.legend(fontsize=9, loc="upper left")
 dims = np.array(DIMS)
 variances = np.array([measured[d].var() for d in DIMS])
-for divide_by, label, marker in (("none", "q·k", "o"), ("sqrt", "q·k / √d", "s"),
-                                 ("d", "q·k / d", "^")):
+for divide_by, label, marker in (
+    ("none", "q·k", "o"),
+    ("sqrt", "q·k / √d", "s"),
+    ("d", "q·k / d", "^"),
+):
     div = np.array([scale_factor(divide_by, d) for d in DIMS])
     ax_var.plot(dims, variances / div**2, marker=marker, markersize=5, label=label)
 ax_var.set_xscale("log", base=2)
@@ -148,7 +151,7 @@ report.value("entropy_d_512", entropies["d"][i512], ".3f")
 # Figure: mean largest weight against d for the three divisors.
 fig, ax = plt.subplots(figsize=(6.4, 3.4))
 labels = {"none": "no scaling", "sqrt": "divide by √d", "d": "divide by d"}
-for (divide_by, marker) in zip(DIVISORS, "os^", strict=True):
+for divide_by, marker in zip(DIVISORS, "os^", strict=True):
     ax.plot(DIMS, tops[divide_by], marker=marker, markersize=5, label=labels[divide_by])
 ax.axhline(1.0, linestyle=":", linewidth=1, color=report.FG_LIGHT)
 ax.axhline(1 / N_KEYS, linestyle=":", linewidth=1, color=report.FG_LIGHT)
@@ -184,11 +187,12 @@ with report.output("one_query"):
     # --8<-- [start:one_query]
     d = 256
     # same seed: the same q and keys, only the divisor differs
-    rows = {m: random_weights(d, n_keys=16, n_draws=1, divide_by=m, seed=SEED)[0]
-            for m in DIVISORS}
+    rows = {m: random_weights(d, n_keys=16, n_draws=1, divide_by=m, seed=SEED)[0] for m in DIVISORS}
     for divide_by, w in rows.items():
-        print(f"divide by {scale_factor(divide_by, d):>5g}: largest {w.max():.3f}, "
-              f"smallest {w.min():.2e}")
+        print(
+            f"divide by {scale_factor(divide_by, d):>5g}: largest {w.max():.3f}, "
+            f"smallest {w.min():.2e}"
+        )
     # --8<-- [end:one_query]
 assert rows["none"].max() > 0.99, f"unscaled d=256 row should be one-hot: {rows['none'].max()}"
 assert rows["d"].max() < 2 / N_KEYS, "the 1/d row should be close to uniform"
@@ -201,8 +205,7 @@ report.value("oq_d_min", rows["d"].min(), ".3f")
 fig, axes = plt.subplots(1, 3, figsize=(7, 3.1), sharey=True)
 titles = {"none": "no scaling", "sqrt": "÷ √256 = 16", "d": "÷ 256"}
 order = np.argsort(-rows["sqrt"])  # same key order in all three panels
-for ax, (divide_by, colour) in zip(axes, zip(DIVISORS, report.PALETTE, strict=False),
-                                   strict=True):
+for ax, (divide_by, colour) in zip(axes, zip(DIVISORS, report.PALETTE, strict=False), strict=True):
     ax.bar(np.arange(N_KEYS), rows[divide_by][order], color=colour)
     ax.axhline(1 / N_KEYS, linestyle=":", linewidth=1, color=report.FG_LIGHT)
     ax.set_title(titles[divide_by], fontsize=10)
@@ -243,8 +246,10 @@ with report.output("gradient"):
         norms[divide_by] = softmax_jacobian_norm(w)  # (2000,) one norm per query
         tiny_share = np.mean(norms[divide_by] < TINY)
         divisor = scale_factor(divide_by, 512)
-        print(f"d = 512, divide by {divisor:>6.2f}: mean gradient size "
-              f"{norms[divide_by].mean():.3f}, below {TINY} in {tiny_share:.0%}")
+        print(
+            f"d = 512, divide by {divisor:>6.2f}: mean gradient size "
+            f"{norms[divide_by].mean():.3f}, below {TINY} in {tiny_share:.0%}"
+        )
     # --8<-- [end:gradient]
 jac_none, jac_sqrt = norms["none"], norms["sqrt"]
 assert jac_none.mean() < 0.5 * jac_sqrt.mean(), "saturated rows must pass less gradient"
@@ -292,8 +297,10 @@ with report.output("aligned"):
         cosine = dots / (np.linalg.norm(q, axis=1) * np.linalg.norm(k, axis=1))
         assert np.all(np.abs(cosine) <= 1 + 1e-12), "a cosine never leaves [-1, 1]"
         aligned[d] = (dots.mean(), dots.mean() / np.sqrt(d), dots.mean() / d, cosine.mean())
-        print(f"{d:>4}   {aligned[d][0]:>8.1f}   {aligned[d][1]:>9.2f}   {aligned[d][2]:>5.3f}"
-              f"   {aligned[d][3]:>21.3f}")
+        print(
+            f"{d:>4}   {aligned[d][0]:>8.1f}   {aligned[d][1]:>9.2f}   {aligned[d][2]:>5.3f}"
+            f"   {aligned[d][3]:>21.3f}"
+        )
     # --8<-- [end:aligned]
 over_sqrt = np.array([aligned[d][1] for d in aligned])
 over_d = np.array([aligned[d][2] for d in aligned])

@@ -26,11 +26,14 @@ np.set_printoptions(precision=4, suppress=True)
 
 def show_example(ex):
     """Print the raw score, scaled score and weight of the example's query for every key."""
-    print(f'query: "{ex.query_token}"   d_k = {ex.d_k}   divide by sqrt({ex.d_k}) = '
-          f"{np.sqrt(ex.d_k):.3f}")
+    print(
+        f'query: "{ex.query_token}"   d_k = {ex.d_k}   divide by sqrt({ex.d_k}) = '
+        f"{np.sqrt(ex.d_k):.3f}"
+    )
     print(f"{'key':>10} {'q.k':>6} {'scaled':>7} {'weight':>7}")
-    for token, raw, scaled, w in zip(ex.tokens, ex.scores(scale=False), ex.scores(),
-                                     ex.weights(), strict=True):
+    for token, raw, scaled, w in zip(
+        ex.tokens, ex.scores(scale=False), ex.scores(), ex.weights(), strict=True
+    ):
         print(f"{token:>10} {raw:6.1f} {scaled:7.3f} {w:7.3f}")
 
 
@@ -39,8 +42,9 @@ def weight_bars(ax, ex, title, colour, min_label=0.1):
     w = ex.weights()
     x = np.arange(len(ex.tokens))
     bars = ax.bar(x, w, color=colour)
-    ax.bar_label(bars, labels=[f"{v:.2f}" if v >= min_label else "" for v in w],
-                 fontsize=9, padding=2)
+    ax.bar_label(
+        bars, labels=[f"{v:.2f}" if v >= min_label else "" for v in w], fontsize=9, padding=2
+    )
     ax.set_xticks(x, ex.tokens, rotation=45, ha="right", rotation_mode="anchor")
     ax.set_ylim(0, 1)
     ax.set_ylabel("weight")
@@ -116,10 +120,11 @@ with report.output("trophy"):
                 print(f"    {feature:<16} {amount:+.0f}")
         scores = ex.scores(scale=False)
         top3 = np.argsort(-scores)[:3]
-        print("  top scores:",
-              ", ".join(f"{ex.tokens[j]} {scores[j]:.0f}" for j in top3))
-        print(f"  weights: trophy {weight_of(name, 'trophy'):.3f}, "
-              f"suitcase {weight_of(name, 'suitcase'):.3f}\n")
+        print("  top scores:", ", ".join(f"{ex.tokens[j]} {scores[j]:.0f}" for j in top3))
+        print(
+            f"  weights: trophy {weight_of(name, 'trophy'):.3f}, "
+            f"suitcase {weight_of(name, 'suitcase'):.3f}\n"
+        )
     # --8<-- [end:trophy]
 assert len(small.tokens) == 13 and small.d_k == PUBLISHED_D_K == 8, "13 tokens, d_k = 8"
 assert weight_of("trophy_small", "suitcase") > weight_of("trophy_small", "trophy"), (
@@ -172,8 +177,7 @@ with report.output("bank"):
         print(" ".join(ex.tokens))
         show_example(ex)
         out = dict(zip(ex.value_features, ex.output(), strict=True))
-        print(f"output of 'bank': water {out['water']:.3f}, "
-              f"money {out['money']:.3f}\n")
+        print(f"output of 'bank': water {out['water']:.3f}, money {out['money']:.3f}\n")
     # --8<-- [end:bank]
 assert np.array_equal(river.query, money.query), "bank's query must not depend on the sentence"
 water, cash = river.value_features.index("water"), river.value_features.index("money")
@@ -196,8 +200,7 @@ for row, (ex, colour) in enumerate(((river, report.PALETTE[2]), (money, report.P
     out = ex.output()
     shown = [ex.value_features.index("water"), ex.value_features.index("money")]
     bars = axes[row, 1].bar([0, 1], out[shown], color=[report.PALETTE[2], report.PALETTE[4]])
-    axes[row, 1].bar_label(bars, labels=[f"{v:.2f}" for v in out[shown]], fontsize=9,
-                           padding=2)
+    axes[row, 1].bar_label(bars, labels=[f"{v:.2f}" for v in out[shown]], fontsize=9, padding=2)
     axes[row, 1].set_xticks([0, 1], ["water", "money"])
     axes[row, 1].set_ylim(0, 1)
     axes[row, 1].set_title("output of “bank”", fontsize=10, loc="left")
@@ -237,8 +240,10 @@ with report.output("check"):
     ratio_claimed = PUBLISHED_CLAIM["trophy"] / PUBLISHED_CLAIM["suitcase"]
     implied_t = (scores[0] - scores[1]) / np.log(ratio_claimed)
     implied_dk = round(implied_t**2)
-    print(f"1. divisor implied by the quoted ratio: {implied_t:.3f}, "
-          f"about sqrt({implied_dk}) = {np.sqrt(implied_dk):.3f}")
+    print(
+        f"1. divisor implied by the quoted ratio: {implied_t:.3f}, "
+        f"about sqrt({implied_dk}) = {np.sqrt(implied_dk):.3f}"
+    )
     unscaled = softmax(scores)
     scaled = softmax(scores / np.sqrt(implied_dk))
     print("2. softmax, no scaling:         ", unscaled.round(4))
@@ -252,8 +257,10 @@ with report.output("check"):
     # must add up to at most 1 (every other token only takes more)
     implied_small = PUBLISHED_CLAIM["trophy"] * np.exp((scores[2] - scores[0]) / implied_t)
     quoted_sum = PUBLISHED_CLAIM["trophy"] + PUBLISHED_CLAIM["suitcase"] + implied_small
-    print(f"5. at that divisor 'small' must get {implied_small:.3f}; "
-          f"trophy + suitcase + small = {quoted_sum:.3f}")
+    print(
+        f"5. at that divisor 'small' must get {implied_small:.3f}; "
+        f"trophy + suitcase + small = {quoted_sum:.3f}"
+    )
     # --8<-- [end:check]
 # d_k = 8 was read off the quote; lesson_code.examples uses the same inferred value
 assert implied_dk == PUBLISHED_D_K, f"implied d_k {implied_dk} vs examples {PUBLISHED_D_K}"
@@ -305,8 +312,10 @@ with report.output("needed"):
     scaled_scores = scores / np.sqrt(implied_dk)
     for other in (0.0, -1.0, -2.0, -3.0, -5.0):
         w = softmax(np.concatenate([scaled_scores, np.full(n_other, other)]))
-        print(f"others at scaled score {other:5.1f}: trophy {w[0]:.3f}, "
-              f"suitcase {w[1]:.3f}, small {w[2]:.3f}")
+        print(
+            f"others at scaled score {other:5.1f}: trophy {w[0]:.3f}, "
+            f"suitcase {w[1]:.3f}, small {w[2]:.3f}"
+        )
     # --8<-- [end:needed]
 w_low = softmax(np.concatenate([scaled_scores, np.full(n_other, -5.0)]))
 assert w_low[0] < scaled[0] < PUBLISHED_CLAIM["trophy"], "trophy can never reach 0.79 here"
@@ -328,11 +337,21 @@ x = np.arange(len(groups))
 width = 0.2
 for i, (label, heights) in enumerate(series):
     heights = np.array(heights, dtype=float)
-    bars = ax.bar(x + (i - 1.5) * width, np.nan_to_num(heights), width, label=label,
-                  hatch="//" if label == "quoted" else None, edgecolor=report.FG_LIGHT
-                  if label == "quoted" else None, linewidth=0.5)
-    ax.bar_label(bars, labels=["" if np.isnan(h) or h < 0.02 else f"{h:.2f}" for h in heights],
-                 fontsize=8, padding=2)
+    bars = ax.bar(
+        x + (i - 1.5) * width,
+        np.nan_to_num(heights),
+        width,
+        label=label,
+        hatch="//" if label == "quoted" else None,
+        edgecolor=report.FG_LIGHT if label == "quoted" else None,
+        linewidth=0.5,
+    )
+    ax.bar_label(
+        bars,
+        labels=["" if np.isnan(h) or h < 0.02 else f"{h:.2f}" for h in heights],
+        fontsize=8,
+        padding=2,
+    )
 ax.set_xticks(x, groups)
 ax.set_ylabel("weight of “it” on …")
 ax.set_ylim(0, 1.15)

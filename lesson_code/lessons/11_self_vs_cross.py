@@ -88,7 +88,12 @@ assert np.allclose(same, out), "identity projections + one head = plain cross-at
 t, s = TARGET_TOKENS.index, SOURCE_TOKENS.index
 best = dict(zip(TARGET_TOKENS, [SOURCE_TOKENS[i] for i in weights.argmax(axis=1)], strict=True))
 assert best == {
-    "le": "the", "chat": "cat", "noir": "black", "boit": "drinks", "du": "milk", "lait": "milk",
+    "le": "the",
+    "chat": "cat",
+    "noir": "black",
+    "boit": "drinks",
+    "du": "milk",
+    "lait": "milk",
 }, f"unexpected alignment {best}"
 assert t("chat") < t("noir") and s("black") < s("cat"), "the pair must swap adjective and noun"
 report.value("w_chat_cat", weights[t("chat"), s("cat")], ".2f")
@@ -123,8 +128,7 @@ report.value("noir_black_feature", out[t("noir"), FEATURES.index("colour")], ".2
 # %%
 # The alignment figure: French queries down the side, English keys along the top.
 fig, ax = plt.subplots(figsize=(5.0, 4.6))
-image = annotated_heatmap(ax, weights, TARGET_TOKENS, SOURCE_TOKENS, cmap="viridis",
-                          fontsize=11)
+image = annotated_heatmap(ax, weights, TARGET_TOKENS, SOURCE_TOKENS, cmap="viridis", fontsize=11)
 ax.xaxis.tick_top()
 ax.set_xlabel("source (English): keys and values", labelpad=8)
 ax.xaxis.set_label_position("top")
@@ -174,8 +178,12 @@ report.value("n_heads", 2, "d")
 report.widget(
     "self_or_cross",
     "self-cross",
-    {"source": list(SOURCE_TOKENS), "target": list(TARGET_TOKENS),
-     "self": w_self, "cross": weights},
+    {
+        "source": list(SOURCE_TOKENS),
+        "target": list(TARGET_TOKENS),
+        "self": w_self,
+        "cross": weights,
+    },
     label="Try it: who asks?",
     caption=(
         "Self-attention: the English tokens ask and answer. Cross-attention: the French "

@@ -90,8 +90,9 @@ report.value("w_sat_sat", weights[2, 2], ".3f")
 # Figures: the mask itself, then the masked weights.
 fig, ax = plt.subplots(figsize=(4.6, 4.3))
 labels = [["yes" if m else "no" for m in row] for row in mask]
-image = annotated_heatmap(ax, mask.astype(float), SENTENCE, SENTENCE, cmap="cividis",
-                          labels=labels, fontsize=11)
+image = annotated_heatmap(
+    ax, mask.astype(float), SENTENCE, SENTENCE, cmap="cividis", labels=labels, fontsize=11
+)
 ax.xaxis.tick_top()
 ax.set_xlabel("key (attended to)", labelpad=8)
 ax.xaxis.set_label_position("top")
@@ -195,8 +196,7 @@ report.value("after_the", after[0], ".3f")
 
 with report.output("bug_leaks"):
     # --8<-- [start:bug_leaks]
-    bugs = {"softmax, then mask": mask_after_softmax,
-            "0 instead of -inf": mask_with_zero}
+    bugs = {"softmax, then mask": mask_after_softmax, "0 instead of -inf": mask_with_zero}
     for name, fn in bugs.items():
         o_a, _ = attend(x @ w_q, x @ w_k, x @ w_v, mask, fn)
         o_b, _ = attend(x2 @ w_q, x2 @ w_k, x2 @ w_v, mask, fn)

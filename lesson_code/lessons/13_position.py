@@ -133,8 +133,14 @@ report.value("dot_16", sinusoid_dot(16, D_FIG), ".2f")
 fig, ax = plt.subplots(figsize=(5.2, 3.2))
 offsets = np.arange(0, N_FIG // 2)
 for p in (0, 20):
-    ax.plot(offsets, [enc[p] @ enc[p + k] for k in offsets], marker="o" if p == 0 else None,
-            markersize=4, label=f"from position {p}", linestyle="-" if p == 0 else "--")
+    ax.plot(
+        offsets,
+        [enc[p] @ enc[p + k] for k in offsets],
+        marker="o" if p == 0 else None,
+        markersize=4,
+        label=f"from position {p}",
+        linestyle="-" if p == 0 else "--",
+    )
 ax.set_xlabel("offset k")
 ax.set_ylabel("PE[p] · PE[p + k]")
 ax.legend(fontsize=10)
@@ -204,9 +210,17 @@ for off in range(-N_R + 1, N_R):
     first = score_grid[max(off, 0), max(-off, 0)]
     assert np.allclose(np.diagonal(score_grid, -off), first), f"diagonal {off} must be constant"
 fig, ax = plt.subplots(figsize=(5.0, 4.4))
-image = annotated_heatmap(ax, score_grid, [str(i) for i in range(N_R)],
-                          [str(i) for i in range(N_R)], cmap="viridis",
-                          vmin=score_grid.min(), vmax=score_grid.max(), fmt=".2f", fontsize=10)
+image = annotated_heatmap(
+    ax,
+    score_grid,
+    [str(i) for i in range(N_R)],
+    [str(i) for i in range(N_R)],
+    cmap="viridis",
+    vmin=score_grid.min(),
+    vmax=score_grid.max(),
+    fmt=".2f",
+    fontsize=10,
+)
 ax.set_xlabel("key position n")
 ax.set_ylabel("query position m")
 fig.colorbar(image, ax=ax, shrink=0.8, label="rotated q · k")

@@ -59,8 +59,7 @@ def projection_weights(d_model, n_heads, d_head, kv_heads=None):
     W_O: (n_heads * d_head, d_model). kv_heads defaults to n_heads (ordinary multi-head).
     """
     kv_heads = n_heads if kv_heads is None else kv_heads
-    return (d_model * n_heads * d_head + 2 * d_model * kv_heads * d_head
-            + n_heads * d_head * d_model)
+    return d_model * n_heads * d_head + 2 * d_model * kv_heads * d_head + n_heads * d_head * d_model
 
 
 with report.output("variants"):
@@ -198,8 +197,13 @@ with report.output("score_parts"):
     # --8<-- [end:score_parts]
 q_full = example.x @ example.w_q
 k_full = example.x @ example.w_k
-parts = {key: (q_full[query, :4] @ k_full[words.index(key), :4],
-               q_full[query, 4:] @ k_full[words.index(key), 4:]) for key in ("a", "dog", "cat")}
+parts = {
+    key: (
+        q_full[query, :4] @ k_full[words.index(key), :4],
+        q_full[query, 4:] @ k_full[words.index(key), 4:],
+    )
+    for key in ("a", "dog", "cat")
+}
 total = {key: sum(v) for key, v in parts.items()}
 assert max(total, key=total.get) == "dog" and all(
     total["dog"] > (q_full[query] @ k_full[j]) for j in range(n) if j != query
@@ -289,13 +293,35 @@ fig, ax = plt.subplots(figsize=(4.8, 5.4), layout="constrained")
 line = np.linspace(0, 1, 2)
 ax.fill_between(line, 0, 1 - line, color=report.FG_LIGHTEST, alpha=0.5, linewidth=0)
 ax.plot(line, 1 - line, color=report.FG_LIGHT, linestyle="--", linewidth=1.2)
-ax.text(0.5, 0.53, "A + B = 1", rotation=-45, fontsize=11, color=report.FG_LIGHT,
-        ha="center", va="bottom", rotation_mode="anchor")
+ax.text(
+    0.5,
+    0.53,
+    "A + B = 1",
+    rotation=-45,
+    fontsize=11,
+    color=report.FG_LIGHT,
+    ha="center",
+    va="bottom",
+    rotation_mode="anchor",
+)
 for (scale, curve), colour in zip(curves.items(), report.PALETTE, strict=False):
-    ax.plot(curve[:, 0], curve[:, 1], color=colour, marker="o", markersize=3,
-            label=f"one head, query scale x{scale:g}")
-ax.plot([prev2.mean()], [same2.mean()], marker="*", markersize=16, linestyle="none",
-        color=report.PALETTE[2], label="two heads (head 0, head 1)")
+    ax.plot(
+        curve[:, 0],
+        curve[:, 1],
+        color=colour,
+        marker="o",
+        markersize=3,
+        label=f"one head, query scale x{scale:g}",
+    )
+ax.plot(
+    [prev2.mean()],
+    [same2.mean()],
+    marker="*",
+    markersize=16,
+    linestyle="none",
+    color=report.PALETTE[2],
+    label="two heads (head 0, head 1)",
+)
 ax.set_xlim(0, 1.05)
 ax.set_ylim(0, 1.05)
 ax.set_xlabel("A: mean weight on the previous token", fontsize=11)
@@ -327,11 +353,17 @@ report.widget(
     {
         "words": list(words),
         "heads": [
-            {"label": label, "weights": w,
-             "previous": relation_mass(w, previous)[1:].mean(),
-             "same_type": relation_mass(w, same_type)[1:].mean()}
-            for label, w in (("Two heads: head 0", w2[0]), ("Two heads: head 1", w2[1]),
-                             ("One head of size 8", w1[0]))
+            {
+                "label": label,
+                "weights": w,
+                "previous": relation_mass(w, previous)[1:].mean(),
+                "same_type": relation_mass(w, same_type)[1:].mean(),
+            }
+            for label, w in (
+                ("Two heads: head 0", w2[0]),
+                ("Two heads: head 1", w2[1]),
+                ("One head of size 8", w1[0]),
+            )
         ],
         "start": 0,
     },

@@ -185,8 +185,9 @@ report.value("loop_diff", np.abs(looped - output).max(), ".1e")
 with report.output("mask_cross"):
     # --8<-- [start:mask_cross]
     out_c, w_c = multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads, mask=causal_mask(n))
-    print("causal weights:", w_c.shape, " above the diagonal all 0:",
-          np.all(np.triu(w_c, k=1) == 0))
+    print(
+        "causal weights:", w_c.shape, " above the diagonal all 0:", np.all(np.triu(w_c, k=1) == 0)
+    )
     source = embed(("a", "small", "dog", "saw", "the", "fish"))  # (6, 8) other tokens
     out_x, w_x = multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads, context=source)
     print("cross-attention weights:", w_x.shape, " output:", out_x.shape)
@@ -224,8 +225,16 @@ def grid(ax, x0, y_top, rows, cols, colours):
     """Draw a rows x cols grid of cells whose top-left corner is (x0, y_top)."""
     for r in range(rows):
         for c in range(cols):
-            ax.add_patch(Rectangle((x0 + c * CELL, y_top - (r + 1) * CELL), CELL, CELL,
-                                   facecolor=colours[c], edgecolor=report.BG, linewidth=0.8))
+            ax.add_patch(
+                Rectangle(
+                    (x0 + c * CELL, y_top - (r + 1) * CELL),
+                    CELL,
+                    CELL,
+                    facecolor=colours[c],
+                    edgecolor=report.BG,
+                    linewidth=0.8,
+                )
+            )
     return x0 + cols * CELL  # right edge
 
 
@@ -235,21 +244,32 @@ def block(ax, x0, y_top, rows, cols, per_head, label, shape):
         gap = 0.12
         right = x0
         for head in range(n_heads):
-            right = grid(ax, right + (gap if head else 0), y_top, rows, cols,
-                         [HEAD_COLOURS[head]] * cols)
+            right = grid(
+                ax, right + (gap if head else 0), y_top, rows, cols, [HEAD_COLOURS[head]] * cols
+            )
     else:
         colours = [HEAD_COLOURS[c // d_head] for c in range(cols)] if cols == d_model else None
         right = grid(ax, x0, y_top, rows, cols, colours or [report.FG_LIGHTEST] * cols)
     middle = (x0 + right) / 2
     ax.text(middle, y_top + 0.08, label, ha="center", va="bottom", fontsize=12)
-    ax.text(middle, y_top - rows * CELL - 0.08, shape, ha="center", va="top", fontsize=11,
-            color=report.FG_LIGHT)
+    ax.text(
+        middle,
+        y_top - rows * CELL - 0.08,
+        shape,
+        ha="center",
+        va="top",
+        fontsize=11,
+        color=report.FG_LIGHT,
+    )
     return x0, right
 
 
 def arrow(ax, start, end, text, text_pos, ha="center"):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12,
-                                 color=report.FG_LIGHT, linewidth=1.3))
+    ax.add_patch(
+        FancyArrowPatch(
+            start, end, arrowstyle="-|>", mutation_scale=12, color=report.FG_LIGHT, linewidth=1.3
+        )
+    )
     ax.text(*text_pos, text, ha=ha, va="bottom", fontsize=11)
 
 
@@ -258,8 +278,15 @@ def plain(ax, x0, y_top, rows, cols, label, shape):
     right = grid(ax, x0, y_top, rows, cols, [report.FG_LIGHTEST] * cols)
     middle = (x0 + right) / 2
     ax.text(middle, y_top + 0.08, label, ha="center", va="bottom", fontsize=12)
-    ax.text(middle, y_top - rows * CELL - 0.08, shape, ha="center", va="top", fontsize=11,
-            color=report.FG_LIGHT)
+    ax.text(
+        middle,
+        y_top - rows * CELL - 0.08,
+        shape,
+        ha="center",
+        va="top",
+        fontsize=11,
+        color=report.FG_LIGHT,
+    )
     return x0, right
 
 
@@ -269,31 +296,64 @@ ax = fig.add_axes([0, 0, 1, 1])
 # row 1 (left to right): x -> Q -> Q per head
 top1 = 5.3
 _, r = plain(ax, 0.1, top1, n, d_model, "x", "(5, 8)")
-arrow(ax, (r + 0.08, top1 - height / 2), (r + 0.62, top1 - height / 2), "@ w_q",
-      (r + 0.35, top1 - height / 2 + 0.05))
+arrow(
+    ax,
+    (r + 0.08, top1 - height / 2),
+    (r + 0.62, top1 - height / 2),
+    "@ w_q",
+    (r + 0.35, top1 - height / 2 + 0.05),
+)
 q_left, q_right = block(ax, r + 0.7, top1, n, d_model, False, "Q (also K, V)", "(5, 8)")
-arrow(ax, (q_right + 0.08, top1 - height / 2), (q_right + 0.5, top1 - height / 2), "split",
-      (q_right + 0.29, top1 - height / 2 + 0.05))
+arrow(
+    ax,
+    (q_right + 0.08, top1 - height / 2),
+    (q_right + 0.5, top1 - height / 2),
+    "split",
+    (q_right + 0.29, top1 - height / 2 + 0.05),
+)
 h_left, h_right = block(ax, q_right + 0.58, top1, n, d_head, True, "Q per head", "(2, 5, 4)")
 # row 2 (right to left): weights <- ... <- heads
 top2 = 3.25
-w_left, w_right = block(ax, h_right - (2 * n * CELL + 0.12), top2, n, n, True,
-                        "weights per head", "(2, 5, 5)")
-arrow(ax, ((h_left + h_right) / 2, top1 - height - 0.35), ((w_left + w_right) / 2, top2 + 0.35),
-      "softmax(Q Kᵀ / √4)", ((h_left + h_right) / 2 - 0.12, top1 - height - 0.75), ha="right")
+w_left, w_right = block(
+    ax, h_right - (2 * n * CELL + 0.12), top2, n, n, True, "weights per head", "(2, 5, 5)"
+)
+arrow(
+    ax,
+    ((h_left + h_right) / 2, top1 - height - 0.35),
+    ((w_left + w_right) / 2, top2 + 0.35),
+    "softmax(Q Kᵀ / √4)",
+    ((h_left + h_right) / 2 - 0.12, top1 - height - 0.75),
+    ha="right",
+)
 o_right = w_left - 0.62
-o_left, o_right = block(ax, o_right - (2 * d_head * CELL + 0.12), top2, n, d_head, True,
-                        "heads", "(2, 5, 4)")
-arrow(ax, (w_left - 0.08, top2 - height / 2), (o_right + 0.08, top2 - height / 2), "@ V",
-      ((w_left + o_right) / 2, top2 - height / 2 + 0.05))
+o_left, o_right = block(
+    ax, o_right - (2 * d_head * CELL + 0.12), top2, n, d_head, True, "heads", "(2, 5, 4)"
+)
+arrow(
+    ax,
+    (w_left - 0.08, top2 - height / 2),
+    (o_right + 0.08, top2 - height / 2),
+    "@ V",
+    ((w_left + o_right) / 2, top2 - height / 2 + 0.05),
+)
 # row 3: concat -> output
 top3 = 1.2
 c_left, c_right = block(ax, 0.1, top3, n, d_model, False, "concat", "(5, 8)")
-arrow(ax, ((o_left + o_right) / 2, top2 - height - 0.35),
-      ((c_left + c_right) / 2 + 0.3, top3 + 0.35), "concat",
-      ((o_left + o_right) / 2 - 0.1, top2 - height - 0.75), ha="right")
-arrow(ax, (c_right + 0.08, top3 - height / 2), (c_right + 0.62, top3 - height / 2), "@ w_o",
-      (c_right + 0.35, top3 - height / 2 + 0.05))
+arrow(
+    ax,
+    ((o_left + o_right) / 2, top2 - height - 0.35),
+    ((c_left + c_right) / 2 + 0.3, top3 + 0.35),
+    "concat",
+    ((o_left + o_right) / 2 - 0.1, top2 - height - 0.75),
+    ha="right",
+)
+arrow(
+    ax,
+    (c_right + 0.08, top3 - height / 2),
+    (c_right + 0.62, top3 - height / 2),
+    "@ w_o",
+    (c_right + 0.35, top3 - height / 2 + 0.05),
+)
 plain(ax, c_right + 0.7, top3, n, d_model, "output", "(5, 8)")
 for head, colour in enumerate(HEAD_COLOURS):
     ax.add_patch(Rectangle((4.1, top3 - 0.2 - head * 0.35), 0.2, 0.2, facecolor=colour))
@@ -325,12 +385,22 @@ from lesson_code.heatmaps import heatmap  # noqa: E402
 
 fig, axes = plt.subplots(2, 1, figsize=(4.6, 6.6), layout="constrained")
 for head, ax in enumerate(axes):
-    image = heatmap(ax, weights[head], TOKENS, TOKENS, fmt=".2f", vmin=0, vmax=1,
-                    fontsize=11, colorbar_label=None)
+    image = heatmap(
+        ax,
+        weights[head],
+        TOKENS,
+        TOKENS,
+        fmt=".2f",
+        vmin=0,
+        vmax=1,
+        fontsize=11,
+        colorbar_label=None,
+    )
     ax.set_ylabel("query", fontsize=11)
     ax.tick_params(labelsize=11)
-    ax.set_xlabel(f"head {head}" + (" (the head of lessons 6-8)" if head == 0 else " (random)"),
-                  fontsize=11)
+    ax.set_xlabel(
+        f"head {head}" + (" (the head of lessons 6-8)" if head == 0 else " (random)"), fontsize=11
+    )
 bar = fig.colorbar(image, ax=axes, shrink=0.6, pad=0.02)
 bar.set_label("weight", fontsize=10)
 bar.outline.set_visible(False)

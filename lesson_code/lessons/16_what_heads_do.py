@@ -57,8 +57,17 @@ report.value("w2_small", w_on[2], ".5f")
 
 # %%
 fig, ax = plt.subplots(figsize=(5.0, 3.0), layout="constrained")
-image = heatmap(ax, weights[:, query, :], [f"head {h}" for h in range(4)], words,
-                fmt=".2f", vmin=0, vmax=1, fontsize=11, colorbar_label="weight")
+image = heatmap(
+    ax,
+    weights[:, query, :],
+    [f"head {h}" for h in range(4)],
+    words,
+    fmt=".2f",
+    vmin=0,
+    vmax=1,
+    fontsize=11,
+    colorbar_label="weight",
+)
 ax.set_ylabel('query "are"', fontsize=11)
 ax.tick_params(labelsize=11)
 report.figure(
@@ -82,17 +91,22 @@ with report.output("ablate"):
     full = output[query]  # (8,) the output at "are" with every head
     print("head  weight on 'keys'   change")
     for head in range(toy.n_heads):
-        ablated = ablate_heads(toy.x, toy.w_q, toy.w_k, toy.w_v, toy.w_o, toy.n_heads,
-                               ablate=[head])[query]
+        ablated = ablate_heads(
+            toy.x, toy.w_q, toy.w_k, toy.w_v, toy.w_o, toy.n_heads, ablate=[head]
+        )[query]
         change = np.linalg.norm(full - ablated) / np.linalg.norm(full)
         print(f"{head:>4} {weights[head, query, token]:17.2f} {change:8.1%}")
     # --8<-- [end:ablate_loop]
 effects = ablation_effects()
 assert np.allclose(
     effects,
-    [np.linalg.norm(full - ablate_heads(toy.x, toy.w_q, toy.w_k, toy.w_v, toy.w_o, 4,
-                                        ablate=[h])[query]) / np.linalg.norm(full)
-     for h in range(4)],
+    [
+        np.linalg.norm(
+            full - ablate_heads(toy.x, toy.w_q, toy.w_k, toy.w_v, toy.w_o, 4, ablate=[h])[query]
+        )
+        / np.linalg.norm(full)
+        for h in range(4)
+    ],
 ), "ablation_effects must match the loop shown"
 assert np.allclose(ablate_heads(toy.x, toy.w_q, toy.w_k, toy.w_v, toy.w_o, 4), output), (
     "ablating no head must give multi_head_attention's output"
@@ -176,10 +190,16 @@ fig, ax = plt.subplots(figsize=(4.8, 4.2), layout="constrained")
 for h in range(4):
     ax.scatter([w_on[h]], [effects[h]], s=70, color=report.PALETTE[h], zorder=3)
     text, where = notes[h]
-    ax.annotate(text, (w_on[h], effects[h]), xytext=where, textcoords="data", fontsize=11,
-                color=report.FG, va="center",
-                arrowprops={"arrowstyle": "-", "color": report.FG_LIGHT, "linewidth": 0.8,
-                            "shrinkB": 5})
+    ax.annotate(
+        text,
+        (w_on[h], effects[h]),
+        xytext=where,
+        textcoords="data",
+        fontsize=11,
+        color=report.FG,
+        va="center",
+        arrowprops={"arrowstyle": "-", "color": report.FG_LIGHT, "linewidth": 0.8, "shrinkB": 5},
+    )
 ax.set_xlim(-0.05, 1.05)
 ax.set_ylim(-0.05, 1.05)
 ax.set_xlabel('attention weight from "are" on "keys"', fontsize=11)
@@ -199,6 +219,6 @@ report.figure(
     ),
     caption=(
         "Weight on a token does not predict how much a head matters: the two heads with the "
-        "most weight on \"keys\" change the output least."
+        'most weight on "keys" change the output least.'
     ),
 )

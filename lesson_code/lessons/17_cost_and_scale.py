@@ -107,8 +107,10 @@ with report.output("sweeps"):
     order = rng.permutation(n)
     rows = {i: softmax(k @ q[i] / np.sqrt(d)) @ v for i in order}  # any order
     by_rows = np.array([rows[i] for i in range(n)])
-    print("attention rows in shuffled order equal the matrix form:",
-          np.allclose(by_rows, attention_matrix(q, k, v)))
+    print(
+        "attention rows in shuffled order equal the matrix form:",
+        np.allclose(by_rows, attention_matrix(q, k, v)),
+    )
     # --8<-- [end:sweeps]
 assert correct_after == list(range(1, n + 1)), f"one more state per sweep: {correct_after}"
 assert rnn_sweeps_needed(x, w_h, w_x) == n, "the RNN needs n sweeps"
@@ -233,8 +235,13 @@ report.value("ex_mb32", ex_bytes32 / 1e6, ".0f")
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6.4, 3.5), layout="constrained")
 ns_arr = np.array(ns, dtype=float)
 ax1.loglog(ns_arr, np.array(mem) / 1e6, marker="o", label="weight matrix")
-ax1.loglog(ns_arr, 8 * ns_arr**2 / 1e6 * 4, linestyle=":", color=report.FG_LIGHT,
-           label="slope 2 (reference)")
+ax1.loglog(
+    ns_arr,
+    8 * ns_arr**2 / 1e6 * 4,
+    linestyle=":",
+    color=report.FG_LIGHT,
+    label="slope 2 (reference)",
+)
 ax1.set_xlabel("tokens n")
 ax1.set_ylabel("megabytes")
 ax1.set_title("Memory of the weights", fontsize=11)
@@ -283,8 +290,10 @@ with report.output("macs"):
     d_model = 512
     for n_tok in [128, 512, 4096]:
         att, rnn = mixing_macs(n_tok, d_model)
-        print(f"n = {n_tok:4d}, d = {d_model}: attention {att:>14,d}  recurrent {rnn:>14,d}"
-              f"  ratio {att / rnn:5.1f}")
+        print(
+            f"n = {n_tok:4d}, d = {d_model}: attention {att:>14,d}  recurrent {rnn:>14,d}"
+            f"  ratio {att / rnn:5.1f}"
+        )
     # --8<-- [end:macs]
 ns_macs = [128, 512, 4096]
 mix_ratio = {m: mixing_macs(m, d_model)[0] / mixing_macs(m, d_model)[1] for m in ns_macs}
@@ -314,9 +323,11 @@ def layer_macs(n_tok, d):
     LSTM: four gates, each with an input and a recurrent matrix (8 n d^2).
     """
     mixing, recurrence = mixing_macs(n_tok, d)
-    return {"attention": 4 * n_tok * d * d + mixing,
-            "simple RNN": 2 * recurrence,
-            "LSTM": 8 * recurrence}
+    return {
+        "attention": 4 * n_tok * d * d + mixing,
+        "simple RNN": 2 * recurrence,
+        "LSTM": 8 * recurrence,
+    }
 
 
 with report.output("macs_layer"):
@@ -324,8 +335,7 @@ with report.output("macs_layer"):
     print(f"whole layer, d = {d_model}     attention    simple RNN          LSTM")
     for n_tok in [128, 512, 1024, 4096]:
         c = layer_macs(n_tok, d_model)
-        print(f"n = {n_tok:4d}: {c['attention']:>17,d} {c['simple RNN']:>13,d}"
-              f" {c['LSTM']:>13,d}")
+        print(f"n = {n_tok:4d}: {c['attention']:>17,d} {c['simple RNN']:>13,d} {c['LSTM']:>13,d}")
     # --8<-- [end:macs_layer]
 layer = {m: layer_macs(m, d_model) for m in [128, 512, 1024, 4096]}
 for m, c in layer.items():

@@ -219,12 +219,28 @@ for h, ax in enumerate(axes):
     for i in range(n):
         for j in range(n):
             if not mask[i, j]:
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///",
-                                       edgecolor=report.FG_LIGHT, linewidth=0))
+                ax.add_patch(
+                    Rectangle(
+                        (j - 0.5, i - 0.5),
+                        1,
+                        1,
+                        fill=False,
+                        hatch="///",
+                        edgecolor=report.FG_LIGHT,
+                        linewidth=0,
+                    )
+                )
                 continue
             value = weights[h, i, j]
-            ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=10.5,
-                    color=text_colour_for(cmap(value)))
+            ax.text(
+                j,
+                i,
+                f"{value:.2f}",
+                ha="center",
+                va="center",
+                fontsize=10.5,
+                color=text_colour_for(cmap(value)),
+            )
     ax.set_xticks(range(n), labels, rotation=30, ha="right", fontsize=10)
     ax.set_yticks(range(n), labels, fontsize=10)
     ax.set_xlabel("key (attended to)")

@@ -46,8 +46,7 @@ with report.output("pronoun"):
     print("no scaling       :", pronoun_weights().round(3))
     print("divided by sqrt 8:", np.array2string(pronoun_weights(d_k=8), precision=4))
     with_rest = pronoun_weights(d_k=8, n_zero=10)  # ten more tokens scoring 0
-    print("+ ten tokens at 0:", with_rest[:3].round(3), "each other token:",
-          with_rest[3].round(3))
+    print("+ ten tokens at 0:", with_rest[:3].round(3), "each other token:", with_rest[3].round(3))
     # --8<-- [end:pronoun]
 raw, scaled = pronoun_weights(), pronoun_weights(d_k=8)
 assert np.allclose(raw, [0.991, 0.006, 0.003], atol=5e-4), f"unscaled weights {raw}"
@@ -94,10 +93,13 @@ width = 0.2
 xpos = np.arange(len(groups))
 for i, (label, ws) in enumerate(scenarios.items()):
     ws = np.array(ws, dtype=float)
-    bars = ax.bar(xpos + (i - 1.5) * width, np.nan_to_num(ws), width,
-                  label=label.replace("\n", " "))
-    texts = ["" if np.isnan(v) or (v == 0 and j == 3) else f"{v:.2f}" if v >= 0.01 else f"{v:.3f}"
-             for j, v in enumerate(ws)]
+    bars = ax.bar(
+        xpos + (i - 1.5) * width, np.nan_to_num(ws), width, label=label.replace("\n", " ")
+    )
+    texts = [
+        "" if np.isnan(v) or (v == 0 and j == 3) else f"{v:.2f}" if v >= 0.01 else f"{v:.3f}"
+        for j, v in enumerate(ws)
+    ]
     ax.bar_label(bars, labels=texts, fontsize=10, padding=2, rotation=90)
 ax.set_xticks(xpos, groups)
 ax.set_ylabel("weight of 'it'")
@@ -137,8 +139,10 @@ with report.output("scaling"):
         spread = score_spread(d_k)
         top_sqrt = mean_top_weight(d_k, "sqrt")  # 10 keys: uniform would be 0.1
         top_lin = mean_top_weight(d_k, "linear")
-        print(f"{d_k:5d} {spread['raw']:10.2f} {spread['sqrt']:15.2f} {spread['linear']:10.3f}"
-              f" {top_sqrt:22.3f} {top_lin:7.3f}")
+        print(
+            f"{d_k:5d} {spread['raw']:10.2f} {spread['sqrt']:15.2f} {spread['linear']:10.3f}"
+            f" {top_sqrt:22.3f} {top_lin:7.3f}"
+        )
     # --8<-- [end:scaling]
 s_small, s_big = score_spread(4), score_spread(1024)
 assert abs(s_big["raw"] / np.sqrt(1024) - 1) < 0.05, "std of q.k grows like sqrt(d_k)"
@@ -223,27 +227,44 @@ report.value("c_out_diff", np.abs(out_c - out_ref).max(), ".2f")
 # %%
 with report.output("diagnose"):
     # --8<-- [start:diagnose_run]
-    for name, layer in [("A", mystery_layer_a), ("B", mystery_layer_b),
-                        ("C", mystery_layer_c), ("reference", reference_layer)]:
+    for name, layer in [
+        ("A", mystery_layer_a),
+        ("B", mystery_layer_b),
+        ("C", mystery_layer_c),
+        ("reference", reference_layer),
+    ]:
         found = diagnose(layer, x, w_q, w_k, w_v)
         print(f"{name:9s} -> {found.part:7s} {found.where}: {found.reason}")
     # --8<-- [end:diagnose_run]
-verdicts = [diagnose(f, x, w_q, w_k, w_v).part
-            for f in (mystery_layer_a, mystery_layer_b, mystery_layer_c, reference_layer)]
+verdicts = [
+    diagnose(f, x, w_q, w_k, w_v).part
+    for f in (mystery_layer_a, mystery_layer_b, mystery_layer_c, reference_layer)
+]
 assert verdicts == ["queries", "keys", "values", "none"], f"diagnoses: {verdicts}"
 
 # %%
 # Figure: the symptom gallery.
 fig, axes = plt.subplots(2, 2, figsize=(5.8, 5.8), layout="constrained")
-panels = [("Correct layer", w_ref), ("A: identical rows", w_a),
-          ("B: a dead column", w_b), ("C: weights look fine", w_c)]
+panels = [
+    ("Correct layer", w_ref),
+    ("A: identical rows", w_a),
+    ("B: a dead column", w_b),
+    ("C: weights look fine", w_c),
+]
 cmap = plt.get_cmap("viridis")
 for ax, (title, w) in zip(axes.flat, panels, strict=True):
     image = ax.imshow(w, cmap=cmap, vmin=0, vmax=0.5)
     for i in range(w.shape[0]):
         for j in range(w.shape[1]):
-            ax.text(j, i, f"{w[i, j]:.2f}", ha="center", va="center", fontsize=9.5,
-                    color=text_colour_for(cmap(min(w[i, j] / 0.5, 1.0))))
+            ax.text(
+                j,
+                i,
+                f"{w[i, j]:.2f}",
+                ha="center",
+                va="center",
+                fontsize=9.5,
+                color=text_colour_for(cmap(min(w[i, j] / 0.5, 1.0))),
+            )
     ax.set_xticks(range(len(TOKENS)), TOKENS, fontsize=10, rotation=30, ha="right")
     ax.set_yticks(range(len(TOKENS)), TOKENS, fontsize=10)
     ax.set_title(title, fontsize=11)

@@ -37,20 +37,22 @@ def inline_script_hashes(html: str) -> set[str]:
 
 
 def policy(script_hashes: Iterable[str]) -> str:
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self' " + " ".join(sorted(script_hashes)),
-        "style-src 'self' 'unsafe-inline'",  # Material sets style attributes from script
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "media-src 'self'",
-        "worker-src 'self'",
-        "manifest-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' " + " ".join(sorted(script_hashes)),
+            "style-src 'self' 'unsafe-inline'",  # Material sets style attributes from script
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "media-src 'self'",
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+    )
 
 
 def apply(site_dir: Path) -> int:
@@ -70,6 +72,6 @@ def apply(site_dir: Path) -> int:
             head = re.search(r"<head[^>]*>", text, re.IGNORECASE)
         if head is None:
             continue  # not a full page (a fragment some tool wrote): nothing to protect
-        page.write_text(text[: head.end()] + meta + text[head.end():], encoding="utf-8")
+        page.write_text(text[: head.end()] + meta + text[head.end() :], encoding="utf-8")
         count += 1
     return count

@@ -83,8 +83,9 @@ def read_lesson(path: Path, rel: str, phases: list[str]) -> LessonInfo:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1  # block line 0 is the rest of file line 1
-        raise FrontMatterError(f"{where}:{line}: front matter is not valid YAML: "
-                               f"{getattr(exc, 'problem', exc)}") from None
+        raise FrontMatterError(
+            f"{where}:{line}: front matter is not valid YAML: {getattr(exc, 'problem', exc)}"
+        ) from None
     if not isinstance(meta, dict):
         raise FrontMatterError(f"{where}:2: front matter must be a mapping of keys to values")
     problems = []
@@ -97,29 +98,39 @@ def read_lesson(path: Path, rel: str, phases: list[str]) -> LessonInfo:
         if key not in meta:
             problems.append(f"{where}:2: missing '{key}' ({KIND[kind]})")
         elif not isinstance(meta[key], kind) or (kind is int and isinstance(meta[key], bool)):
-            problems.append(f"{where}:{_key_line(block, key)}: '{key}' must be a "
-                            f"{KIND[kind]}, got {meta[key]!r}")
+            problems.append(
+                f"{where}:{_key_line(block, key)}: '{key}' must be a "
+                f"{KIND[kind]}, got {meta[key]!r}"
+            )
     if isinstance(meta.get("phase"), str) and meta["phase"] not in phases:
         close = difflib.get_close_matches(meta["phase"], phases, n=1)
         hint = f'did you mean "{close[0]}"? ' if close else ""
-        problems.append(f"{where}:{_key_line(block, 'phase')}: unknown phase "
-                        f"'{meta['phase']}'; {hint}choose one of: {', '.join(phases)}")
+        problems.append(
+            f"{where}:{_key_line(block, 'phase')}: unknown phase "
+            f"'{meta['phase']}'; {hint}choose one of: {', '.join(phases)}"
+        )
     if isinstance(meta.get("minutes"), int) and not 1 <= meta["minutes"] <= 240:
         problems.append(f"{where}:{_key_line(block, 'minutes')}: minutes must be 1..240")
     for key in ("prerequisites", "objectives"):
         items = meta.get(key)
         if isinstance(items, list) and not all(isinstance(i, str) and i.strip() for i in items):
-            problems.append(f"{where}:{_key_line(block, key)}: every item of '{key}' "
-                            "must be a non-empty string")
+            problems.append(
+                f"{where}:{_key_line(block, key)}: every item of '{key}' must be a non-empty string"
+            )
     skip = meta.get("glossary_skip")
-    if skip is not None and not (isinstance(skip, list) and all(
-            isinstance(i, str) and i.strip() for i in skip)):
-        problems.append(f"{where}:{_key_line(block, 'glossary_skip')}: 'glossary_skip' is a "
-                        "list of glossary terms this page uses in another sense, e.g. "
-                        "[Temperature]")
+    if skip is not None and not (
+        isinstance(skip, list) and all(isinstance(i, str) and i.strip() for i in skip)
+    ):
+        problems.append(
+            f"{where}:{_key_line(block, 'glossary_skip')}: 'glossary_skip' is a "
+            "list of glossary terms this page uses in another sense, e.g. "
+            "[Temperature]"
+        )
     if isinstance(meta.get("objectives"), list) and not meta["objectives"]:
-        problems.append(f"{where}:{_key_line(block, 'objectives')}: list at least one "
-                        "objective (what the learner can do after the lesson)")
+        problems.append(
+            f"{where}:{_key_line(block, 'objectives')}: list at least one "
+            "objective (what the learner can do after the lesson)"
+        )
     if problems:
         raise FrontMatterError("\n".join(problems))
     slug = Path(rel).stem
@@ -146,9 +157,12 @@ def check_prerequisites(lessons: dict[str, LessonInfo], root: Path) -> list[str]
             if slug not in lessons:
                 close = difflib.get_close_matches(slug, list(lessons), n=1)
                 hint = f'; did you mean "{close[0]}"?' if close else ""
-                problems.append(f"docs/{info.path}:{line}: prerequisite '{slug}' is not a "
-                                f"lesson{hint}")
+                problems.append(
+                    f"docs/{info.path}:{line}: prerequisite '{slug}' is not a lesson{hint}"
+                )
             elif lessons[slug].number >= info.number:
-                problems.append(f"docs/{info.path}:{line}: prerequisite '{slug}' comes after "
-                                "this lesson; a prerequisite must be an earlier lesson")
+                problems.append(
+                    f"docs/{info.path}:{line}: prerequisite '{slug}' comes after "
+                    "this lesson; a prerequisite must be an earlier lesson"
+                )
     return problems

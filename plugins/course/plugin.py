@@ -65,7 +65,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.stylesheet_sources = []
         if self.config.enabled and self.config.stylesheet:
             self.stylesheet_sources = stylesheets.take_local(
-                config.extra_css, self.config.stylesheet)
+                config.extra_css, self.config.stylesheet
+            )
         return config
 
     @event_priority(-100)  # after the quiz and explorer plugins add their files
@@ -77,10 +78,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 raise PluginError(
                     f"course: docs/{self.config.stylesheet} would be overwritten by the "
                     "combined stylesheet; rename it, or set the course plugin's "
-                    "'stylesheet' option to another path")
-            files.append(File.generated(
-                config, self.config.stylesheet,
-                content=stylesheets.combine(files, self.stylesheet_sources)))
+                    "'stylesheet' option to another path"
+                )
+            files.append(
+                File.generated(
+                    config,
+                    self.config.stylesheet,
+                    content=stylesheets.combine(files, self.stylesheet_sources),
+                )
+            )
         self._patch_theme(files, config)
         docs = Path(config.docs_dir)
         folder = docs / self.config.pages_dir
@@ -120,16 +126,24 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 self.config.syllabus_marker,
                 syllabus.render(ordered, list(self.config.phases), folder),
             )
-        lesson = self.lessons.get(Path(src).stem) if src.startswith(
-            self.config.pages_dir + "/") else None
+        lesson = (
+            self.lessons.get(Path(src).stem)
+            if src.startswith(self.config.pages_dir + "/")
+            else None
+        )
         if lesson is not None:
             page.meta["reading_time"] = text.reading_minutes(
-                markdown, self.config.reading_words_per_minute)
+                markdown, self.config.reading_words_per_minute
+            )
             page.meta["lesson_slug"] = lesson.slug
             page.meta["prerequisite_links"] = [
-                {"slug": slug, "title": self.lessons[slug].title,
-                 "url": files.get_file_from_path(self.lessons[slug].path).url_relative_to(
-                     page.file)}
+                {
+                    "slug": slug,
+                    "title": self.lessons[slug].title,
+                    "url": files.get_file_from_path(self.lessons[slug].path).url_relative_to(
+                        page.file
+                    ),
+                }
                 for slug in lesson.prerequisites
             ]
         if self.glossary and self._wants_glossary(src):
@@ -148,8 +162,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 close = difflib.get_close_matches(term, list(self.glossary), n=1)
                 hint = f'; did you mean "{close[0]}"?' if close else ""
                 line = key_line(docs / info.path, "glossary_skip")
-                problems.append(f"docs/{info.path}:{line}: glossary_skip: '{term}' is not a "
-                                f"term of {self.config.glossary_page}{hint}")
+                problems.append(
+                    f"docs/{info.path}:{line}: glossary_skip: '{term}' is not a "
+                    f"term of {self.config.glossary_page}{hint}"
+                )
         return problems
 
     def _patch_theme(self, files: Files, config) -> None:
@@ -161,7 +177,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 if patched is None:
                     log.warning(
                         "course: %s no longer has %s (a new Material version?); update "
-                        "plugins/course/theme_patches.py for it", file.src_uri, looks_for)
+                        "plugins/course/theme_patches.py for it",
+                        file.src_uri,
+                        looks_for,
+                    )
                     continue
                 files.remove(file)
                 files.append(File.generated(config, file.src_uri, content=patched))
@@ -176,8 +195,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.staging is not None:
             self.staging.abandon()
             self.staging = None
-        if not (self.config.enabled and isinstance(error, FormulaError) and error.tex
-                and self.page_source):
+        if not (
+            self.config.enabled
+            and isinstance(error, FormulaError)
+            and error.tex
+            and self.page_source
+        ):
             return
         src, path = self.page_source
         try:
@@ -204,8 +227,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def _wants_glossary(self, src: str) -> bool:
         if src == self.config.glossary_page:
             return False
-        return any(src == p or (p.endswith("/") and src.startswith(p))
-                   for p in self.config.glossary_in_pages)
+        return any(
+            src == p or (p.endswith("/") and src.startswith(p))
+            for p in self.config.glossary_in_pages
+        )
 
 
 def _slug(term: str) -> str:

@@ -44,8 +44,11 @@ def take_local(extra_css: list, combined: str) -> list[str]:
     if not local:
         return []
     first = paths.index(local[0])
-    kept = [entry for entry, path in zip(extra_css, paths, strict=True)
-            if path not in local and path != combined]
+    kept = [
+        entry
+        for entry, path in zip(extra_css, paths, strict=True)
+        if path not in local and path != combined
+    ]
     extra_css[:] = kept[:first] + [combined] + kept[first:]
     return local
 

@@ -28,8 +28,12 @@ def render(lessons: list[LessonInfo], phases: list[str], from_dir: str) -> str:
         if not in_phase:
             continue
         minutes = sum(lesson.minutes for lesson in in_phase)
-        out += [f"-   **Phase {number} · {phase}** <span class=\"syllabus-minutes\">"
-                f"{minutes} min</span>", "", "    ---", ""]
+        out += [
+            f'-   **Phase {number} · {phase}** <span class="syllabus-minutes">{minutes} min</span>',
+            "",
+            "    ---",
+            "",
+        ]
         for lesson in in_phase:
             out.append(
                 f'    - <span class="syllabus-num">{lesson.number}</span> '
@@ -39,6 +43,5 @@ def render(lessons: list[LessonInfo], phases: list[str], from_dir: str) -> str:
                 f' <span class="syllabus-progress" data-progress-for="{lesson.slug}"></span>'
             )
         out.append("")
-    out += ["</div>", "",
-            '<p class="course-reset" data-course-reset hidden></p>', ""]
+    out += ["</div>", "", '<p class="course-reset" data-course-reset hidden></p>', ""]
     return "\n".join(out)

@@ -18,14 +18,14 @@ from collections.abc import Iterable
 
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 PROTECTED_RE = re.compile(
-    r"<abbr[^>]*>.*?</abbr>"   # terms already marked
-    r"|`[^`]*`"                # inline code
-    r"|\$\$?[^$]*\$\$?"        # math
+    r"<abbr[^>]*>.*?</abbr>"  # terms already marked
+    r"|`[^`]*`"  # inline code
+    r"|\$\$?[^$]*\$\$?"  # math
     r"|!?\[[^\]]*\]\([^)]*\)"  # links and images
-    r"|\[[^\]]*\]\[[^\]]*\]"   # reference links
-    r"|<[^>]*>"                # HTML tags
-    r"|\{\{[^}]*\}\}"          # lesson values
-    r"|\{[:.#][^}]*\}"         # attribute lists
+    r"|\[[^\]]*\]\[[^\]]*\]"  # reference links
+    r"|<[^>]*>"  # HTML tags
+    r"|\{\{[^}]*\}\}"  # lesson values
+    r"|\{[:.#][^}]*\}"  # attribute lists
     r"|https?://\S+"
 )
 # A word, including "don't", "well-known" and a number read as one: "0.991", "1,000".
@@ -161,9 +161,11 @@ def mark_first_uses(markdown: str, glossary: dict[str, str], slug_of) -> str:
                 # The browser shows the title as text, and so does course.js's tooltip
                 # (textContent): escaped once, for the attribute.
                 title = html.escape(glossary[term], quote=True)
-                tag = (f'<abbr title="{title}" tabindex="0" data-glossary="{slug_of(term)}">'
-                       f"{hit.group(1)}</abbr>")
-                lines[i] = line[: hit.start()] + tag + line[hit.end():]
+                tag = (
+                    f'<abbr title="{title}" tabindex="0" data-glossary="{slug_of(term)}">'
+                    f"{hit.group(1)}</abbr>"
+                )
+                lines[i] = line[: hit.start()] + tag + line[hit.end() :]
                 protected[i] = _after_insert(protected.get(i, []), hit.start(), hit.end(), len(tag))
                 spans_of.pop(i, None)
                 done.add(term)
@@ -223,8 +225,9 @@ def protected_spans(markdown: str) -> dict[int, tuple[tuple[int, int], ...]]:
     return {i: tuple(sorted(spans)) for i, spans in out.items()}
 
 
-def _after_insert(spans: Iterable[tuple[int, int]], start: int, end: int,
-                  length: int) -> list[tuple[int, int]]:
+def _after_insert(
+    spans: Iterable[tuple[int, int]], start: int, end: int, length: int
+) -> list[tuple[int, int]]:
     """The protected spans of a line after its columns ``start:end`` (never inside a
     protected span) became a tag of ``length`` characters: the spans after it move, and
     the tag itself is protected."""

@@ -30,7 +30,8 @@ BUNDLE_JS_RE = re.compile(r"^assets/javascripts/bundle\.[0-9a-f]+\.min\.js$")
 
 _SWITCHING_RULE_RE = re.compile(r"\[data-md-color-switching\](?=\s*(?:\*|:after|:before))")
 _SCHEME_META_RE = re.compile(
-    r'let (\w+)=(\w+)\("meta",\{name:"color-scheme"\}\);document\.head\.appendChild\(\1\);')
+    r'let (\w+)=(\w+)\("meta",\{name:"color-scheme"\}\);document\.head\.appendChild\(\1\);'
+)
 
 
 def palette_without_startup_restyle(css: str) -> str | None:
@@ -50,6 +51,9 @@ def bundle_without_scheme_meta(js: str) -> str | None:
 # (file name pattern, patch, what it looks for): applied by the course plugin's on_files
 PATCHES = (
     (PALETTE_CSS_RE, palette_without_startup_restyle, "a [data-md-color-switching] rule"),
-    (BUNDLE_JS_RE, bundle_without_scheme_meta,
-     'the code that inserts its <meta name="color-scheme">'),
+    (
+        BUNDLE_JS_RE,
+        bundle_without_scheme_meta,
+        'the code that inserts its <meta name="color-scheme">',
+    ),
 )

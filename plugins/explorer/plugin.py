@@ -111,8 +111,12 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
             return markdown
         if self.model is None:
             self.model = self._model(Path(config.config_file_path).resolve().parent)
-        return fill_values(markdown, self.model["values"], f"docs/{page.file.src_uri}",
-                           offset=_front_matter_lines(page, markdown))
+        return fill_values(
+            markdown,
+            self.model["values"],
+            f"docs/{page.file.src_uri}",
+            offset=_front_matter_lines(page, markdown),
+        )
 
     def on_serve(self, server, config, builder):
         if not self.config.enabled:

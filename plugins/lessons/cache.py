@@ -70,8 +70,11 @@ def _statements(tree: ast.AST):
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(child for child in ast.iter_child_nodes(node)
-                     if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case))
+        stack.extend(
+            child
+            for child in ast.iter_child_nodes(node)
+            if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case)
+        )
 
 
 # What each source imports, by a hash of the source: kept in the cache folder between
@@ -90,7 +93,8 @@ def load_import_memo(path: Path) -> None:
         return  # absent or damaged: parse again, write it anew
     if isinstance(loaded, dict):
         _import_memo.update(
-            (k, v) for k, v in loaded.items()
+            (k, v)
+            for k, v in loaded.items()
             if isinstance(v, list) and all(isinstance(n, str) for n in v)
         )
 

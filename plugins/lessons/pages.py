@@ -82,7 +82,7 @@ def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
             )
         found = found_at[file_part]
         if found is not None:
-            section = target[len(file_part) + 1:]
+            section = target[len(file_part) + 1 :]
             if section and not section.replace(":", "").isdigit():
                 if found not in sections_in:
                     sections_in[found] = _sections(found)
@@ -118,13 +118,12 @@ def _sections(path: Path) -> tuple[list[str], set[str]]:
     return SECTION_RE.findall(text), set(SECTION_END_RE.findall(text))
 
 
-def _check_section(found: tuple[list[str], set[str]], shown: str, section: str,
-                   line: int) -> None:
+def _check_section(found: tuple[list[str], set[str]], shown: str, section: str, line: int) -> None:
     sections, ended = found
     if section in sections and section not in ended:
         raise PageProblem(
             line,
-            f"snippet section \"{section}\" of {shown} has a start but no end, so the page "
+            f'snippet section "{section}" of {shown} has a start but no end, so the page '
             f"would show the rest of the file; add '# --8<-- [end:{section}]' where it ends",
         )
     if section in sections:

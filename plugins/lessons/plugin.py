@@ -139,8 +139,9 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 files.remove(file)
                 # A real File rooted in the cache entry (not File.generated): mkdocs-jupyter's
                 # wrapper recomputes abs_src_path from src_dir and src_uri.
-                files.append(File(file.src_uri, str(entry), config.site_dir,
-                                  config.use_directory_urls))
+                files.append(
+                    File(file.src_uri, str(entry), config.site_dir, config.use_directory_urls)
+                )
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -164,7 +165,8 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             raise PluginError(f"docs/{src}:{line}: {problem.message}") from None
         if lesson is not None and self.config.notebooks:
             notebook = files.get_file_from_path(
-                f"{self.config.pages_dir}/notebooks/{lesson.slug}.ipynb")
+                f"{self.config.pages_dir}/notebooks/{lesson.slug}.ipynb"
+            )
             page.meta["notebook"] = notebook.url_relative_to(page.file)
         if lesson is not None:
             # What other plugins may fill from this lesson's run (the quiz fills {{ name }}
@@ -240,22 +242,25 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             log.debug("all %d lessons up to date", len(self.lessons))
             return []
         jobs = self.config.run_jobs or os.cpu_count() or 1
-        log.info("running %d of %d lesson scripts (%d at a time)",
-                 len(stale), len(self.lessons), jobs)
+        log.info(
+            "running %d of %d lesson scripts (%d at a time)", len(stale), len(self.lessons), jobs
+        )
 
         def work(item: tuple[Lesson, Path, str]) -> RunResult:
             lesson, entry, key = item
             extra = {}
             if self.config.notebooks:
                 extra[NOTEBOOK_FILE] = notebooks.script_to_notebook(
-                    lesson.script, self._rel(lesson.script))
+                    lesson.script, self._rel(lesson.script)
+                )
             return run_lesson(lesson, self.root, entry, key, self.config.run_timeout, extra)
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(work, stale))
         for r in results:
-            log.info("lesson %s: %s in %.1f s", r.lesson.slug, "ok" if r.ok else "FAILED",
-                     r.seconds)
+            log.info(
+                "lesson %s: %s in %.1f s", r.lesson.slug, "ok" if r.ok else "FAILED", r.seconds
+            )
         return results
 
     def _execute_lab(self, file: File) -> Path:
@@ -289,6 +294,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             (entry / cache.KEY_FILE).write_text(key, encoding="utf-8")  # last: complete
         return entry
 
+
 def _front_matter_lines(page, markdown: str) -> int:
     """Lines MkDocs stripped (front matter, blank lines) before ``on_page_markdown``.
 
@@ -301,4 +307,3 @@ def _front_matter_lines(page, markdown: str) -> int:
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
     return max(0, source.count("\n") - markdown.count("\n"))
-

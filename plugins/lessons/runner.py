@@ -55,8 +55,11 @@ def describe_failure(stderr: str, root: Path, script: Path | None = None) -> tup
     The location is the innermost frame inside the project (``lesson_code/attention.py:41``),
     which is where an author has to look; library frames (numpy's) are skipped.
     """
-    frames = [(m["file"], int(m["line"])) for m in FRAME_RE.finditer(stderr)
-              if not m["file"].endswith(SANDBOX_FILE)]
+    frames = [
+        (m["file"], int(m["line"]))
+        for m in FRAME_RE.finditer(stderr)
+        if not m["file"].endswith(SANDBOX_FILE)
+    ]
     inside = [(f, n) for f, n in frames if _rel(f, root) != f and ".venv" not in f]
     location = ""
     if inside:
@@ -93,7 +96,11 @@ def publish(out_dir: Path, entry: Path, key: str) -> None:
 
 
 def run_lesson(
-    lesson: Lesson, root: Path, entry: Path, key: str, timeout: int,
+    lesson: Lesson,
+    root: Path,
+    entry: Path,
+    key: str,
+    timeout: int,
     extra: dict[str, str] | None = None,
 ) -> RunResult:
     """Run ``lesson`` and, when it succeeds, store its outputs in ``entry`` under ``key``.
@@ -120,8 +127,16 @@ def run_lesson(
     try:
         try:
             proc = subprocess.run(
-                [sys.executable, "-m", "plugins.lessons.sandbox", str(root), str(out_dir),
-                 str(work_dir), "--", str(lesson.script)],
+                [
+                    sys.executable,
+                    "-m",
+                    "plugins.lessons.sandbox",
+                    str(root),
+                    str(out_dir),
+                    str(work_dir),
+                    "--",
+                    str(lesson.script),
+                ],
                 cwd=work_dir,
                 env=env,
                 capture_output=True,

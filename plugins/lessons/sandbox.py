@@ -19,9 +19,18 @@ from pathlib import Path
 
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 PATH_EVENTS = {  # audit event -> indexes of its path arguments
-    "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1),
-    "os.replace": (0, 1), "os.truncate": (0,), "os.symlink": (0, 1), "os.link": (0, 1),
-    "os.chmod": (0,), "os.utime": (0,), "shutil.rmtree": (0,), "shutil.copyfile": (1,),
+    "os.remove": (0,),
+    "os.rmdir": (0,),
+    "os.mkdir": (0,),
+    "os.rename": (0, 1),
+    "os.replace": (0, 1),
+    "os.truncate": (0,),
+    "os.symlink": (0, 1),
+    "os.link": (0, 1),
+    "os.chmod": (0,),
+    "os.utime": (0,),
+    "shutil.rmtree": (0,),
+    "shutil.copyfile": (1,),
     "shutil.move": (0, 1),
 }
 
@@ -45,7 +54,8 @@ def make_hook(root: Path, allowed: list[Path]):
         if event == "open":
             target, mode, flags = args
             writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                isinstance(flags, int) and flags & WRITE_FLAGS)
+                isinstance(flags, int) and flags & WRITE_FLAGS
+            )
             paths = [target] if writing else []
         elif event in PATH_EVENTS:
             paths = [args[i] for i in PATH_EVENTS[event] if i < len(args)]
@@ -67,7 +77,7 @@ def main(argv: list[str]) -> None:
     split = argv.index("--")
     root, *allowed = (Path(a) for a in argv[:split])
     script = argv[split + 1]
-    sys.argv = [script, *argv[split + 2:]]
+    sys.argv = [script, *argv[split + 2 :]]
     sys.path[0] = str(Path(script).resolve().parent)  # as if run as `python script.py`
     sys.addaudithook(make_hook(root, allowed))
     runpy.run_path(script, run_name="__main__")

@@ -27,7 +27,7 @@ from plugins.course.config import PHASES
 
 ROOT = Path(__file__).resolve().parents[2]
 
-PAGE = '''---
+PAGE = """---
 title: {title_json}
 phase: {phase_json}
 minutes: 15
@@ -71,9 +71,9 @@ from the script: the two scores {{{{ score_a }}}} and {{{{ score_b }}}} become t
 ## What's next
 
 Back to the [course home](../index.md).
-'''
+"""
 
-SCRIPT = '''# %% [markdown]
+SCRIPT = """# %% [markdown]
 # # {title}
 #
 # The code of this lesson. Each `with report.output(...)` block prints the text the page
@@ -112,9 +112,9 @@ report.figure(
     alt="Bar chart of two softmax weights: the higher score gets the larger weight.",
     caption="Replace with your own figure.",
 )
-'''
+"""
 
-QUIZ = '''# yaml-language-server: $schema=schema.json
+QUIZ = """# yaml-language-server: $schema=schema.json
 title: {quiz_title_json}
 questions:
   - type: single
@@ -142,7 +142,7 @@ questions:
     model_answer: >-
       So that the output is a weighted average of the values, on the same scale
       as the values.
-'''
+"""
 
 
 # Words a slug can do without: "Attention entropy: how focused is a head?" is
@@ -219,25 +219,33 @@ def _section_of(lines: list[str], k: int) -> int | None:
     return None
 
 
-def add_to_nav(mkdocs_yml: Path, previous: str | None, slug: str,
-               phase: str | None = None) -> bool:
+def add_to_nav(mkdocs_yml: Path, previous: str | None, slug: str, phase: str | None = None) -> bool:
     """Put the page in the nav: last in its phase's section when the nav has one, else right
     after the previous lesson (in a new section for the phase when that one's is another)."""
     lines = mkdocs_yml.read_text(encoding="utf-8").split("\n")
     page = f"lessons/{slug}.md"
-    sections = [i for i, line in enumerate(lines)
-                if (m := NAV_SECTION.match(line)) and m.group("name").strip() == phase]
+    sections = [
+        i
+        for i, line in enumerate(lines)
+        if (m := NAV_SECTION.match(line)) and m.group("name").strip() == phase
+    ]
     if sections:
         i = sections[0]
         end = _block_end(lines, i)
         entries = [k for k in range(i + 1, end) if NAV_ENTRY.match(lines[k])]
         at = entries[-1] + 1 if entries else i + 1
-        indent = (NAV_ENTRY.match(lines[entries[-1]]).group("indent") if entries
-                  else " " * (_indent(lines[i]) + 4) + "- ")
+        indent = (
+            NAV_ENTRY.match(lines[entries[-1]]).group("indent")
+            if entries
+            else " " * (_indent(lines[i]) + 4) + "- "
+        )
         lines.insert(at, indent + page)
     else:
-        found = [k for k, line in enumerate(lines)
-                 if (m := NAV_ENTRY.match(line)) and m.group("slug") == previous]
+        found = [
+            k
+            for k, line in enumerate(lines)
+            if (m := NAV_ENTRY.match(line)) and m.group("slug") == previous
+        ]
         if not found:
             return False
         k = found[0]
@@ -252,12 +260,15 @@ def add_to_nav(mkdocs_yml: Path, previous: str | None, slug: str,
     return True
 
 
-def scaffold(title: str, root: Path = ROOT, phase: str | None = None,
-             slug_words: str | None = None) -> list[Path]:
+def scaffold(
+    title: str, root: Path = ROOT, phase: str | None = None, slug_words: str | None = None
+) -> list[Path]:
     title = " ".join(title.split())
     if not title:
-        raise SystemExit('make lesson: give the lesson a title, e.g. make lesson NAME="Rotary '
-                         'embeddings in depth"')
+        raise SystemExit(
+            'make lesson: give the lesson a title, e.g. make lesson NAME="Rotary '
+            'embeddings in depth"'
+        )
     pages = root / "docs" / "lessons"
     number = next_number(pages)
     if number > 99:
@@ -274,15 +285,22 @@ def scaffold(title: str, root: Path = ROOT, phase: str | None = None,
     if phase is not None and phase not in PHASES:
         close = difflib.get_close_matches(phase, PHASES, n=1)
         hint = f'; did you mean "{close[0]}"?' if close else ""
-        raise SystemExit(f'make lesson: "{phase}" is not a phase of the course{hint} '
-                         f"(phases: {', '.join(PHASES)})")
+        raise SystemExit(
+            f'make lesson: "{phase}" is not a phase of the course{hint} '
+            f"(phases: {', '.join(PHASES)})"
+        )
     phase = phase or (phase_of(pages / f"{previous}.md") if previous else "Why attention")
-    values = {"title": title, "phase": phase, "previous": previous or "",
-              "slug": slug, "script_stem": script_stem,
-              # YAML double-quoted strings (JSON is YAML): a colon or quote in a title is safe
-              "title_json": json.dumps(title, ensure_ascii=False),
-              "phase_json": json.dumps(phase, ensure_ascii=False),
-              "quiz_title_json": json.dumps(f"End-of-lesson check: {title}", ensure_ascii=False)}
+    values = {
+        "title": title,
+        "phase": phase,
+        "previous": previous or "",
+        "slug": slug,
+        "script_stem": script_stem,
+        # YAML double-quoted strings (JSON is YAML): a colon or quote in a title is safe
+        "title_json": json.dumps(title, ensure_ascii=False),
+        "phase_json": json.dumps(phase, ensure_ascii=False),
+        "quiz_title_json": json.dumps(f"End-of-lesson check: {title}", ensure_ascii=False),
+    }
     page_text = PAGE.format(**values)
     if previous is None:
         page_text = page_text.replace("prerequisites:\n  - \n", "prerequisites: []\n")
@@ -300,16 +318,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make lesson", description=__doc__.split("\n")[0])
     parser.add_argument("title", help='the lesson title, e.g. "Attention in vision transformers"')
     parser.add_argument("--phase", help="phase of the course (default: the last lesson's)")
-    parser.add_argument("--slug", help="the file names' words, e.g. attention-entropy "
-                        "(default: the title's main words)")
+    parser.add_argument(
+        "--slug",
+        help="the file names' words, e.g. attention-entropy (default: the title's main words)",
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     created = scaffold(args.title, args.root, args.phase, args.slug)
     for path in created:
         verb = "updated" if path.name == "mkdocs.yml" else "created"
         print(f"{verb} {path.relative_to(args.root)}")
-    print("Next: edit the three files, then `make serve` to see the lesson and "
-          "`python -m plugins.quiz check quizzes/` to check the quiz.")
+    print(
+        "Next: edit the three files, then `make serve` to see the lesson and "
+        "`python -m plugins.quiz check quizzes/` to check the quiz."
+    )
     return 0
 
 

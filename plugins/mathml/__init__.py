@@ -79,9 +79,7 @@ def recall(box: store.Store) -> None:
     _converted = False
     kept = box.get("mathml", _store_key())
     if isinstance(kept, dict):
-        _known.update(
-            (k, v) for k, v in kept.items() if isinstance(k, str) and isinstance(v, str)
-        )
+        _known.update((k, v) for k, v in kept.items() if isinstance(k, str) and isinstance(v, str))
 
 
 def keep(box: store.Store) -> None:
@@ -102,7 +100,8 @@ def _convert(tex: str, display: bool) -> str:
     except Exception as exc:  # latex2mathml raises many exception types
         raise FormulaError(
             f"math: cannot convert the formula ${tex}$ ({type(exc).__name__}: {exc}); "
-            "check its braces and commands", tex
+            "check its braces and commands",
+            tex,
         ) from None
     unknown = UNKNOWN_COMMAND_RE.search(mathml)
     if unknown:  # latex2mathml prints a command it does not know as text, backslash and all
@@ -111,7 +110,8 @@ def _convert(tex: str, display: bool) -> str:
         hint = f"; did you mean {close[0]}?" if close else ""
         raise FormulaError(
             f"math: unknown command {command} in the formula ${tex}${hint} "
-            "(for a word in a formula write \\operatorname{...} or \\text{...})", tex
+            "(for a word in a formula write \\operatorname{...} or \\text{...})",
+            tex,
         )
     # alttext keeps the TeX; aria-label gives a readable name, which a formula needs when
     # it is the whole text of a label (a quiz option) and for tools that skip MathML.
@@ -129,18 +129,50 @@ def known_commands() -> list[str]:
     """Every command latex2mathml converts (for "did you mean")."""
     from latex2mathml import commands, symbols_parser
 
-    names = {value for name in dir(commands) if name.isupper()
-             and isinstance(value := getattr(commands, name), str) and value.startswith("\\")}
+    names = {
+        value
+        for name in dir(commands)
+        if name.isupper()
+        and isinstance(value := getattr(commands, name), str)
+        and value.startswith("\\")
+    }
     names.update(k for k in symbols_parser.SYMBOLS if k.startswith("\\"))
     return sorted(n for n in names if re.fullmatch(r"\\[A-Za-z]+", n))
 
 
 SYMBOLS = {
-    "cdot": "·", "times": "×", "top": "ᵀ", "sum": "∑", "infty": "∞", "le": "≤", "leq": "≤",
-    "ge": "≥", "geq": "≥", "neq": "≠", "approx": "≈", "to": "→", "rightarrow": "→",
-    "in": "∈", "mathbb": "", "operatorname": "", "mathrm": "", "text": "", "left": "",
-    "right": "", "quad": " ", "ldots": "…", "dots": "…", "alpha": "α", "beta": "β",
-    "theta": "θ", "sigma": "σ", "pi": "π", "lambda": "λ", "mu": "μ", "sqrt": "√", "R": "ℝ",
+    "cdot": "·",
+    "times": "×",
+    "top": "ᵀ",
+    "sum": "∑",
+    "infty": "∞",
+    "le": "≤",
+    "leq": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "neq": "≠",
+    "approx": "≈",
+    "to": "→",
+    "rightarrow": "→",
+    "in": "∈",
+    "mathbb": "",
+    "operatorname": "",
+    "mathrm": "",
+    "text": "",
+    "left": "",
+    "right": "",
+    "quad": " ",
+    "ldots": "…",
+    "dots": "…",
+    "alpha": "α",
+    "beta": "β",
+    "theta": "θ",
+    "sigma": "σ",
+    "pi": "π",
+    "lambda": "λ",
+    "mu": "μ",
+    "sqrt": "√",
+    "R": "ℝ",
 }
 
 
@@ -176,9 +208,7 @@ class BlockMath(BlockProcessor):
             if block.rstrip().endswith("$$") and len("\n\n".join(collected).strip()) > 3:
                 break
         else:
-            raise FormulaError(
-                "math: a $$ block is never closed: " + "\n\n".join(collected)[:80]
-            )
+            raise FormulaError("math: a $$ block is never closed: " + "\n\n".join(collected)[:80])
         tex = "\n\n".join(collected).strip()[2:-2]
         div = etree.SubElement(parent, "div")
         div.set("class", "math-block")

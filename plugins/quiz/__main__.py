@@ -72,9 +72,15 @@ def placement_problems(files: list[Path]) -> list[Problem]:
             if key not in keys:
                 close = suggest(key, keys)
                 hint = f"; did you mean {close}?" if close else ""
-                problems.append(Problem(
-                    display_path(page), block.line, 1, "",
-                    f"/// quiz | {block.path}: no such quiz file{hint}"))
+                problems.append(
+                    Problem(
+                        display_path(page),
+                        block.line,
+                        1,
+                        "",
+                        f"/// quiz | {block.path}: no such quiz file{hint}",
+                    )
+                )
     problems += [
         placement.unshown_problem(key, lessons, PAGES_DIR, QUIZZES_DIR)
         for key in sorted(keys - shown)
@@ -85,8 +91,11 @@ def placement_problems(files: list[Path]) -> list[Problem]:
 def check(paths: Sequence[str], out=sys.stdout, err=sys.stderr) -> int:
     whole_project = not paths
     if whole_project and not Path(QUIZZES_DIR).is_dir():
-        print(f"python -m plugins.quiz check: no {QUIZZES_DIR}/ folder here; run it where "
-              "mkdocs.yml is, or name quiz files or folders", file=err)
+        print(
+            f"python -m plugins.quiz check: no {QUIZZES_DIR}/ folder here; run it where "
+            "mkdocs.yml is, or name quiz files or folders",
+            file=err,
+        )
         return 2
     files, problems = quiz_files(paths or [QUIZZES_DIR])
     if whole_project:
@@ -131,8 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check_cmd = commands.add_parser("check", help="validate quiz files or folders")
     check_cmd.add_argument(
-        "paths", nargs="*", metavar="PATH",
-        help="quiz files or folders (default: the whole project, as the build checks it)")
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="quiz files or folders (default: the whole project, as the build checks it)",
+    )
     schema_cmd = commands.add_parser("schema", help="write the JSON Schema of the quiz format")
     schema_cmd.add_argument("--output", default=str(SCHEMA_PATH))
     schema_cmd.add_argument("--check", action="store_true", help="only check it is up to date")

@@ -170,8 +170,17 @@ class Question:
 # Keys that help after answering, or say how options are shown, but do not change what is
 # asked or what is right
 NOT_IN_FINGERPRINT = frozenset(
-    {"explanation", "id", "feedback", "feedback_true", "feedback_false", "reveal_after",
-     "shuffle", "shuffle_reason", "pin"}
+    {
+        "explanation",
+        "id",
+        "feedback",
+        "feedback_true",
+        "feedback_false",
+        "reveal_after",
+        "shuffle",
+        "shuffle_reason",
+        "pin",
+    }
 )
 
 

@@ -446,8 +446,14 @@ def _code_version() -> str:
     files = sorted([*here.glob("*.py"), *(here.parent / "mathml").glob("*.py")])
     return store.digest(
         files,
-        store.versions("markdown", "pymdown-extensions", "latex2mathml", "pygments",
-                       "mkdocs", "mkdocs-material"),
+        store.versions(
+            "markdown",
+            "pymdown-extensions",
+            "latex2mathml",
+            "pygments",
+            "mkdocs",
+            "mkdocs-material",
+        ),
     )
 
 

@@ -114,6 +114,7 @@ class Strings:
     either_order: str = "Items {items} may come in either order."
     print_choices: str = "Choices:"
 
+
 # Strings the script needs (the others are only used here, in the HTML).
 SCRIPT_STRINGS = (
     "correct incorrect partial order_partial match_partial row_one rows_many pair_one "
@@ -315,8 +316,7 @@ def _question(q, n, total, qid, quiz, md, s, search_view=False) -> tuple[str, di
         else ""
     )
     body = (
-        head
-        + f'<div class="quiz__body" data-search-exclude>{inputs}</div>{check}'
+        head + f'<div class="quiz__body" data-search-exclude>{inputs}</div>{check}'
         f'<div class="quiz__result" data-quiz-result data-search-exclude>'
         f'<p class="quiz__status" role="status" tabindex="-1" data-quiz-status></p>'
         f'<ul class="quiz__why quiz__chosen" data-quiz-feedback hidden></ul></div>'
@@ -491,9 +491,7 @@ def _order(q: OrderQuestion, qid, fp, quiz, md, s):
         f'<ul class="quiz__items" data-quiz-rows>{"".join(rows)}</ul>'
     )
     either = "".join(
-        "<p>"
-        + html.escape(s.either_order.format(items=_and(sorted(g), s)))
-        + "</p>"
+        "<p>" + html.escape(s.either_order.format(items=_and(sorted(g), s))) + "</p>"
         for g in q.groups
     )
     key_html = (

@@ -426,7 +426,7 @@ class _Reader:
                 owner.where["shuffle"],
                 field,
                 "options keep their written order only with a reason: add shuffle_reason "
-                "(e.g. \"the options are a scale from smallest to largest\"), or remove "
+                '(e.g. "the options are a scale from smallest to largest"), or remove '
                 "shuffle: false (shuffled options keep the answer's position from giving it "
                 "away)",
             )
@@ -447,8 +447,9 @@ class _Reader:
         at = q.options[first].where["pin"]
         field = f"{where}.options[{first}].pin"
         if not shuffled:
-            self.add(at, field, "pin has no effect: this question's options are not shuffled; "
-                     "remove pin")
+            self.add(
+                at, field, "pin has no effect: this question's options are not shuffled; remove pin"
+            )
         elif len(q.options) - len(pinned) < 2:
             self.add(
                 at,
@@ -464,15 +465,23 @@ class _Reader:
             field = f"{where}.groups[{g}]"
             at = q.where.get(f"groups[{g}]", q.where["groups"])
             if len(group) < 2:
-                self.add(at, field, "a group needs at least 2 item numbers (items that may "
-                         "swap places); remove it or add the items that may swap with it")
+                self.add(
+                    at,
+                    field,
+                    "a group needs at least 2 item numbers (items that may "
+                    "swap places); remove it or add the items that may swap with it",
+                )
                 continue
             ok = True
             for k, number in enumerate(group):
                 spot = q.where.get(f"groups[{g}][{k}]", at)
                 if not 1 <= number <= n:
-                    self.add(spot, f"{field}[{k}]", f"{number} is not an item number; the "
-                             f"items are numbered 1 to {n} in the order they are listed")
+                    self.add(
+                        spot,
+                        f"{field}[{k}]",
+                        f"{number} is not an item number; the "
+                        f"items are numbered 1 to {n} in the order they are listed",
+                    )
                     ok = False
                 elif number in seen:
                     other = seen[number]

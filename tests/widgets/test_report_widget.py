@@ -34,8 +34,9 @@ def data_of(block: str):
 
 def test_block_is_a_figure_with_caption_data_and_fallback():
     block = report.widget_block("key_size", "scaling-dk", {"dims": [1, 2]}, "Try it", "Slide.")
-    assert block.startswith('<figure class="lesson-widget" id="widget-key-size" '
-                            'data-widget="scaling-dk">\n')
+    assert block.startswith(
+        '<figure class="lesson-widget" id="widget-key-size" data-widget="scaling-dk">\n'
+    )
     assert block.endswith("</figure>\n")
     assert "<figcaption><strong>Try it</strong> Slide.</figcaption>" in block
     assert '<p class="lesson-widget__fallback" data-search-exclude>' in block
@@ -56,8 +57,14 @@ def test_hostile_strings_stay_inert_text():
 
 def test_floats_round_trip_bit_for_bit_and_numpy_is_converted():
     values = np.array([0.1 + 0.2, 1e-300, -2.5e17, np.pi, 5e-324])
-    data = {"v": values, "m": np.arange(6.0).reshape(2, 3) / 7, "i": np.int64(3),
-            "f": np.float32(0.5), "b": np.bool_(True), "t": ("a", "b")}
+    data = {
+        "v": values,
+        "m": np.arange(6.0).reshape(2, 3) / 7,
+        "i": np.int64(3),
+        "f": np.float32(0.5),
+        "b": np.bool_(True),
+        "t": ("a", "b"),
+    }
     back = data_of(report.widget_block("w", "k", data, "L"))
     assert back["v"] == values.tolist()  # == on floats: exact
     assert np.array_equal(np.array(back["m"]), data["m"])
@@ -97,13 +104,15 @@ def test_run_by_hand_it_does_nothing(tmp_path, monkeypatch):
 def test_under_the_runner_it_writes_the_snippet_and_the_index(tmp_path, monkeypatch):
     monkeypatch.setenv(report.OUTPUT_ENV, str(tmp_path))
     monkeypatch.setattr(report, "_widgets", {})
-    report.widget("temperature", "softmax-temperature", {"scores": np.array([8.2, 3.1])},
-                  "Try it", "Caption.")
+    report.widget(
+        "temperature", "softmax-temperature", {"scores": np.array([8.2, 3.1])}, "Try it", "Caption."
+    )
     block = (tmp_path / "temperature.widget.md").read_text("utf-8")
     assert data_of(block) == {"scores": [8.2, 3.1]}
     index = json.loads((tmp_path / report.WIDGETS_FILE).read_text("utf-8"))
-    assert index == {"temperature": {"kind": "softmax-temperature", "label": "Try it",
-                                     "caption": "Caption."}}
+    assert index == {
+        "temperature": {"kind": "softmax-temperature", "label": "Try it", "caption": "Caption."}
+    }
 
 
 def test_the_block_passes_through_markdown_unchanged():

@@ -62,15 +62,24 @@ SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 def lesson(browser, base, path, scheme="light", width=1100, javascript=True):
     """A fresh context on ``path``; fails the test on a console error, a CSP violation or
     a request to another host."""
-    context = browser.new_context(color_scheme=scheme, java_script_enabled=javascript,
-                                  viewport={"width": width, "height": 900})
+    context = browser.new_context(
+        color_scheme=scheme,
+        java_script_enabled=javascript,
+        viewport={"width": width, "height": 900},
+    )
     page = context.new_page()
     errors: list[str] = []
     host = base.split("/")[2]
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: errors.append("foreign request " + r.url)
-            if r.url.startswith(("http:", "https:")) and r.url.split("/")[2] != host else None)
+    page.on(
+        "request",
+        lambda r: (
+            errors.append("foreign request " + r.url)
+            if r.url.startswith(("http:", "https:")) and r.url.split("/")[2] != host
+            else None
+        ),
+    )
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation',"
         " e => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
@@ -108,8 +117,12 @@ def bar_values(page) -> list[str]:
 
 def table_values(page) -> np.ndarray:
     rows = page.locator(f"{WIDGET} table.lw-heat tbody tr")
-    return np.array([[number(t) for t in rows.nth(i).locator("td").all_text_contents()]
-                     for i in range(rows.count())])
+    return np.array(
+        [
+            [number(t) for t in rows.nth(i).locator("td").all_text_contents()]
+            for i in range(rows.count())
+        ]
+    )
 
 
 def tab_to(page, selector: str) -> None:
@@ -156,7 +169,8 @@ def test_rnn_length_slider_matches_numpy(browser, served_site):
             rnn, att, inf = bar_values(page)
             assert (int(rnn), int(att)) == (n - 1, 1)
             assert abs(number(inf) - influence[n - 1]) <= 0.051 * 10 ** np.floor(
-                np.log10(influence[n - 1]))  # shown to 2 significant digits
+                np.log10(influence[n - 1])
+            )  # shown to 2 significant digits
             field = page.get_by_label("Sequence length n")
             assert field.get_attribute("aria-valuetext") == f"n = {n}"
         assert seen == [*range(1, 41), 39, 40, 39]
@@ -311,14 +325,20 @@ def test_causal_toggle_matches_numpy(browser, served_site):
             st = state(page)
             expected = on if causal else off
             assert st["causal"] is causal
-            assert page.locator(f"{WIDGET} .lw-toggle").get_attribute("aria-pressed") == str(
-                causal).lower()
+            assert (
+                page.locator(f"{WIDGET} .lw-toggle").get_attribute("aria-pressed")
+                == str(causal).lower()
+            )
             close(st["weights"], expected)
             close(st["future"], (expected * upper).sum() / n)
             close(table_values(page), expected, 0.005 + 1e-12)
             cells = page.locator(f"{WIDGET} tbody td")
-            blocked = [c == "is-blocked" for c in cells.evaluate_all(
-                "cs => cs.map(c => c.classList.contains('is-blocked') ? 'is-blocked' : '')")]
+            blocked = [
+                c == "is-blocked"
+                for c in cells.evaluate_all(
+                    "cs => cs.map(c => c.classList.contains('is-blocked') ? 'is-blocked' : '')"
+                )
+            ]
             assert blocked == list(upper.ravel() & causal)
             if causal:
                 assert np.all(np.array(st["weights"])[upper] == 0.0), "blocked means exactly 0"
@@ -356,8 +376,11 @@ def test_head_picker_matches_numpy(browser, served_site):
     with lesson(browser, base, "lessons/14-heads-vs-one/") as page:
         assert state(page)["head"] == 0
         tab_to(page, ".lw-toggle")  # the first head's button
-        for i, keys in ((1, ["Tab", "Enter"]), (2, ["Tab", " "]),
-                        (0, ["Shift+Tab", "Shift+Tab", "Enter"])):
+        for i, keys in (
+            (1, ["Tab", "Enter"]),
+            (2, ["Tab", " "]),
+            (0, ["Shift+Tab", "Shift+Tab", "Enter"]),
+        ):
             for key in keys:
                 page.keyboard.press(key)
             st = state(page)
@@ -392,10 +415,10 @@ def test_cost_length_slider_matches_numpy(browser, served_site):
                 longest = hop_counts(rnn_links(n))[later].max()
             assert st["rnnPath"] == longest and st["attentionPath"] == 1
             entries, b64, b16, rnn, att = (number(v) for v in bar_values(page))
-            assert (entries, b64, b16, rnn, att) == (n * n, st["bytes64"], st["bytes16"],
-                                                     n - 1, 1)
-        assert page.get_by_label("Sequence length n").get_attribute(
-            "aria-valuetext") == "n = 131,072"
+            assert (entries, b64, b16, rnn, att) == (n * n, st["bytes64"], st["bytes16"], n - 1, 1)
+        assert (
+            page.get_by_label("Sequence length n").get_attribute("aria-valuetext") == "n = 131,072"
+        )
 
 
 # -- all widgets: instant navigation, axe, 375 px, colour scheme ------------------------------
@@ -420,14 +443,17 @@ def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, serv
         assert page.evaluate("lessonWidgets.count()") == 0
 
         def go(path):
-            page.evaluate("""href => {
+            page.evaluate(
+                """href => {
                 const article = document.querySelector('article');
                 article.setAttribute('data-left', '');
                 const a = document.createElement('a');
                 a.href = href; a.textContent = 'go';
                 article.append(a);
                 a.click();
-            }""", base + path)
+            }""",
+                base + path,
+            )
             page.wait_for_url(base + path)
             # the URL changes before the content does: wait until the old article is gone
             expect(page.locator("article[data-left]")).to_have_count(0)
@@ -473,14 +499,13 @@ def test_widgets_in_light_mode_have_no_axe_violations(browser, served_site):
             check_axe(page, path, kind)
 
 
-def test_widgets_on_a_375px_phone_in_dark_mode_fit_and_have_no_axe_violations(
-    browser, served_site
-):
+def test_widgets_on_a_375px_phone_in_dark_mode_fit_and_have_no_axe_violations(browser, served_site):
     base, _ = served_site
     for path, kind in LESSONS.items():
         with lesson(browser, base, path, scheme="dark", width=375) as page:
             assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
-            sizes = page.evaluate("""s => {
+            sizes = page.evaluate(
+                """s => {
                 const fig = document.querySelector(s);
                 const inner = [...fig.querySelectorAll('*')]
                   .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
@@ -488,13 +513,18 @@ def test_widgets_on_a_375px_phone_in_dark_mode_fit_and_have_no_axe_violations(
                 return {page: document.documentElement.scrollWidth, fig: fig.scrollWidth,
                         figClient: fig.clientWidth, right: fig.getBoundingClientRect().right,
                         inner};
-            }""", WIDGET)
+            }""",
+                WIDGET,
+            )
             assert sizes["page"] <= 375, (path, sizes)
             assert sizes["fig"] <= sizes["figClient"] and sizes["right"] <= 375, (path, sizes)
             assert sizes["inner"] == [], f"{path}: something scrolls sideways: {sizes['inner']}"
-            font = page.evaluate("""s => Math.min(...[...document.querySelectorAll(s + ' *')]
+            font = page.evaluate(
+                """s => Math.min(...[...document.querySelectorAll(s + ' *')]
                 .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.data.trim()))
-                .map(e => parseFloat(getComputedStyle(e).fontSize)))""", WIDGET)
+                .map(e => parseFloat(getComputedStyle(e).fontSize)))""",
+                WIDGET,
+            )
             assert font >= 11.5, f"{path}: text too small ({font}px)"
             check_axe(page, path, kind)
 
@@ -521,7 +551,8 @@ def test_without_javascript_the_fallback_says_so(browser, served_site):
         assert "<template data-widget-data data-search-exclude>" in html
     search = (site / "search" / "search_index.json").read_text("utf-8")
     assert '"t_start"' not in search and "interactive widget needs" not in search, (
-        "widget data and fallbacks are kept out of the search index")
+        "widget data and fallbacks are kept out of the search index"
+    )
     with lesson(browser, base, "lessons/04-softmax/", javascript=False) as page:
         fallback = page.locator(f"{WIDGET} .lesson-widget__fallback")
         assert fallback.is_visible() and "needs JavaScript" in fallback.text_content()
@@ -533,16 +564,28 @@ def test_hostile_data_and_labels_stay_text(browser, served_site):
     base, _ = served_site
     evil = "<img src=x onerror=window.pwned=1></template><script>window.pwned=1</script>"
     block = report.widget_block(
-        "evil", "softmax-temperature",
-        {"scores": [1.0, 2.0], "labels": [evil, "b & <b>"], "t_min": 0.1, "t_max": 5.0,
-         "t_step": 0.1, "t_start": 1.0},
-        label=evil, caption=evil)
+        "evil",
+        "softmax-temperature",
+        {
+            "scores": [1.0, 2.0],
+            "labels": [evil, "b & <b>"],
+            "t_min": 0.1,
+            "t_max": 5.0,
+            "t_step": 0.1,
+            "t_start": 1.0,
+        },
+        label=evil,
+        caption=evil,
+    )
     with lesson(browser, base, "lessons/02-soft-lookup/") as page:
-        page.evaluate("""html => {
+        page.evaluate(
+            """html => {
             const article = document.querySelector('article');
             article.insertAdjacentHTML('beforeend', html);
             lessonWidgets.scan();
-        }""", block)
+        }""",
+            block,
+        )
         page.wait_for_selector(READY)
         assert page.evaluate("window.pwned") is None
         assert page.locator(f"{WIDGET} img, {WIDGET} script, {WIDGET} b").count() == 0

@@ -1,0 +1,76 @@
+"""Benchmark of the attention explorer in Debian's Chromium (a measure, not a test).
+
+    .venv/bin/python -m tests.explorer.bench_explorer
+
+``measure()`` builds the explorer's fixture site, opens /playground/ and times, for a
+64-token sentence, the median of 50 runs (``performance.now()`` in the page) of
+
+- the recompute: tokens -> embeddings -> Q, K, V for three heads -> softmax -> average;
+- the full update a keystroke costs: recompute plus rebuilding tokens, the four tables,
+  the four matrices and the detective view.
+
+It returns rows ``{"name", "value", "note"}`` for the `make bench` table.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from lesson_code import explorer
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+
+from .fixture_site import built_and_served
+
+TIMING_JS = """([sentence, runs, full]) => {
+  const input = document.querySelector('.attention-explorer input[type=text]');
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const text = sentence + (i % 2 ? '' : ' ');  // a real change each time
+    const start = performance.now();
+    if (full) {
+      input.value = text;
+      input.dispatchEvent(new Event('input'));
+    } else {
+      attentionExplorer.computeNow(text);
+    }
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}"""
+
+
+def measure(n_tokens: int = 64, runs: int = 50) -> list[dict]:
+    sentence = explorer.long_sentence(n_tokens)
+    assert len(explorer.tokenize(sentence)) == n_tokens
+    with tempfile.TemporaryDirectory() as tmp, built_and_served(Path(tmp)) as (url, _):
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url + "playground/")
+            page.wait_for_selector(".attention-explorer[data-explorer-ready='true']")
+            page.evaluate(TIMING_JS, [sentence, 5, True])  # warm up the JIT
+            compute = page.evaluate(TIMING_JS, [sentence, runs, False])
+            full = page.evaluate(TIMING_JS, [sentence, runs, True])
+            browser.close()
+    note = f"median of {runs} runs in Chromium; budget 16 ms (one frame)"
+    return [
+        {
+            "name": f"explorer recompute, {n_tokens} tokens",
+            "value": f"{compute:.2f} ms",
+            "note": note + " (performance.now() is coarsened to 0.1 ms)",
+        },
+        {
+            "name": f"explorer full update, {n_tokens} tokens",
+            "value": f"{full:.2f} ms",
+            "note": "recompute + tokens, tables, matrices, lines; " + note,
+        },
+    ]
+
+
+if __name__ == "__main__":
+    for row in measure():
+        print(f"{row['name']:<36} {row['value']:>10}   {row['note']}")

@@ -1,0 +1,146 @@
+"""Cache keys alone (no build): what must and must not change a lesson's key."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from plugins.lessons import cache
+from plugins.lessons.runner import describe_failure
+
+FIXTURE = Path(__file__).parent / "fixture"
+
+
+@pytest.fixture()
+def project(tmp_path):
+    shutil.copytree(FIXTURE / "demo_code", tmp_path / "demo_code")
+    return tmp_path
+
+
+def key(project: Path, lesson: str) -> str:
+    script = project / "demo_code" / "lessons" / lesson
+    return cache.compute_key(script, project, "demo_code", project / "demo_code" / "data")
+
+
+def test_dependencies_are_transitive_and_include_parent_packages(project):
+    script = project / "demo_code" / "lessons" / "01_demo.py"
+    deps = {
+        p.relative_to(project).as_posix() for p in cache.dependencies(script, project, "demo_code")
+    }
+    assert deps == {"demo_code/__init__.py", "demo_code/helpers.py", "demo_code/deep.py"}
+
+
+def test_dependencies_ignore_other_packages(project):
+    script = project / "demo_code" / "lessons" / "02_other.py"
+    assert cache.dependencies(script, project, "demo_code") == []
+
+
+def test_editing_a_transitive_import_changes_only_the_lessons_that_import_it(project):
+    before = (key(project, "01_demo.py"), key(project, "02_other.py"))
+    deep = project / "demo_code" / "deep.py"
+    deep.write_text(deep.read_text() + "\n# edited\n")
+    after = (key(project, "01_demo.py"), key(project, "02_other.py"))
+    assert after[0] != before[0]
+    assert after[1] == before[1]
+
+
+def test_unrelated_module_edit_changes_nothing(project):
+    before = key(project, "01_demo.py")
+    (project / "demo_code" / "unrelated.py").write_text("X = 1\n")
+    assert key(project, "01_demo.py") == before
+
+
+def test_data_files_are_part_of_every_key(project):
+    before = (key(project, "01_demo.py"), key(project, "02_other.py"))
+    (project / "demo_code" / "data" / "table.csv").write_text("4,5,6\n")
+    after = (key(project, "01_demo.py"), key(project, "02_other.py"))
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_key_does_not_depend_on_where_the_checkout_lives(project, tmp_path_factory):
+    other = tmp_path_factory.mktemp("elsewhere")
+    shutil.copytree(project / "demo_code", other / "demo_code")
+    assert key(project, "01_demo.py") == key(other, "01_demo.py")
+
+
+def test_environment_versions_are_in_the_key(project, monkeypatch):
+    before = key(project, "01_demo.py")
+    monkeypatch.setattr(cache, "_version", lambda dist: "999.0" if dist == "numpy" else "1")
+    assert "numpy=999.0" in cache.environment_fingerprint()
+    assert key(project, "01_demo.py") != before
+
+
+def test_notebook_source_imports_are_followed(project):
+    nb = project / "lab.ipynb"
+    nb.write_text("{}")
+    deps = cache.dependencies(nb, project, "demo_code", source="import demo_code.deep as d\n")
+    assert {p.name for p in deps} == {"__init__.py", "deep.py"}
+
+
+def test_is_fresh_requires_the_exact_key(tmp_path):
+    entry = tmp_path / "entry"
+    assert not cache.is_fresh(entry, "abc")
+    entry.mkdir()
+    assert not cache.is_fresh(entry, "abc")  # outputs without a key file: incomplete run
+    (entry / cache.KEY_FILE).write_text("abc")
+    assert cache.is_fresh(entry, "abc")
+    assert not cache.is_fresh(entry, "abd")
+
+
+def test_describe_failure_points_at_the_innermost_project_frame(tmp_path):
+    root = tmp_path
+    stderr = (
+        "Traceback (most recent call last):\n"
+        f'  File "{root}/lesson_code/lessons/04_softmax.py", line 12, in <module>\n'
+        "    weights = softmax(scores)\n"
+        f'  File "{root}/lesson_code/attention.py", line 41, in softmax\n'
+        "    raise ValueError('boom')\n"
+        '  File "/usr/lib/python3/site-packages/numpy/core/x.py", line 9, in f\n'
+        "ValueError: boom\n"
+    )
+    assert describe_failure(stderr, root) == ("lesson_code/attention.py:41", "ValueError: boom")
+
+
+def test_describe_failure_adds_the_authors_own_line(tmp_path):
+    script = tmp_path / "lesson_code" / "lessons" / "04_softmax.py"
+    stderr = (
+        f'  File "{script}", line 12, in <module>\n'
+        f'  File "{tmp_path}/lesson_code/attention.py", line 41, in softmax\n'
+        "ValueError: boom\n"
+    )
+    assert describe_failure(stderr, tmp_path, script) == (
+        "lesson_code/attention.py:41 (called from lesson_code/lessons/04_softmax.py:12)",
+        "ValueError: boom",
+    )
+
+
+def test_the_import_memo_is_used_kept_and_survives_damage(project, tmp_path):
+    """A warm build reads what each module imports from the memo instead of parsing it."""
+    memo = tmp_path / "memo" / cache.IMPORT_MEMO
+    cache.load_import_memo(memo)  # absent: nothing known yet
+    cache._imported_modules.cache_clear()
+    parsed = key(project, "01_demo.py")
+    cache.save_import_memo(memo)
+    stored = json.loads(memo.read_text())
+    helpers = ["demo_code.deep", "demo_code.deep.base_value"]  # helpers.py's one import
+    assert helpers in stored.values()
+    # A memo entry is trusted: make helpers.py "import" nothing and the key changes.
+    for name, imports in stored.items():
+        if imports == helpers:
+            stored[name] = []
+    memo.write_text(json.dumps(stored))
+    cache.load_import_memo(memo)
+    cache._imported_modules.cache_clear()
+    assert key(project, "01_demo.py") != parsed
+    # Damaged memo: ignored, parsed again, same key as parsing gives.
+    memo.write_text("{not json")
+    cache.load_import_memo(memo)
+    cache._imported_modules.cache_clear()
+    assert key(project, "01_demo.py") == parsed
+    cache.save_import_memo(memo)
+    assert json.loads(memo.read_text())  # rewritten whole
+    cache.load_import_memo(tmp_path / "none.json")
+    cache._imported_modules.cache_clear()
