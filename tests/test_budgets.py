@@ -1,11 +1,12 @@
-"""Size budgets (README "Budgets"): the deterministic ones, checked on the real built site.
+"""Size budgets (bench/budgets.py, README "Budgets"): the deterministic ones, checked on the
+real built site.
 
 Timings (build ratio, Lighthouse, latencies) vary from run to run and machine to machine:
 they are measured by `make bench`, never asserted here. Sizes do not vary: a page, an asset
 or a figure that grows past its budget fails here, naming it and by how much.
 
 Page weight is the page's HTML plus every stylesheet, script, image and JSON file of ours
-it loads (``tests.bench.page_weight``), each gzipped on its own as a static host serves
+it loads (``bench.sizes.page_weight``), each gzipped on its own as a static host serves
 it. Material's own bundle (``assets/stylesheets``, ``assets/javascripts``: about 60 KB gz,
 the same file on every page, cached after the first) and the search index (fetched once
 for the whole site by the search worker) are not counted; `make bench` shows the weight
@@ -16,13 +17,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bench import (
-    EXPLORER_BUDGET_GZ,
+from bench.budgets import BUDGETS
+from bench.sizes import (
     EXPLORER_PARAMS,
-    FIGURE_BUDGET_GZ,
-    FIGURE_BUDGET_RAW,
-    PAGE_BUDGET_GZ,
-    QUIZ_BUDGET_GZ,
     asset_group,
     inline_figures,
     page_assets,
@@ -34,6 +31,11 @@ pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
 
 EXPLORER_FILES = ("assets/explorer/explorer.js", "assets/explorer/explorer.css", EXPLORER_PARAMS)
 QUIZ_FILES = ("assets/quiz/quiz.js", "assets/quiz/quiz.css")
+QUIZ_BUDGET_GZ = BUDGETS["quiz_assets"].limit
+EXPLORER_BUDGET_GZ = BUDGETS["explorer_assets"].limit
+PAGE_BUDGET_GZ = BUDGETS["page_weight"].limit
+FIGURE_BUDGET_RAW = BUDGETS["figure_raw"].limit
+FIGURE_BUDGET_GZ = BUDGETS["figure_gz"].limit
 
 
 def kb(n: int) -> str:
@@ -41,7 +43,7 @@ def kb(n: int) -> str:
 
 
 def test_quiz_assets_within_budget(served_site):
-    """quiz.js + quiz.css, as shipped in the site: at most 10 KB gzipped."""
+    """quiz.js + quiz.css, as shipped in the site: within their gzipped budget."""
     _, site = served_site
     size = asset_group(site, *QUIZ_FILES)
     assert all((site / rel).is_file() for rel in QUIZ_FILES), "the quiz assets are not built"
@@ -52,7 +54,7 @@ def test_quiz_assets_within_budget(served_site):
 
 
 def test_explorer_assets_within_budget(served_site):
-    """explorer.js + explorer.css + the generated params.json: at most 30 KB gzipped."""
+    """explorer.js + explorer.css + the generated params.json: within their gzipped budget."""
     _, site = served_site
     assert all((site / rel).is_file() for rel in EXPLORER_FILES), "explorer assets missing"
     size = asset_group(site, *EXPLORER_FILES)
@@ -75,7 +77,7 @@ def test_page_weight_counts_what_pages_load(served_site):
 
 
 def test_no_page_over_budget(served_site):
-    """Every built page with our assets it loads: at most 150 KB gzipped."""
+    """Every built page with our assets it loads: within the page budget, gzipped."""
     _, site = served_site
     pages = site_pages(site)
     assert len(pages) > 20, f"only {len(pages)} pages built"
@@ -91,7 +93,7 @@ def test_no_page_over_budget(served_site):
 
 
 def test_figures_within_budget(served_site):
-    """Every inline SVG lesson figure: at most 40 KB as written and 16 KB gzipped."""
+    """Every inline SVG lesson figure: within its budget as written and gzipped."""
     _, site = served_site
     figures = [(page, *fig) for page in site_pages(site) for fig in inline_figures(page)]
     assert len(figures) > 10, "no lesson figures found: did the figure markup change?"

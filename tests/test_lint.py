@@ -17,6 +17,7 @@ def test_ruff_finds_nothing():
             "ruff",
             "check",
             "--no-cache",
+            "bench",
             "lesson_code",
             "plugins",
             "tests",

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.bench import site_pages
+from bench.sizes import site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -39,7 +38,6 @@ from lesson_code.translation import SOURCE_TOKENS, TARGET_TOKENS, source_vectors
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
-ROOT = Path(__file__).resolve().parents[2]
 WIDGET = "figure.lesson-widget"
 READY = WIDGET + "[data-widget-ready='true']"
 TOL = 1e-9

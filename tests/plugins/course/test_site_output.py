@@ -7,11 +7,11 @@ warnings included, which MkDocs reports only after every page was written).
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 
 import pytest
+
+from tests.support import mkdocs_build
 
 pytestmark = pytest.mark.build
 
@@ -27,14 +27,7 @@ CONFIG = textwrap.dedent("""\
 
 
 def build(project, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-d", str(project / "site"), *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-    )
+    return mkdocs_build(project, project / "site", args=args, environ={"PATH": "/usr/bin:/bin"})
 
 
 @pytest.fixture()

@@ -10,20 +10,13 @@ inline scripts, so any inline script of ours would be blocked and reported.
 
 from __future__ import annotations
 
-import base64
-import functools
-import hashlib
-import http.server
 import os
-import re
 import shutil
-import socket
 import subprocess
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests import bench_browser, support
+from tests import support
 
 ROOT = support.ROOT
 DOCS = ROOT / "docs"
@@ -83,12 +76,6 @@ nav:
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def write_project(
     dest: Path, url: str, playground: str | None = None, with_js: bool = True
 ) -> Path:
@@ -115,65 +102,29 @@ def write_project(
 
 def build(config: Path, site: Path) -> subprocess.CompletedProcess:
     """``mkdocs build --strict`` in a subprocess (the project root on the path)."""
-    env = {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=config.parent,
-        timeout=300,
-    )
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    return support.mkdocs_build(config, site, env={"PYTHONPATH": path})
 
 
-INLINE_SCRIPT_RE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
-
-
-def inline_script_hashes(site: Path) -> list[str]:
-    """CSP hashes of every inline script in the built pages (Material's own)."""
-    hashes = set()
-    for page in site.rglob("*.html"):
-        for body in INLINE_SCRIPT_RE.findall(page.read_text(encoding="utf-8")):
-            digest = hashlib.sha256(body.encode("utf-8")).digest()
-            hashes.add("'sha256-" + base64.b64encode(digest).decode() + "'")
-    return sorted(hashes)
-
-
-def csp_handler(site: Path):
+def csp_handler(site: Path) -> type[support.QuietHandler]:
+    """Every response says ``script-src 'self'`` plus the hashes of Material's inline
+    scripts: any inline script of ours is blocked and reported."""
     policy = (
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self' " + " ".join(inline_script_hashes(site))
+        "script-src 'self' " + " ".join(support.inline_script_hashes(site))
     )
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def end_headers(self):
-            self.send_header("Content-Security-Policy", policy)
-            super().end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    return functools.partial(Handler, directory=str(site))
-
-
-def serve(site: Path, port: int):
-    """Serve ``site`` on 127.0.0.1:port (with the CSP header) until the block ends."""
-    return bench_browser.serve(site, port, handler=csp_handler(site))
+    return support.csp_handler(policy)
 
 
 @contextmanager
 def built_and_served(workdir: Path):
     """Build the fixture site in ``workdir`` for a free port and serve it: yields (url, site)."""
-    port = free_port()
+    port = support.free_port()
     url = f"http://127.0.0.1:{port}/"
     config = write_project(workdir / "project", url)
     site = workdir / "site"
     result = build(config, site)
     if result.returncode != 0:
         raise RuntimeError(f"explorer fixture site failed to build:\n{result.stderr[-4000:]}")
-    with serve(site, port):
+    with support.serve(site, port, csp_handler(site)):
         yield url, site

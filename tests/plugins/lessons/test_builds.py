@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import mkdocs_build
+from tests.support import mkdocs_build
 
 pytestmark = [pytest.mark.build, pytest.mark.xdist_group("fixture-builds")]
 
@@ -29,7 +29,9 @@ def site(tmp_path):
 
 
 def build(project: Path, *args: str):
-    return mkdocs_build(project / "mkdocs.yml", project / "site", args=args or ("--strict",))
+    return mkdocs_build(
+        project / "mkdocs.yml", project / "site", args=args or ("--strict",), timeout=900
+    )
 
 
 def runs(result) -> int:

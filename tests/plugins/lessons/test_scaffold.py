@@ -11,7 +11,7 @@ import pytest
 
 from plugins.lessons import scaffold
 from tests import support
-from tests.conftest import mkdocs_build
+from tests.support import mkdocs_build
 
 ROOT = support.ROOT
 pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
@@ -92,6 +92,7 @@ def test_scaffolded_lesson_builds_and_passes_lesson_tests(project_copy):
         project_copy / "mkdocs.yml",
         project_copy / "site",
         env={"LESSONS_CACHE_DIR": str(project_copy / ".cache" / "lessons")},
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "running 1 of" in result.stderr, "only the new lesson should run"

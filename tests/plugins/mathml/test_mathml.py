@@ -10,7 +10,7 @@ import pytest
 
 from plugins import mathml, store
 from plugins.mathml import FormulaError, spoken, to_mathml
-from tests.conftest import ROOT, mkdocs_build
+from tests.support import ROOT, mkdocs_build
 
 
 def render(text: str) -> str:
@@ -80,7 +80,9 @@ def test_a_bad_formula_in_a_page_stops_the_build_naming_file_and_line(tmp_path):
     (tmp_path / "docs" / "index.md").write_text(
         "# Title\n\nSome text.\n\nThe scale is $\\sqrtt{d_k}$ here.\n"
     )
-    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site", env={"PYTHONPATH": str(ROOT)})
+    result = mkdocs_build(
+        tmp_path / "mkdocs.yml", tmp_path / "site", env={"PYTHONPATH": str(ROOT)}, timeout=900
+    )
     assert result.returncode == 1
     assert "docs/index.md:5: math: unknown command \\sqrtt" in result.stderr
     assert "did you mean \\sqrt?" in result.stderr
@@ -213,7 +215,7 @@ def test_the_quiz_plugin_keeps_the_formulas_of_a_build(tmp_path):
     written = []
     for name in ("a", "b"):
         result = mkdocs_build(
-            project / "mkdocs.yml", tmp_path / name, env={"PYTHONPATH": str(ROOT)}
+            project / "mkdocs.yml", tmp_path / name, env={"PYTHONPATH": str(ROOT)}, timeout=900
         )
         assert result.returncode == 0, result.stderr
         [entry] = (project / ".cache" / "quiz" / "mathml").glob("*.json")

@@ -10,8 +10,7 @@ import pytest
 from plugins.quiz import answers
 from plugins.quiz.answers import AnswerFromError, Plan, evaluate, evaluate_isolated, parse
 from plugins.quiz.validate import load_quiz
-
-from .conftest import ROOT
+from tests.support import ROOT
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from plugins.quiz.__main__ import check
+from tests.support import mkdocs_build
 
-from .conftest import FIXTURES, SITE_FIXTURE, mkdocs_build
+from .paths import FIXTURES, SITE_FIXTURE
 
 pytestmark = pytest.mark.build
 

@@ -8,7 +8,9 @@ import shutil
 
 import pytest
 
-from .conftest import ROOT, SITE_FIXTURE, mkdocs_build
+from tests.support import ROOT, mkdocs_build
+
+from .paths import SITE_FIXTURE
 
 pytestmark = pytest.mark.build
 

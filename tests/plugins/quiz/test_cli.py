@@ -6,7 +6,9 @@ import shutil
 import subprocess
 import sys
 
-from .conftest import FIXTURES, ROOT
+from tests.support import ROOT, mkdocs_build
+
+from .paths import FIXTURES
 
 
 def run(*args, cwd=ROOT):
@@ -102,13 +104,7 @@ def test_check_without_paths_checks_the_project_as_the_build_does(tmp_path):
         "on a page with that block",
     ]
     # the build says the same of the unshown quiz (one owner of the message)
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    build = mkdocs_build(project, tmp_path / "site")
     assert build.returncode == 1
     assert "no such quiz file; did you mean quizzes/extra/end-mode.yaml?" in build.stderr
 

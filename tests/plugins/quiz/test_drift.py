@@ -12,8 +12,7 @@ import pytest
 from plugins.quiz import answers
 from plugins.quiz.model import NumericQuestion
 from plugins.quiz.validate import load_file
-
-from .conftest import ROOT
+from tests.support import ROOT
 
 QUIZZES = sorted((ROOT / "quizzes").glob("*.yaml"))
 

@@ -16,7 +16,7 @@ from plugins.quiz.model import QUESTION_TYPES, Quiz, yaml_fields
 from plugins.quiz.render import render_quiz
 from plugins.quiz.validate import load_quiz
 
-from .conftest import FIXTURES
+from .paths import FIXTURES
 
 DEMO = (FIXTURES / "site" / "quizzes" / "01-demo.yaml").read_text(encoding="utf-8")
 FUZZ = settings(

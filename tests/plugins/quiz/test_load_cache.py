@@ -16,8 +16,9 @@ from plugins.quiz import plugin as quiz_plugin
 from plugins.quiz.model import Mark, from_data, to_data
 from plugins.quiz.plugin import QuizPlugin
 from plugins.quiz.validate import load_file
+from tests.support import ROOT
 
-from .conftest import FIXTURES, ROOT, SITE_FIXTURE
+from .paths import FIXTURES, SITE_FIXTURE
 
 REAL_QUIZZES = sorted((ROOT / "quizzes").glob("*.yaml"))
 N = len(list((SITE_FIXTURE / "quizzes").rglob("*.yaml")))  # quiz files of the fixture site

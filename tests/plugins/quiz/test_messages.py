@@ -18,8 +18,9 @@ from plugins.quiz import loader
 from plugins.quiz.__main__ import check
 from plugins.quiz.errors import QuizError
 from plugins.quiz.validate import load_quiz
+from tests.support import ROOT
 
-from .conftest import FIXTURES, ROOT
+from .paths import FIXTURES
 
 BAD = FIXTURES / "bad"
 

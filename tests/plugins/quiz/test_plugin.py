@@ -9,7 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from plugins.quiz import answers
 from plugins.quiz.plugin import QuizPlugin
 
-from .conftest import SITE_FIXTURE
+from .paths import SITE_FIXTURE
 
 
 def configured(command: str) -> tuple[QuizPlugin, MkDocsConfig]:

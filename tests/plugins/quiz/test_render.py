@@ -13,7 +13,7 @@ from plugins.quiz.model import fingerprint
 from plugins.quiz.render import MarkdownRenderer, Strings, answer_text, render_quiz
 from plugins.quiz.validate import load_file, load_quiz
 
-from .conftest import FIXTURES
+from .paths import FIXTURES
 
 DEMO = FIXTURES / "site" / "quizzes" / "01-demo.yaml"
 

@@ -10,8 +10,9 @@ import yaml
 
 from plugins.quiz.model import QUESTION_TYPES, Quiz, yaml_fields
 from plugins.quiz.schema import build_schema, schema_text
+from tests.support import ROOT
 
-from .conftest import FIXTURES, ROOT
+from .paths import FIXTURES
 
 SCHEMA_FILE = ROOT / "quizzes" / "schema.json"
 

@@ -19,8 +19,9 @@ from plugins.quiz.model import (
     normalize_text,
 )
 from plugins.quiz.validate import load_file, load_quiz
+from tests.support import ROOT
 
-from .conftest import FIXTURES, ROOT
+from .paths import FIXTURES
 
 DEMO = FIXTURES / "site" / "quizzes" / "01-demo.yaml"
 EDGE = FIXTURES / "good" / "edge-cases.yaml"

@@ -1,9 +1,10 @@
 """Benchmark of the attention explorer in Debian's Chromium (a measure, not a test).
 
-    .venv/bin/python -m tests.explorer.bench_explorer
+    .venv/bin/python -m bench.explorer
 
-``measure()`` builds the explorer's fixture site, opens /playground/ and times, for a
-64-token sentence, the median of 50 runs (``performance.now()`` in the page) of
+``measure()`` builds the explorer's fixture site (tests/plugins/explorer/fixture_site.py),
+opens /playground/ and times, for a 64-token sentence, the median of 50 runs
+(``performance.now()`` in the page) of
 
 - the recompute: tokens -> embeddings -> Q, K, V for three heads -> softmax -> average;
 - the full update a keystroke costs: recompute plus rebuilding tokens, the four tables,
@@ -19,10 +20,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from bench.budgets import BUDGETS
 from lesson_code import explorer
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
-
-from .fixture_site import built_and_served
+from tests.plugins.explorer.fixture_site import built_and_served
 
 TIMING_JS = """([sentence, runs, full]) => {
   const input = document.querySelector('.attention-explorer input[type=text]');
@@ -56,12 +57,13 @@ def measure(n_tokens: int = 64, runs: int = 50) -> list[dict]:
             compute = page.evaluate(TIMING_JS, [sentence, runs, False])
             full = page.evaluate(TIMING_JS, [sentence, runs, True])
             browser.close()
-    note = f"median of {runs} runs in Chromium; budget 16 ms (one frame)"
+    budget = BUDGETS["explorer_recompute"]
+    note = f"median of {runs} runs in Chromium; budget {budget.limit:g} ms (one frame)"
     return [
         {
             "name": f"explorer recompute, {n_tokens} tokens",
             "value": f"{compute:.2f} ms",
-            "note": note + " (performance.now() is coarsened to 0.1 ms)",
+            "note": f"{note}: {budget.verdict(compute)} (performance.now() is coarsened to 0.1 ms)",
         },
         {
             "name": f"explorer full update, {n_tokens} tokens",

@@ -1,9 +1,9 @@
 """Browser measures for `make bench`: explorer recompute, quiz feedback latency, Lighthouse.
 
-    .venv/bin/python -m tests.bench_browser      # on its own: builds the site once first
+    .venv/bin/python -m bench.browser      # on its own: builds the site once first
 
 ``measures(site, url)`` returns rows ``{"name", "value", "note"}`` (plus ``"data"`` with
-the raw numbers for bench.json). ``tests/bench.py`` passes the warm build it has just
+the raw numbers for bench.json). ``bench/report.py`` passes the warm build it has just
 timed, built for ``url``; run alone, the site is built into a scratch folder.
 
 The site is served the way a static host such as GitHub Pages serves it: gzip for text
@@ -18,25 +18,21 @@ from __future__ import annotations
 
 import functools
 import gzip
-import http.server
 import io
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
+from bench.budgets import BUDGETS
+from tests import support
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import QuietHandler
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_DIR = ROOT / ".cache" / "bench" / "lighthouse"
 LIGHTHOUSE_PACKAGE = "lighthouse@12"  # 13 needs Node 22; Debian 12 ships Node 18/20
 LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -47,7 +43,11 @@ LIGHTHOUSE_PAGES = {
 }
 LIGHTHOUSE_RUNS = int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", "5"))  # Lighthouse's advice
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-BUDGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 0.95}
+LIGHTHOUSE_BUDGETS = {
+    "performance": BUDGETS["lighthouse_performance"],
+    "accessibility": BUDGETS["lighthouse_accessibility"],
+    "best-practices": BUDGETS["lighthouse_best_practices"],
+}
 QUIZ_PAGE = "lessons/04-softmax/"
 QUIZ_RUNS = 50
 GZIP_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".map")
@@ -67,7 +67,7 @@ def not_measured(name: str, why: str) -> dict:
 # -- serving ---------------------------------------------------------------------------
 
 
-class StaticHost(QuietHandler):
+class StaticHost(support.QuietHandler):
     """Static files as a production host serves them: gzip, a cache policy, 404.html."""
 
     protocol_version = "HTTP/1.1"
@@ -100,43 +100,10 @@ def _gzipped(path: str, mtime_ns: int) -> bytes:
     return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser closing a socket
-            super().handle_error(request, client_address)
-
-
-@contextmanager
-def serve(site: Path, port: int, handler=None):
-    """Serve ``site`` on 127.0.0.1:``port`` from a thread (with :class:`StaticHost`, or
-    ``handler``); yields the base URL."""
-    handler = handler or functools.partial(StaticHost, directory=str(site))
-    server = QuietServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def build_site(dest: Path, url: str) -> Path:
     """The real site, built for ``url`` into ``dest`` (lesson cache of the checkout)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(dest)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": url},
+    result = support.mkdocs_build(
+        ROOT / "mkdocs.yml", dest, env={"SITE_URL": url}, args=("-q",), cwd=ROOT, timeout=None
     )
     if result.returncode != 0:
         raise RuntimeError(f"site build failed:\n{result.stderr[-3000:]}")
@@ -148,7 +115,7 @@ def build_site(dest: Path, url: str) -> Path:
 
 def explorer_rows() -> list[dict]:
     try:
-        from tests.plugins.explorer.bench_explorer import measure
+        from bench.explorer import measure
     except ImportError as exc:
         return [not_measured("explorer recompute, 64 tokens", f"cannot import it ({exc})")]
     try:
@@ -215,12 +182,14 @@ def quiz_latency(url: str, runs: int = QUIZ_RUNS) -> list[dict]:
     except Exception as exc:  # noqa: BLE001
         return [not_measured(name, _short(exc))]
     median = statistics.median(shown)
+    budget = BUDGETS["quiz_feedback"]
     return [
         row(
             name,
             f"{median:.2f} ms",
             f"click Check -> role=status text, median of {len(shown)} real clicks in "
-            f"Chromium (max {max(shown):.2f} ms); budget 100 ms (feels instant)",
+            f"Chromium (max {max(shown):.2f} ms); budget {budget.limit:g} ms (feels instant): "
+            f"{budget.verdict(median)}",
             data={"median_ms": median, "max_ms": max(shown), "runs": len(shown)},
         )
     ]
@@ -359,9 +328,9 @@ class _Runs:
         median = {c: statistics.median(v) for c, v in scores.items() if v}
         value = " / ".join(f"{median[c]:.2f}" if c in median else "-" for c in CATEGORIES)
         over = [
-            f"{c} {median[c]:.2f} < {b}"
-            for c, b in BUDGETS.items()
-            if c in median and median[c] < b
+            f"{c} {median[c]:.2f} < {b.limit}"
+            for c, b in LIGHTHOUSE_BUDGETS.items()
+            if c in median and not b.fits(median[c])
         ]
         lcp = statistics.median(m.get("largest-contentful-paint", 0) for m in metrics)
         tbt = statistics.median(m.get("total-blocking-time", 0) for m in metrics)
@@ -371,7 +340,9 @@ class _Runs:
             f"4G, 4x CPU slowdown; host benchmarkIndex "
             f"{statistics.median(self.bench_index):.0f}); "
             f"LCP {lcp / 1000:.1f} s, TBT {tbt:.0f} ms, CLS {cls:.3f}; "
-            "budget >= 0.95 / 1.00 / 0.95; "
+            "budget >= "
+            + " / ".join(f"{b.limit:.2f}" for b in LIGHTHOUSE_BUDGETS.values())
+            + "; "
             + ("MISSES " + ", ".join(over) if over else "within budget")
         )
         if self.failed:
@@ -399,7 +370,7 @@ def measures(site: Path | None = None, url: str | None = None) -> list[dict]:
     rows = explorer_rows()
     with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
         if site is None:
-            port = free_port()
+            port = support.free_port()
             url = f"http://127.0.0.1:{port}/"
             try:
                 site = build_site(Path(tmp) / "site", url)
@@ -411,10 +382,10 @@ def measures(site: Path | None = None, url: str | None = None) -> list[dict]:
                 ]
         port = int(url.rstrip("/").rsplit(":", 1)[1])
         try:
-            context = serve(site, port)
+            context = support.serve(site, port, StaticHost)
             base = context.__enter__()
         except OSError:  # the port was taken meanwhile: instant navigation is not used here
-            context = serve(site, free_port())
+            context = support.serve(site, None, StaticHost)
             base = context.__enter__()
         try:
             started = time.perf_counter()

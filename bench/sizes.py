@@ -1,0 +1,169 @@
+"""Sizes of a built site: what each page loads and weighs, inline figures, asset groups.
+
+Page weight is a page's HTML plus every stylesheet, script, image and JSON file it loads,
+each gzipped on its own as a static host serves it (``ours_*`` leaves out Material's own
+bundle, the same files on every page, cached after the first). The bench reports these
+figures; tests/test_budgets.py holds them to bench/budgets.py on the real built site.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+@lru_cache(maxsize=256)
+def _sizes(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    return len(data), gz(data)
+
+
+class _Loads(HTMLParser):
+    """What a page loads by itself: stylesheets, scripts, images; and whether it has an
+    attention explorer (whose script then fetches params.json)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.explorer = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link" and "stylesheet" in (a.get("rel") or "").split() and a.get("href"):
+            self.urls.append(a["href"])
+        elif tag == "script" and a.get("src"):
+            self.urls.append(a["src"])
+        elif tag in ("img", "image") and a.get("src"):
+            self.urls.append(a["src"])
+        if "attention-explorer" in (a.get("class") or "").split():
+            self.explorer = True
+
+
+MATERIAL_RE = re.compile(r"^assets/(stylesheets|javascripts)/")
+EXPLORER_PARAMS = "assets/explorer/params.json"
+
+
+def page_assets(site: Path, page: Path) -> list[str]:
+    """Site-relative paths of the files ``page`` loads when it is opened: its stylesheets,
+    scripts and images, and params.json when it shows an explorer (fetched by its script).
+
+    Not counted: the search index and its worker, which Material's search fetches in the
+    background once for the whole site (reported on their own row by `make bench`).
+    """
+    parser = _Loads()
+    parser.feed(page.read_text(encoding="utf-8"))
+    base = page.parent.relative_to(site).as_posix()
+    found: list[str] = []
+    for url in parser.urls:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith("data:"):
+            continue
+        rel = (
+            os.path.normpath(os.path.join(base, parts.path)).lstrip("./")
+            if not parts.path.startswith("/")
+            else parts.path.lstrip("/")
+        )
+        if (site / rel).is_file() and rel not in found:
+            found.append(rel)
+    if parser.explorer and (site / EXPLORER_PARAMS).is_file():
+        found.append(EXPLORER_PARAMS)
+    return found
+
+
+def page_weight(site: Path, page: Path) -> dict:
+    """HTML + everything it loads (raw and gzipped, each file compressed on its own), and
+    the same without Material's own bundle (``ours_*``)."""
+    html_raw, html_gz = _sizes(page)
+    total = {"raw": html_raw, "gz": html_gz, "ours_raw": html_raw, "ours_gz": html_gz}
+    assets = page_assets(site, page)
+    for rel in assets:
+        raw, zipped = _sizes(site / rel)
+        total["raw"] += raw
+        total["gz"] += zipped
+        if not MATERIAL_RE.match(rel):
+            total["ours_raw"] += raw
+            total["ours_gz"] += zipped
+    total["html_raw"], total["html_gz"] = html_raw, html_gz
+    total["assets"] = assets
+    return total
+
+
+def site_pages(site: Path) -> list[Path]:
+    """Every HTML page of a built site (index.html of each page and 404.html)."""
+    return sorted(p for p in site.rglob("*.html") if p.name in ("index.html", "404.html"))
+
+
+FIGURE_RE = re.compile(
+    r'<figure class="lesson-figure"[^>]*id="([^"]+)"[^>]*>\s*(<svg[\s\S]*?</svg>)'
+)
+
+
+def inline_figures(page: Path) -> list[tuple[str, int, int]]:
+    """(figure id, raw bytes, gzipped bytes) of every inline SVG lesson figure in a page."""
+    text = page.read_text(encoding="utf-8")
+    return [(fid, len(svg.encode()), gz(svg.encode())) for fid, svg in FIGURE_RE.findall(text)]
+
+
+def page_sizes(site: Path) -> dict:
+    lesson_pages = sorted((site / "lessons").glob("*/index.html"))
+    largest = max(lesson_pages, key=lambda p: page_weight(site, p)["ours_gz"], default=None)
+    pages = {
+        "home": site / "index.html",
+        "largest lesson": largest,
+        "playground": site / "playground" / "index.html",
+    }
+    result = {}
+    for label, page in pages.items():
+        if page is None or not page.is_file():
+            continue
+        weight = page_weight(site, page)
+        result[label] = {
+            "page": page.parent.relative_to(site).as_posix() or ".",
+            **{k: v for k, v in weight.items() if k != "assets"},
+        }
+    heaviest = max(site_pages(site), key=lambda p: page_weight(site, p)["ours_gz"])
+    result["heaviest page"] = {
+        "page": heaviest.relative_to(site).as_posix(),
+        **{k: v for k, v in page_weight(site, heaviest).items() if k != "assets"},
+    }
+    figures = [(page, *f) for page in lesson_pages for f in inline_figures(page)]
+    if figures:
+        page, fid, raw, zipped = max(figures, key=lambda f: f[2])
+        result["largest figure"] = {
+            "page": f"{page.parent.relative_to(site).as_posix()}#{fid}",
+            "raw": raw,
+            "gz": zipped,
+            "count": len(figures),
+            "total_raw": sum(f[2] for f in figures),
+        }
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        raw, zipped = _sizes(index)
+        result["search index"] = {"page": "search/search_index.json", "raw": raw, "gz": zipped}
+    return result
+
+
+def asset_group(site: Path, *rels: str) -> dict:
+    raw = zipped = 0
+    for rel in rels:
+        if (site / rel).is_file():
+            r, z = _sizes(site / rel)
+            raw, zipped = raw + r, zipped + z
+    return {"raw": raw, "gz": zipped}
+
+
+def quiz_assets() -> dict | None:
+    try:
+        from plugins.quiz import assets_size
+    except ImportError:
+        return None
+    return assets_size()
