@@ -22,8 +22,8 @@ test: $(STAMP) chromium  ## the whole suite: unit, lesson code, builds, browser
 build: $(STAMP)  ## strict build into site/
 	$(BIN)/mkdocs build --strict
 
-bench: $(STAMP) chromium  ## benchmark table (also written to bench.json)
-	$(BIN)/python -m tests.bench
+bench: $(STAMP) chromium  ## benchmark table (also written to bench.json); budgets in bench/budgets.py
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check lesson_code plugins tests tools
