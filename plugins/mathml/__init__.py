@@ -25,7 +25,7 @@ from markdown import Extension
 from markdown.blockprocessors import BlockProcessor
 from markdown.inlinepatterns import InlineProcessor
 
-from .. import store
+from ..common import store
 
 # $x$ but not "$5 and $6" (no space inside the delimiters, no digit right after the close)
 INLINE_RE = r"(?<![\\$])\$(?![\s$])((?:\\.|[^\\$\n])+?)(?<![\s\\])\$(?!\d)"

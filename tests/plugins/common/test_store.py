@@ -1,4 +1,4 @@
-"""plugins.store: keys that change exactly when an input does, and entries that are whole."""
+"""plugins.common.store: keys that change exactly when an input does, and entries that are whole."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from plugins import store
+from plugins.common import store
 from plugins.explorer.plugin import ExplorerPlugin
 from tests import support
 
@@ -38,7 +38,7 @@ def test_bytes_are_keyed_as_they_are_and_apart_from_text_and_files(tmp_path):
 def test_functions_in_configs_are_keyed_by_name_not_address():
     config = {"emoji_index": store.digest, "list": [1, 2], "set": {"b", "a"}}
     text = json.dumps(store._plain(config))
-    assert "plugins.store.digest" in text and "0x" not in text
+    assert "plugins.common.store.digest" in text and "0x" not in text
     assert store.digest(config) == store.digest(dict(reversed(list(config.items()))))
 
 
