@@ -85,3 +85,18 @@ def test_the_explorer_model_is_kept_until_its_code_changes(course_copy):
     imported = course_copy / "lesson_code" / "attention.py"  # imported by explorer.py
     imported.write_text(imported.read_text() + "\n# edited\n")
     assert "marker" not in plugin._model(course_copy)["values"]
+
+
+def test_prune_drops_what_this_build_did_not_use_and_keeps_other_kinds(tmp_path):
+    old = store.Store(tmp_path)
+    for key in ("a", "b", "c"):
+        old.put("render", key, key)
+    old.put("answers", "x", 1)
+    build = store.Store(tmp_path)  # the next build reads "a" and writes "d"
+    assert build.get("render", "a") == "a"
+    build.put("render", "d", "d")
+    assert build.get("render", "zzz") is None  # a miss that is then not written
+    assert build.prune() == 2  # b and c
+    assert sorted(p.stem for p in (tmp_path / "render").glob("*.json")) == ["a", "d"]
+    assert (tmp_path / "answers" / "x.json").is_file()  # a kind this build did not use
+    assert store.Store(None).prune() == 0
