@@ -26,11 +26,3 @@ class CourseConfig(base.Config):
     # the first use of each term on a lesson page becomes a focusable tooltip.
     glossary_page = c.Type(str, default="glossary.md")
     glossary_in_pages = c.Type(list, default=["lessons/", "faq.md"])
-
-    # One stylesheet: the site's own extra_css files (including those other plugins add)
-    # are linked as this one file, their concatenation; "" links each file on its own.
-    stylesheet = c.Type(str, default="assets/site.css")
-
-    # Content security policy <meta> in every built page (off under `mkdocs serve`,
-    # whose live-reload script is injected inline)
-    csp = c.Type(bool, default=True)

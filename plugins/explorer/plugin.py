@@ -10,62 +10,27 @@ Events (thin; the model is ``lesson_code.explorer``):
 - ``on_serve``: rebuild when ``lesson_code/explorer.py`` changes.
 
 With ``cache_dir`` set, a build keeps the exported parameters and the documented values
-(:mod:`plugins.store`), keyed by the course code the model imports and numpy's version;
+(:mod:`plugins.common.store`), keyed by the course code the model imports and numpy's version;
 the next build then neither imports numpy nor runs the model.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .. import store
-from ..lessons.cache import module_dependencies
+from ..common import store
+from ..common.codekey import module_dependencies
+from ..common.pages import PageProblem, where
+from ..common.values import fill_markdown
 from .config import ExplorerConfig
 
 log = get_plugin_logger(__name__.removeprefix("plugins."))
 
 MODEL = "lesson_code.explorer"
-VALUE_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
-
-
-def fill_values(markdown: str, values: dict[str, str], page: str, offset: int = 0) -> str:
-    """Replace ``{{ name }}`` outside fenced code; an unknown name is a clean error.
-
-    ``offset``: lines before ``markdown`` in the source file (front matter), for messages.
-    """
-    lines = markdown.split("\n")
-    fence = None
-    for i, line in enumerate(lines):
-        m = FENCE_RE.match(line)
-        if fence is None and m:
-            fence = m.group(1)
-            continue
-        if fence is not None:
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                fence = None
-            continue
-
-        def replace(match: re.Match, line_no: int = i + 1 + offset) -> str:
-            name = match.group(1)
-            if name in values:
-                return values[name]
-            close = difflib.get_close_matches(name, list(values), n=1)
-            hint = f'; did you mean "{close[0]}"?' if close else ""
-            raise PluginError(
-                f"{page}:{line_no}: explorer: unknown value {{{{ {name} }}}}{hint} "
-                f"(lesson_code/explorer.py documented_values() records: "
-                f"{', '.join(sorted(values))})"
-            )
-
-        lines[i] = VALUE_RE.sub(replace, line)
-    return "\n".join(lines)
 
 
 class ExplorerPlugin(BasePlugin[ExplorerConfig]):
@@ -111,12 +76,17 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
             return markdown
         if self.model is None:
             self.model = self._model(Path(config.config_file_path).resolve().parent)
-        return fill_values(
-            markdown,
-            self.model["values"],
-            f"docs/{page.file.src_uri}",
-            offset=_front_matter_lines(page, markdown),
-        )
+        try:
+            return fill_markdown(
+                markdown,
+                self.model["values"],
+                f"{MODEL}.documented_values()",
+                fix=f"add the name to documented_values() in {MODEL}",
+            )
+        except PageProblem as problem:
+            raise PluginError(
+                f"{where(page, markdown, problem.line)}: explorer: {problem.message}"
+            ) from None
 
     def on_serve(self, server, config, builder):
         if not self.config.enabled:
@@ -153,12 +123,3 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
         if key is not None:
             cache.put("explorer", key, model)
         return model
-
-
-def _front_matter_lines(page, markdown: str) -> int:
-    """Lines MkDocs removed from the top of the source (front matter) before the event."""
-    path = page.file.abs_src_path
-    if not path or not Path(path).is_file():
-        return 0
-    source = Path(path).read_text(encoding="utf-8")
-    return max(0, source.count("\n") - markdown.count("\n"))

@@ -8,17 +8,15 @@ checkout in another folder reuses the same keys.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import functools
 import hashlib
-import json
-import os
 import platform
 import sys
-import tempfile
 from importlib import metadata
 from pathlib import Path
+
+from ..common import codekey
 
 # Bump when the runner changes what it writes, so old entries are not reused.
 CACHE_FORMAT = "4"
@@ -54,140 +52,6 @@ def locked(folder: Path):
         handle.close()  # releases the lock
 
 
-def _module_file(root: Path, module: str) -> Path | None:
-    """Path of ``module`` (dotted, e.g. ``lesson_code.attention``) under ``root``, if any."""
-    base = root.joinpath(*module.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _statements(tree: ast.AST):
-    """Every statement in ``tree``, nested ones included (imports are statements, so the
-    expressions, which are most of the nodes, need not be visited)."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(
-            child
-            for child in ast.iter_child_nodes(node)
-            if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case)
-        )
-
-
-# What each source imports, by a hash of the source: kept in the cache folder between
-# builds (load_import_memo / save_import_memo), so a warm build parses no module at all.
-_import_memo: dict[str, list[str]] = {}
-_memo_dirty = False
-
-
-def load_import_memo(path: Path) -> None:
-    global _memo_dirty
-    _import_memo.clear()
-    _memo_dirty = False
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return  # absent or damaged: parse again, write it anew
-    if isinstance(loaded, dict):
-        _import_memo.update(
-            (k, v)
-            for k, v in loaded.items()
-            if isinstance(v, list) and all(isinstance(n, str) for n in v)
-        )
-
-
-def save_import_memo(path: Path) -> None:
-    """Write the memo if this build added to it (atomically; a read-only folder is fine)."""
-    if not _memo_dirty:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(_import_memo, handle, sort_keys=True)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-
-
-@functools.lru_cache(maxsize=1024)  # keyed on the source text: each module parsed once a build
-def _imported_modules(source: str, filename: str, package: str, current: str) -> frozenset[str]:
-    """Dotted names of modules of ``package`` that ``source`` imports (absolute or relative)."""
-    global _memo_dirty
-    memo_key = hashlib.sha256(f"{package}\0{current}\0{source}".encode()).hexdigest()
-    if memo_key in _import_memo:
-        return frozenset(_import_memo[memo_key])
-    found = _parse_imports(source, filename, package, current)
-    _import_memo[memo_key] = sorted(found)
-    _memo_dirty = True
-    return found
-
-
-def _parse_imports(source: str, filename: str, package: str, current: str) -> frozenset[str]:
-    tree = ast.parse(source, filename=filename)
-    found: set[str] = set()
-    for node in _statements(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:  # relative import: resolve against the current module
-                parts = current.split(".")[: -node.level] if current else []
-                base = ".".join(parts + ([node.module] if node.module else []))
-            else:
-                base = node.module or ""
-            found.add(base)
-            # "from pkg import mod" may name a submodule
-            found.update(f"{base}.{alias.name}" for alias in node.names)
-    return frozenset(n for n in found if n == package or n.startswith(package + "."))
-
-
-def dependencies(
-    script: Path, root: Path, package: str, source: str | None = None, current: str = ""
-) -> list[Path]:
-    """Every file of ``package`` that ``script`` imports, directly or transitively, sorted.
-
-    ``root`` is the folder that contains the package. Parent packages' ``__init__.py``
-    files count too, since importing ``a.b`` runs ``a/__init__.py``. ``source`` overrides
-    the text of ``script`` (the code cells of a notebook, for example); ``current`` is the
-    dotted name of ``script`` when it is a module of the package (for relative imports).
-    """
-    seen: dict[str, Path] = {}
-    pending: list[tuple[Path, str, str | None]] = [(script, current, source)]
-    while pending:
-        path, current, text = pending.pop()
-        source = text if text is not None else path.read_text(encoding="utf-8")
-        for module in _imported_modules(source, str(path), package, current):
-            parts = module.split(".")
-            for i in range(1, len(parts) + 1):
-                name = ".".join(parts[:i])
-                if name in seen:
-                    continue
-                file = _module_file(root, name)
-                if file is None:
-                    continue
-                seen[name] = file
-                pending.append((file, name, None))
-    return sorted(set(seen.values()))
-
-
-def module_dependencies(modules: list[str], root: Path, package: str) -> list[Path]:
-    """The files that importing each dotted name in ``modules`` runs (those of ``package``:
-    the module, its parent packages and everything they import), sorted."""
-    files: set[Path] = set()
-    for name in modules:
-        parts = name.split(".")
-        for i in range(1, len(parts) + 1):
-            prefix = ".".join(parts[:i])
-            file = _module_file(root, prefix)
-            if file is not None and (prefix == package or prefix.startswith(package + ".")):
-                files.add(file)
-                files.update(dependencies(file, root, package, current=prefix))
-    return sorted(files)
-
-
 @functools.cache  # importlib.metadata scans sys.path on every call
 def _version(dist: str) -> str:
     try:
@@ -209,12 +73,6 @@ def environment_fingerprint() -> str:
     )
 
 
-def data_files(data_dir: Path) -> list[Path]:
-    if not data_dir.is_dir():
-        return []
-    return sorted(p for p in data_dir.rglob("*") if p.is_file())
-
-
 def compute_key(
     script: Path, root: Path, package: str, data_dir: Path, source: str | None = None
 ) -> str:
@@ -225,12 +83,18 @@ def compute_key(
     """
     digest = hashlib.sha256()
     digest.update(environment_fingerprint().encode())
-    inputs = [script, *dependencies(script, root, package, source), *data_files(data_dir)]
     base = root.resolve()  # once: resolving stats every folder of the path
-    for path in inputs:
-        rel = path.resolve().relative_to(base).as_posix()
-        digest.update(b"\0" + rel.encode() + b"\0")
-        digest.update(path.read_bytes())
+
+    def add(path: Path, content: str) -> None:
+        digest.update(b"\0" + path.resolve().relative_to(base).as_posix().encode() + b"\0")
+        digest.update(content.encode())
+
+    # The script by its text: its comments are the notebook's Markdown cells.
+    add(script, hashlib.sha256(script.read_bytes()).hexdigest())
+    for module in codekey.dependencies(script, root, package, source):
+        add(module, codekey.code_digest(module))  # by code: a comment re-runs nothing
+    for data in codekey.data_files(data_dir):
+        add(data, hashlib.sha256(data.read_bytes()).hexdigest())
     return digest.hexdigest()
 
 

@@ -8,59 +8,22 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from .. import values as placeholders
+from ..common.pages import PageProblem
+from ..common.suggest import did_you_mean
+from ..common.values import fill_markdown
 
-FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+__all__ = ["PageProblem", "check_snippets", "substitute_values"]
+
 SNIPPET_RE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1\s*$""")
-
-
-class PageProblem(Exception):
-    """A problem in a page, with the 1-based line it is on."""
-
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
-
-def _suggest(name: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1)
-    return f'; did you mean "{close[0]}"?' if close else ""
-
-
-def _code_lines(lines: Sequence[str]) -> set[int]:
-    """Indices of lines inside fenced code blocks (fence lines included)."""
-    inside: set[int] = set()
-    fence = None
-    for i, line in enumerate(lines):
-        m = FENCE_RE.match(line)
-        if fence is None and m:
-            fence = m.group(1)[0] * len(m.group(1))
-            inside.add(i)
-        elif fence is not None:
-            inside.add(i)
-            if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
-                fence = None
-    return inside
 
 
 def substitute_values(markdown: str, values: dict[str, str], script: str) -> str:
     """Replace ``{{ name }}`` with recorded values; unknown names raise ``PageProblem``."""
-    lines = markdown.split("\n")
-    code = _code_lines(lines)
-    for i, line in enumerate(lines):
-        if i in code or "{{" not in line:
-            continue
-        try:
-            lines[i] = placeholders.fill(line, values)
-        except placeholders.UnknownValue as unknown:
-            raise PageProblem(i + 1, unknown.describe(script)) from None
-    return "\n".join(lines)
+    return fill_markdown(markdown, values, script)
 
 
 def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
@@ -98,7 +61,7 @@ def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
                     for p in folder.iterdir()
                     if p.is_file() and p.name != "KEY"
                 ]
-        hint = _suggest(file_part, siblings)
+        hint = did_you_mean(file_part, siblings)
         available = f" (available: {', '.join(sorted(siblings))})" if siblings and not hint else ""
         raise PageProblem(
             i + 1,
@@ -128,7 +91,7 @@ def _check_section(found: tuple[list[str], set[str]], shown: str, section: str, 
         )
     if section in sections:
         return
-    hint = _suggest(section, sections)
+    hint = did_you_mean(section, sections)
     known = f" (it has: {', '.join(sections)})" if sections and not hint else ""
     raise PageProblem(
         line,

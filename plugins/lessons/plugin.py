@@ -25,6 +25,8 @@ from mkdocs.structure.files import File, Files
 
 from lesson_code.report import VALUES_FILE
 
+from ..common import codekey
+from ..common.pages import where
 from . import cache, notebooks, pages
 from .config import LessonsConfig
 from .runner import Lesson, RunResult, run_lesson
@@ -91,7 +93,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         self.lessons = self._discover()
         with cache.locked(self.cache_root):  # builds sharing this cache take turns
             memo = self.cache_root / cache.IMPORT_MEMO
-            cache.load_import_memo(memo)
+            codekey.load_import_memo(memo)
             stale: list[tuple[Lesson, Path, str]] = []
             for lesson in self.lessons.values():
                 entry = self.outputs_root / lesson.slug
@@ -109,7 +111,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                     log.debug("cache hit: %s", lesson.slug)
                     continue
                 stale.append((lesson, entry, key))
-            cache.save_import_memo(memo)
+            codekey.save_import_memo(memo)
             self.ran = self._run_all(stale)
         failures = [r for r in self.ran if not r.ok]
         if failures:
@@ -161,8 +163,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 markdown = pages.substitute_values(markdown, values, self._rel(lesson.script))
             pages.check_snippets(markdown, self.snippet_bases)
         except pages.PageProblem as problem:
-            line = problem.line + _front_matter_lines(page, original)
-            raise PluginError(f"docs/{src}:{line}: {problem.message}") from None
+            raise PluginError(f"{where(page, original, problem.line)}: {problem.message}") from None
         if lesson is not None and self.config.notebooks:
             notebook = files.get_file_from_path(
                 f"{self.config.pages_dir}/notebooks/{lesson.slug}.ipynb"
@@ -187,7 +188,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         if not self.config.enabled:
             return
         with cache.locked(self.cache_root):
-            cache.save_import_memo(self.cache_root / cache.IMPORT_MEMO)  # what labs added
+            codekey.save_import_memo(self.cache_root / cache.IMPORT_MEMO)  # what labs added
             for root in (self.outputs_root, self.labs_root):
                 if not root.is_dir():
                     continue
@@ -293,17 +294,3 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             executed.write_text(text, encoding="utf-8")
             (entry / cache.KEY_FILE).write_text(key, encoding="utf-8")  # last: complete
         return entry
-
-
-def _front_matter_lines(page, markdown: str) -> int:
-    """Lines MkDocs stripped (front matter, blank lines) before ``on_page_markdown``.
-
-    MkDocs only removes text at the start of the file, so the difference in line counts
-    between the source file and the Markdown it hands to plugins is that offset.
-    """
-    path = page.file.abs_src_path
-    if not path or not os.path.isfile(path):
-        return 0
-    with open(path, encoding="utf-8") as handle:
-        source = handle.read()
-    return max(0, source.count("\n") - markdown.count("\n"))

@@ -5,9 +5,10 @@ and Safari render MathML Core natively, in light and dark mode (it uses the text
 A formula that latex2mathml cannot convert stops the build with the formula quoted.
 
 Converting is most of the extension's time, and the formulas rarely change between
-builds: a plugin that owns a store (:mod:`plugins.store`; the quiz plugin does) calls
-:func:`recall` before the pages are rendered and :func:`keep` after, so a warm build
-converts nothing. The kept conversions are keyed by this module's code and latex2mathml's
+builds: the ``mathml`` MkDocs plugin (:mod:`.plugin`, this extension's own) calls
+:func:`recall` before the pages are rendered and :func:`keep` after, with its store under
+``.cache/mathml``, so a warm build converts nothing. It also adds the page and line to a
+formula error. The kept conversions are keyed by this module's code and latex2mathml's
 version; a formula that fails is never kept, so its error is raised on every build.
 """
 
@@ -25,7 +26,7 @@ from markdown import Extension
 from markdown.blockprocessors import BlockProcessor
 from markdown.inlinepatterns import InlineProcessor
 
-from .. import store
+from ..common import store
 
 # $x$ but not "$5 and $6" (no space inside the delimiters, no digit right after the close)
 INLINE_RE = r"(?<![\\$])\$(?![\s$])((?:\\.|[^\\$\n])+?)(?<![\s\\])\$(?!\d)"
@@ -42,18 +43,26 @@ except ImportError:  # pragma: no cover - only without MkDocs
 
 
 class FormulaError(_Base):
-    """A formula that cannot be converted; ``tex`` is its text, so a plugin that knows the
-    page can add the line (plugins.course does, in ``on_build_error``)."""
+    """A formula that cannot be converted; ``tex`` is its text, so the plugin, which knows
+    the page, can add the line (:mod:`.plugin`, in ``on_build_error``)."""
 
     def __init__(self, message: str, tex: str = ""):
         super().__init__(message)
         self.tex = tex
 
 
-# Conversions of this process: recalled from a store or converted; key: see _key()
-_known: dict[str, str] = {}
-_used: set[str] = set()  # keys shown since recall(): what keep() writes
-_converted = False  # whether any of them was converted (not recalled) since recall()
+class _Conversions:
+    """The conversions of this process: recalled from a store or converted (MkDocs makes a
+    new Markdown instance, and so a new extension, for every page: the conversions outlive
+    them here). Key: see :func:`_key`."""
+
+    def __init__(self):
+        self.known: dict[str, str] = {}
+        self.used: set[str] = set()  # keys shown since recall(): what keep() writes
+        self.converted = False  # whether any was converted (not recalled) since recall()
+
+
+_conversions = _Conversions()
 
 
 def _key(tex: str, display: bool) -> str:
@@ -62,31 +71,34 @@ def _key(tex: str, display: bool) -> str:
 
 def to_mathml(tex: str, display: bool) -> str:
     """The MathML of ``tex``; ``FormulaError`` when latex2mathml cannot convert it."""
-    global _converted
     key = _key(tex, display)
-    mathml = _known.get(key)
+    mathml = _conversions.known.get(key)
     if mathml is None:  # pure, so kept for the process: formulas recur across pages
-        mathml = _known[key] = _convert(tex, display)
-        _converted = True
-    _used.add(key)
+        mathml = _conversions.known[key] = _convert(tex, display)
+        _conversions.converted = True
+    _conversions.used.add(key)
     return mathml
 
 
 def recall(box: store.Store) -> None:
     """Start of a build: take the conversions a build with the same code kept in ``box``."""
-    global _converted
-    _used.clear()
-    _converted = False
+    _conversions.used.clear()
+    _conversions.converted = False
     kept = box.get("mathml", _store_key())
     if isinstance(kept, dict):
-        _known.update((k, v) for k, v in kept.items() if isinstance(k, str) and isinstance(v, str))
+        _conversions.known.update(
+            (k, v) for k, v in kept.items() if isinstance(k, str) and isinstance(v, str)
+        )
 
 
 def keep(box: store.Store) -> None:
     """End of a build: keep the conversions it showed, when it converted any (a warm build
     writes nothing). Those of formulas no longer shown are dropped with the old entry."""
-    if _converted:
-        box.put("mathml", _store_key(), {key: _known[key] for key in sorted(_used)})
+    if _conversions.converted:
+        used = sorted(_conversions.used)
+        box.put("mathml", _store_key(), {key: _conversions.known[key] for key in used})
+    else:
+        box.get("mathml", _store_key())  # still in use: kept when the store is pruned
 
 
 @functools.cache

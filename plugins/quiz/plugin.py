@@ -54,8 +54,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .. import mathml, store
-from ..lessons.cache import data_files, module_dependencies
+from .. import mathml
+from ..common import store
+from ..common.codekey import data_files, module_dependencies
 from . import ASSETS_DIR, answers, placement
 from .config import QuizConfig
 from .errors import Problem, QuizError

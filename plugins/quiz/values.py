@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from .. import values as placeholders
+from ..common import values as placeholders
 from .errors import Problem, QuizError
 from .model import Mark, Quiz, yaml_fields
 

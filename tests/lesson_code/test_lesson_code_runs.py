@@ -14,7 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from plugins.lessons import cache, notebooks, pages
+from plugins.common import codekey
+from plugins.lessons import notebooks, pages
 from plugins.lessons.plugin import LESSON_PAGE_RE, script_name
 from plugins.lessons.runner import Lesson, run_lesson
 from tests import support
@@ -85,7 +86,7 @@ def test_lab_cache_key_follows_lesson_code():
     """A lab's cache key includes the lesson_code modules its cells import."""
     lab = ROOT / "docs" / "labs" / "attention-by-hand.ipynb"
     code = notebooks.code_of(lab)
-    deps = cache.dependencies(lab, ROOT, "lesson_code", source=code)
+    deps = codekey.dependencies(lab, ROOT, "lesson_code", source=code)
     assert ROOT / "lesson_code" / "attention.py" in deps
 
 

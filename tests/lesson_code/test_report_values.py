@@ -12,7 +12,7 @@ import json
 import pytest
 
 from lesson_code import report
-from plugins.values import fill
+from plugins.common.values import fill
 
 
 @pytest.mark.parametrize(

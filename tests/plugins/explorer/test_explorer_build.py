@@ -6,28 +6,15 @@ import gzip
 import re
 
 import pytest
-from mkdocs.exceptions import PluginError
 
 from bench.budgets import BUDGETS
 from lesson_code import explorer as ex
-from plugins.explorer.plugin import fill_values
 
 from .fixture_site import DOCS, build, write_project
 
 pytestmark = pytest.mark.xdist_group("explorer")
 
 SIZE_BUDGET_GZ = BUDGETS["explorer_assets"].limit  # JS + CSS + JSON; here JS + JSON
-
-
-def test_fill_values_replaces_outside_code_only():
-    text = "a {{ x }} b\n```\n{{ x }}\n```\n{{x}}"
-    assert fill_values(text, {"x": "0.42"}, "p.md") == "a 0.42 b\n```\n{{ x }}\n```\n0.42"
-
-
-def test_fill_values_names_the_line_and_suggests_a_name():
-    message = r'p\.md:2: explorer: unknown value .*did you mean "prev_median"'
-    with pytest.raises(PluginError, match=message):
-        fill_values("ok\n{{ prev_medain }}", {"prev_median": "0.91"}, "p.md")
 
 
 def test_params_json_is_generated_from_the_code_not_committed(explorer_site):

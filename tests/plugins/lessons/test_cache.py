@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from plugins.common import codekey
 from plugins.lessons import cache
 from plugins.lessons.runner import describe_failure
 
@@ -28,23 +29,47 @@ def key(project: Path, lesson: str) -> str:
 def test_dependencies_are_transitive_and_include_parent_packages(project):
     script = project / "demo_code" / "lessons" / "01_demo.py"
     deps = {
-        p.relative_to(project).as_posix() for p in cache.dependencies(script, project, "demo_code")
+        p.relative_to(project).as_posix()
+        for p in codekey.dependencies(script, project, "demo_code")
     }
     assert deps == {"demo_code/__init__.py", "demo_code/helpers.py", "demo_code/deep.py"}
 
 
 def test_dependencies_ignore_other_packages(project):
     script = project / "demo_code" / "lessons" / "02_other.py"
-    assert cache.dependencies(script, project, "demo_code") == []
+    assert codekey.dependencies(script, project, "demo_code") == []
 
 
 def test_editing_a_transitive_import_changes_only_the_lessons_that_import_it(project):
     before = (key(project, "01_demo.py"), key(project, "02_other.py"))
     deep = project / "demo_code" / "deep.py"
-    deep.write_text(deep.read_text() + "\n# edited\n")
+    deep.write_text(deep.read_text() + "\nEDITED = True\n")
     after = (key(project, "01_demo.py"), key(project, "02_other.py"))
     assert after[0] != before[0]
     assert after[1] == before[1]
+
+
+def test_a_comment_or_formatting_edit_of_an_import_changes_no_key(project):
+    """Keys follow a module's code: comments, blank lines, line breaks and line numbers are
+    not part of it, so such an edit re-runs no lesson."""
+    before = key(project, "01_demo.py")
+    deep = project / "demo_code" / "deep.py"
+    original = deep.read_text()
+    deep.write_text("# a note at the top\n\n\n" + original.replace("\n", "  # why\n", 1))
+    assert key(project, "01_demo.py") == before
+    deep.write_text(original + "\nX = (\n    1\n)\n")
+    with_code = key(project, "01_demo.py")
+    assert with_code != before
+    deep.write_text(original + "\nX = 1  # the same code on one line\n")
+    assert key(project, "01_demo.py") == with_code
+
+
+def test_a_comment_in_the_lesson_script_itself_changes_its_key(project):
+    """A script's comments are its notebook's Markdown cells: they count."""
+    before = key(project, "01_demo.py")
+    script = project / "demo_code" / "lessons" / "01_demo.py"
+    script.write_text(script.read_text() + "\n# %% [markdown]\n# A new note.\n")
+    assert key(project, "01_demo.py") != before
 
 
 def test_unrelated_module_edit_changes_nothing(project):
@@ -76,7 +101,7 @@ def test_environment_versions_are_in_the_key(project, monkeypatch):
 def test_notebook_source_imports_are_followed(project):
     nb = project / "lab.ipynb"
     nb.write_text("{}")
-    deps = cache.dependencies(nb, project, "demo_code", source="import demo_code.deep as d\n")
+    deps = codekey.dependencies(nb, project, "demo_code", source="import demo_code.deep as d\n")
     assert {p.name for p in deps} == {"__init__.py", "deep.py"}
 
 
@@ -120,10 +145,11 @@ def test_describe_failure_adds_the_authors_own_line(tmp_path):
 def test_the_import_memo_is_used_kept_and_survives_damage(project, tmp_path):
     """A warm build reads what each module imports from the memo instead of parsing it."""
     memo = tmp_path / "memo" / cache.IMPORT_MEMO
-    cache.load_import_memo(memo)  # absent: nothing known yet
-    cache._imported_modules.cache_clear()
+    codekey.load_import_memo(memo)  # absent: nothing known yet
+    codekey._imported_modules.cache_clear()
+    codekey._digest_of_text.cache_clear()
     parsed = key(project, "01_demo.py")
-    cache.save_import_memo(memo)
+    codekey.save_import_memo(memo)
     stored = json.loads(memo.read_text())
     helpers = ["demo_code.deep", "demo_code.deep.base_value"]  # helpers.py's one import
     assert helpers in stored.values()
@@ -132,15 +158,18 @@ def test_the_import_memo_is_used_kept_and_survives_damage(project, tmp_path):
         if imports == helpers:
             stored[name] = []
     memo.write_text(json.dumps(stored))
-    cache.load_import_memo(memo)
-    cache._imported_modules.cache_clear()
+    codekey.load_import_memo(memo)
+    codekey._imported_modules.cache_clear()
+    codekey._digest_of_text.cache_clear()
     assert key(project, "01_demo.py") != parsed
     # Damaged memo: ignored, parsed again, same key as parsing gives.
     memo.write_text("{not json")
-    cache.load_import_memo(memo)
-    cache._imported_modules.cache_clear()
+    codekey.load_import_memo(memo)
+    codekey._imported_modules.cache_clear()
+    codekey._digest_of_text.cache_clear()
     assert key(project, "01_demo.py") == parsed
-    cache.save_import_memo(memo)
+    codekey.save_import_memo(memo)
     assert json.loads(memo.read_text())  # rewritten whole
-    cache.load_import_memo(tmp_path / "none.json")
-    cache._imported_modules.cache_clear()
+    codekey.load_import_memo(tmp_path / "none.json")
+    codekey._imported_modules.cache_clear()
+    codekey._digest_of_text.cache_clear()

@@ -8,7 +8,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-from plugins import mathml, store
+from plugins import mathml
+from plugins.common import store
 from plugins.mathml import FormulaError, spoken, to_mathml
 from tests.support import ROOT, mkdocs_build
 
@@ -75,7 +76,7 @@ def test_escaped_dollar_is_a_plain_dollar():
 def test_a_bad_formula_in_a_page_stops_the_build_naming_file_and_line(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "mkdocs.yml").write_text(
-        "site_name: T\nplugins:\n  - course\nmarkdown_extensions:\n  - plugins.mathml\n"
+        "site_name: T\nplugins:\n  - mathml\nmarkdown_extensions:\n  - plugins.mathml\n"
     )
     (tmp_path / "docs" / "index.md").write_text(
         "# Title\n\nSome text.\n\nThe scale is $\\sqrtt{d_k}$ here.\n"
@@ -89,15 +90,41 @@ def test_a_bad_formula_in_a_page_stops_the_build_naming_file_and_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_the_plugin_without_its_extension_says_what_to_add(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Title\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - mathml\n")
+    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site", env={"PYTHONPATH": str(ROOT)})
+    assert result.returncode == 1
+    assert "add '- plugins.mathml' to markdown_extensions" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_plugin_keeps_conversions_in_its_own_folder_and_prunes_it(tmp_path):
+    (tmp_path / "docs").mkdir()
+    page = tmp_path / "docs" / "index.md"
+    page.write_text("# Title\n\n$a + b$ and $c$.\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - mathml\nmarkdown_extensions:\n  - plugins.mathml\n"
+    )
+    folder = tmp_path / ".cache" / "mathml" / "mathml"
+    stale = folder / "0000.json"
+    folder.mkdir(parents=True)
+    stale.write_text("{}")  # an entry of another code version: no build uses it
+    build = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site", env={"PYTHONPATH": str(ROOT)})
+    assert build.returncode == 0, build.stderr
+    [entry] = folder.glob("*.json")
+    assert sorted(json.loads(entry.read_text(encoding="utf-8"))) == ["inline a + b", "inline c"]
+    assert not stale.exists()
+
+
 # -- conversions kept between builds (recall / keep) -------------------------------------
 
 
 @pytest.fixture()
 def fresh(monkeypatch, tmp_path):
     """This process as if it had converted nothing, and a store folder for it."""
-    monkeypatch.setattr(mathml, "_known", {})
-    monkeypatch.setattr(mathml, "_used", set())
-    monkeypatch.setattr(mathml, "_converted", False)
+    monkeypatch.setattr(mathml, "_conversions", mathml._Conversions())
     return store.Store(tmp_path / "store")
 
 
@@ -121,7 +148,7 @@ def test_a_kept_conversion_is_reused_by_the_next_build(fresh, monkeypatch):
     assert list(kept.values()) == [first]
     marked = first.replace("<mfrac>", '<mfrac data-kept="">')
     entry.write_text(json.dumps({key: marked for key in kept}), encoding="utf-8")
-    monkeypatch.setattr(mathml, "_known", {})  # a new process: nothing converted yet
+    monkeypatch.setattr(mathml._conversions, "known", {})  # a new process: nothing converted yet
     no_converter(monkeypatch)
     mathml.recall(fresh)
     assert to_mathml(r"\frac{q}{k}", display=True) == marked
@@ -184,7 +211,7 @@ def test_a_damaged_entry_is_ignored(fresh, damage):
     mathml.keep(fresh)
     [entry] = kept_entries(fresh)
     entry.write_text(damage, encoding="utf-8")
-    mathml._known.clear()
+    mathml._conversions.known.clear()
     mathml.recall(fresh)
     assert "<mi>x</mi>" in to_mathml("x", display=False)
     mathml.keep(fresh)  # converted again, so kept again

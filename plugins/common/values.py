@@ -1,15 +1,18 @@
 """``{{ name }}`` placeholders: filled with the values a lesson script recorded.
 
-Shared by the lessons plugin (lesson pages) and the quiz engine (quiz text), so both read
-the same syntax, escape the same way and word an unknown name the same way. Not a plugin.
+Shared by the lessons plugin (lesson pages), the explorer (its page) and the quiz engine
+(quiz text), so all read the same syntax, escape the same way and word an unknown name the
+same way.
 """
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 from collections.abc import Mapping
+
+from .pages import PageProblem, code_lines
+from .suggest import did_you_mean
 
 VALUE_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -22,19 +25,14 @@ class UnknownValue(Exception):
         self.name = name
         self.values = values
 
-    def describe(self, script: str) -> str:
-        """What is wrong and how to fix it, naming the script that records the values."""
+    def describe(self, script: str, fix: str = "") -> str:
+        """What is wrong and how to fix it, naming the code that records the values."""
         known = ", ".join(sorted(self.values)) or "none yet"
+        fix = fix or f'add report.value("{self.name}", ...) to the script'
         return (
             f'"{{{{ {self.name} }}}}" is not a value recorded by {script}'
-            f"{suggestion(self.name, self.values)}"
-            f' (it records: {known}; add report.value("{self.name}", ...) to the script)'
+            f"{did_you_mean(self.name, self.values)} (it records: {known}; {fix})"
         )
-
-
-def suggestion(name: str, values: Mapping[str, str]) -> str:
-    close = difflib.get_close_matches(name, list(values), n=1)
-    return f'; did you mean "{close[0]}"?' if close else ""
 
 
 def has_placeholder(text: str) -> bool:
@@ -58,3 +56,20 @@ def fill(text: str, values: Mapping[str, str], escape: bool = True) -> str:
         return html.escape(values[name], quote=False) if escape else values[name]
 
     return VALUE_RE.sub(replace, text)
+
+
+def fill_markdown(markdown: str, values: Mapping[str, str], script: str, fix: str = "") -> str:
+    """``markdown`` with ``{{ name }}`` filled outside fenced code (code shows what it says).
+
+    An unknown name raises :class:`PageProblem` at its line, worded by
+    :meth:`UnknownValue.describe` (``script`` names what records the values)."""
+    lines = markdown.split("\n")
+    code = code_lines(lines)
+    for i, line in enumerate(lines):
+        if i in code or "{{" not in line:
+            continue
+        try:
+            lines[i] = fill(line, values)
+        except UnknownValue as unknown:
+            raise PageProblem(i + 1, unknown.describe(script, fix)) from None
+    return "\n".join(lines)

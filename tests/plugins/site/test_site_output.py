@@ -1,6 +1,6 @@
 """A failed build leaves the last good ``site/`` as it was: never empty, never half-written.
 
-MkDocs empties ``site_dir`` and then writes into it; the course plugin builds into a
+MkDocs empties ``site_dir`` and then writes into it; the site plugin builds into a
 staging folder beside it and swaps it in only when the build succeeded (strict-mode
 warnings included, which MkDocs reports only after every page was written).
 """
@@ -23,6 +23,7 @@ CONFIG = textwrap.dedent("""\
       font: false
     plugins:
       - course
+      - site
 """)
 
 

@@ -2,11 +2,13 @@
 
 The lessons plugin caches whole lesson runs (``plugins.lessons.cache``); this store keeps
 the smaller results other plugins recompute on every build although their inputs rarely
-change: rendered quizzes, numeric answer keys, the explorer's parameters. An entry is a
-JSON file named by the SHA-256 of everything that can change it (see :func:`digest`), so
-there is nothing to invalidate: changed inputs give a new key, and a stale entry is never
-read. Writes go to a temporary file renamed into place, so parallel builds sharing a
-folder see a whole entry or none; a folder that cannot be written only costs the reuse.
+change: rendered quizzes, numeric answer keys, the explorer's parameters, MathML. Each owner
+has its own folder (``.cache/<owner>``) and prunes it (:meth:`Store.prune`) after a build.
+An entry is a JSON file named by the SHA-256 of everything that can change it (see
+:func:`digest`), so there is nothing to invalidate: changed inputs give a new key, and a
+stale entry is never read. Writes go to a temporary file renamed into place, so parallel
+builds sharing a folder see a whole entry or none; a folder that cannot be written only
+costs the reuse.
 """
 
 from __future__ import annotations
@@ -83,10 +85,12 @@ class Store:
 
     def __init__(self, folder: Path | None):
         self.folder = folder
+        self.touched: dict[str, set[str]] = {}  # kind -> keys this build read or wrote
 
     def get(self, kind: str, key: str) -> Any | None:
         if self.folder is None:
             return None
+        self.touched.setdefault(kind, set()).add(key)
         try:
             return json.loads((self.folder / kind / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):  # absent, unreadable or cut short: recompute
@@ -95,6 +99,7 @@ class Store:
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.folder is None:
             return
+        self.touched.setdefault(kind, set()).add(key)
         folder = self.folder / kind
         tmp = None
         try:
@@ -106,3 +111,22 @@ class Store:
         except OSError:  # a read-only checkout still builds; it only recomputes next time
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+    def prune(self) -> int:
+        """Delete the entries of every kind this store used that it neither read nor wrote
+        since it was made (what a finished build no longer needs); the number deleted.
+
+        Call it after a whole build, never a partial one (``mkdocs serve`` rebuilds may skip
+        work). Kinds this build did not use are left alone."""
+        if self.folder is None:
+            return 0
+        dropped = 0
+        for kind, keys in self.touched.items():
+            folder = self.folder / kind
+            if not folder.is_dir():
+                continue
+            for entry in folder.glob("*.json"):
+                if entry.stem not in keys and not entry.name.startswith(".tmp-"):
+                    entry.unlink(missing_ok=True)
+                    dropped += 1
+        return dropped

@@ -2,7 +2,7 @@
 
 The course's and the widgets' stylesheets (``extra_css`` in mkdocs.yml), the quiz's and the
 explorer's (added by their plugins) would each be a render-blocking request before the
-first paint of every page. The course plugin links one file instead, their concatenation
+first paint of every page. The site plugin links one file instead, their concatenation
 in the same order, so the cascade is unchanged. The separate files are still built (size
 budgets and tests read them); no page links them. One file on every page also means a
 page reached by instant navigation, which never loads stylesheets of its own, is styled:
@@ -64,13 +64,13 @@ def combine(files: Files, sources: list[str]) -> str:
         file = files.get_file_from_path(path)
         if file is None:
             raise PluginError(
-                f"course: {path} is listed in extra_css but no such file is built "
+                f"site: {path} is listed in extra_css but no such file is built "
                 "(check the path in mkdocs.yml, or the plugin that adds it)"
             )
         text = file.content_string
         if RELATIVE_REF_RE.search(text):
             raise PluginError(
-                f"course: {path} uses a relative url() or @import; it is served combined "
+                f"site: {path} uses a relative url() or @import; it is served combined "
                 "with the other stylesheets from another folder, where that reference "
                 "would break: inline the resource (data: URL) or use a path from the "
                 "site root"

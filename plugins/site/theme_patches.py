@@ -48,7 +48,7 @@ def bundle_without_scheme_meta(js: str) -> str | None:
     return patched if count == 1 else None
 
 
-# (file name pattern, patch, what it looks for): applied by the course plugin's on_files
+# (file name pattern, patch, what it looks for): applied by the site plugin's on_files
 PATCHES = (
     (PALETTE_CSS_RE, palette_without_startup_restyle, "a [data-md-color-switching] rule"),
     (

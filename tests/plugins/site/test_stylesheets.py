@@ -6,8 +6,8 @@ import pytest
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from plugins.course.stylesheets import combine, is_local, take_local
-from plugins.course.theme_patches import bundle_without_scheme_meta, palette_without_startup_restyle
+from plugins.site.stylesheets import combine, is_local, take_local
+from plugins.site.theme_patches import bundle_without_scheme_meta, palette_without_startup_restyle
 
 
 def test_only_the_sites_own_files_are_local():

@@ -1,4 +1,4 @@
-"""plugins.store: keys that change exactly when an input does, and entries that are whole."""
+"""plugins.common.store: keys that change exactly when an input does, and entries that are whole."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from plugins import store
+from plugins.common import store
 from plugins.explorer.plugin import ExplorerPlugin
 from tests import support
 
@@ -38,7 +38,7 @@ def test_bytes_are_keyed_as_they_are_and_apart_from_text_and_files(tmp_path):
 def test_functions_in_configs_are_keyed_by_name_not_address():
     config = {"emoji_index": store.digest, "list": [1, 2], "set": {"b", "a"}}
     text = json.dumps(store._plain(config))
-    assert "plugins.store.digest" in text and "0x" not in text
+    assert "plugins.common.store.digest" in text and "0x" not in text
     assert store.digest(config) == store.digest(dict(reversed(list(config.items()))))
 
 
@@ -85,3 +85,18 @@ def test_the_explorer_model_is_kept_until_its_code_changes(course_copy):
     imported = course_copy / "lesson_code" / "attention.py"  # imported by explorer.py
     imported.write_text(imported.read_text() + "\n# edited\n")
     assert "marker" not in plugin._model(course_copy)["values"]
+
+
+def test_prune_drops_what_this_build_did_not_use_and_keeps_other_kinds(tmp_path):
+    old = store.Store(tmp_path)
+    for key in ("a", "b", "c"):
+        old.put("render", key, key)
+    old.put("answers", "x", 1)
+    build = store.Store(tmp_path)  # the next build reads "a" and writes "d"
+    assert build.get("render", "a") == "a"
+    build.put("render", "d", "d")
+    assert build.get("render", "zzz") is None  # a miss that is then not written
+    assert build.prune() == 2  # b and c
+    assert sorted(p.stem for p in (tmp_path / "render").glob("*.json")) == ["a", "d"]
+    assert (tmp_path / "answers" / "x.json").is_file()  # a kind this build did not use
+    assert store.Store(None).prune() == 0
