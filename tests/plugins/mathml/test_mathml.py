@@ -94,7 +94,9 @@ def test_the_plugin_without_its_extension_says_what_to_add(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Title\n")
     (tmp_path / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - mathml\n")
-    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site", env={"PYTHONPATH": str(ROOT)})
+    result = mkdocs_build(
+        tmp_path / "mkdocs.yml", tmp_path / "site", env={"PYTHONPATH": str(ROOT)}, timeout=900
+    )
     assert result.returncode == 1
     assert "add '- plugins.mathml' to markdown_extensions" in result.stderr
     assert "Traceback" not in result.stderr
@@ -111,7 +113,9 @@ def test_the_plugin_keeps_conversions_in_its_own_folder_and_prunes_it(tmp_path):
     stale = folder / "0000.json"
     folder.mkdir(parents=True)
     stale.write_text("{}")  # an entry of another code version: no build uses it
-    build = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site", env={"PYTHONPATH": str(ROOT)})
+    build = mkdocs_build(
+        tmp_path / "mkdocs.yml", tmp_path / "site", env={"PYTHONPATH": str(ROOT)}, timeout=900
+    )
     assert build.returncode == 0, build.stderr
     [entry] = folder.glob("*.json")
     assert sorted(json.loads(entry.read_text(encoding="utf-8"))) == ["inline a + b", "inline c"]
