@@ -1,6 +1,10 @@
 """MkDocs plugin: the frame that turns lesson pages into a course.
 
-- ``on_files``: read and check every lesson's front matter (errors name file:line).
+- ``on_pre_build`` (first): find the lesson pages and read and check their front matter
+  (errors name file:line). ``self.lessons`` is the course's one list of lessons: the
+  lessons plugin runs the scripts of exactly these, reading it through MkDocs' config
+  (``config.plugins["course"].lessons``) instead of scanning pages again.
+- ``on_files``: read the glossary.
 - ``on_page_markdown``: syllabus on the home page; reading time, prerequisite links and
   glossary tooltips on lesson pages.
 
@@ -17,7 +21,7 @@ import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
 from ..common.suggest import did_you_mean
@@ -40,9 +44,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.lessons: dict[str, LessonInfo] = {}
         self.glossary: dict[str, str] = {}
 
-    def on_files(self, files: Files, config):
+    @event_priority(100)  # first: the lessons plugin's on_pre_build reads self.lessons
+    def on_pre_build(self, config):
+        self.lessons = {}
         if not self.config.enabled:
-            return files
+            return
         docs = Path(config.docs_dir)
         folder = docs / self.config.pages_dir
         self.lessons = {}
@@ -60,6 +66,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         problems += check_prerequisites(self.lessons, docs) if not problems else []
         if problems:
             raise PluginError("lesson front matter:\n" + "\n".join(problems))
+
+    def on_files(self, files: Files, config):
+        if not self.config.enabled:
+            return files
+        docs = Path(config.docs_dir)
         glossary = docs / self.config.glossary_page
         self.glossary = (
             text.parse_glossary(glossary.read_text(encoding="utf-8")) if glossary.is_file() else {}

@@ -15,7 +15,6 @@ replace with your own.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import re
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from plugins.course.config import PHASES
+from ..common.suggest import did_you_mean
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -155,6 +154,15 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 40
 
 
+def course_phases(mkdocs_yml: Path) -> list[str]:
+    """The phases the course plugin of ``mkdocs_yml`` is configured with (read through
+    MkDocs' own config loading, as the build does)."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(mkdocs_yml))
+    return list(config.plugins["course"].config.phases)
+
+
 def slugify(title: str) -> str:
     """At most five of the title's main words, at most 40 characters."""
     words = re.findall(r"[a-z0-9]+", title.lower())
@@ -282,12 +290,11 @@ def scaffold(
     for path in (page, script, quiz):
         if path.exists():
             raise SystemExit(f"make lesson: {path.relative_to(root)} already exists")
-    if phase is not None and phase not in PHASES:
-        close = difflib.get_close_matches(phase, PHASES, n=1)
-        hint = f'; did you mean "{close[0]}"?' if close else ""
+    phases = course_phases(root / "mkdocs.yml") if phase is not None else []
+    if phase is not None and phase not in phases:
         raise SystemExit(
-            f'make lesson: "{phase}" is not a phase of the course{hint} '
-            f"(phases: {', '.join(PHASES)})"
+            f'make lesson: "{phase}" is not a phase of the course{did_you_mean(phase, phases)} '
+            f"(phases: {', '.join(phases)})"
         )
     phase = phase or (phase_of(pages / f"{previous}.md") if previous else "Why attention")
     values = {

@@ -101,7 +101,7 @@ def test_unknown_value_names_page_line_and_suggestion(site):
     result = build(site)
     assert result.returncode == 1
     assert (
-        'docs/lessons/01-demo.md:7: "{{ answr }}" is not a value recorded by '
+        'docs/lessons/01-demo.md:12: "{{ answr }}" is not a value recorded by '
         'demo_code/lessons/01_demo.py; did you mean "answer"?'
     ) in result.stderr
 
@@ -112,13 +112,16 @@ def test_missing_output_snippet_names_page_line_and_choices(site):
     result = build(site)
     assert result.returncode == 1
     assert (
-        'docs/lessons/01-demo.md:10: snippet "01-demo/numbrs.txt" not found; '
+        'docs/lessons/01-demo.md:15: snippet "01-demo/numbrs.txt" not found; '
         'did you mean "01-demo/numbers.txt"?'
     ) in result.stderr
 
 
 def test_lesson_page_without_script_is_an_error(site):
-    (site / "docs" / "lessons" / "03-lonely.md").write_text("# Lonely\n")
+    other = (site / "docs" / "lessons" / "02-other.md").read_text()
+    (site / "docs" / "lessons" / "03-lonely.md").write_text(
+        other.split("\n---\n")[0] + "\n---\n# Lonely\n"
+    )
     result = build(site)
     assert result.returncode == 1
     assert (
@@ -210,7 +213,7 @@ def test_missing_snippet_section_names_page_line_and_choices(site):
     result = build(site)
     assert result.returncode == 1
     assert (
-        'docs/lessons/01-demo.md:16: snippet section "numbrs" is not in '
+        'docs/lessons/01-demo.md:21: snippet section "numbrs" is not in '
         'demo_code/lessons/01_demo.py; did you mean "numbers"?'
     ) in result.stderr
     assert "Traceback" not in result.stderr
@@ -290,7 +293,7 @@ def test_a_snippet_section_without_its_end_is_refused_at_the_page_line(site):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert (
-        'docs/lessons/01-demo.md:16: snippet section "numbers" of demo_code/lessons/01_demo.py '
+        'docs/lessons/01-demo.md:21: snippet section "numbers" of demo_code/lessons/01_demo.py '
         "has a start but no end, so the page would show the rest of the file; add "
         "'# --8<-- [end:numbers]' where it ends"
     ) in result.stderr
