@@ -62,6 +62,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         self.cache_root = (self.root / self.config.cache_dir).resolve()
         self.outputs_root = self.cache_root / "outputs"
         self.labs_root = self.cache_root / "labs"
+        self.previous_root = self.cache_root / cache.PREVIOUS_DIR
         self.package = Path(self.config.package_dir).name
         self.package_parent = (self.root / self.config.package_dir).resolve().parent
         self.data_dir = (self.root / self.config.data_dir).resolve()
@@ -114,6 +115,10 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 if cache.is_fresh(entry, key):
                     log.debug("cache hit: %s", lesson.slug)
                     continue
+                if cache.restore(entry, key, self.previous_root):
+                    log.info("lesson %s: an earlier run of this very code is back", lesson.slug)
+                    continue
+                cache.retire(entry, self.previous_root)
                 stale.append((lesson, entry, key))
             codekey.save_import_memo(memo)
             self.ran = self._run_all(stale)
@@ -198,6 +203,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                     if entry.is_dir() and entry not in self.used_entries:
                         shutil.rmtree(entry, ignore_errors=True)
                         log.debug("dropped unused cache entry %s", entry.name)
+            cache.prune_previous(self.previous_root, set(self.lessons))
 
     def on_serve(self, server, config, builder):
         if not self.config.enabled:

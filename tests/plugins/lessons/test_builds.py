@@ -55,6 +55,28 @@ def test_cold_build_embeds_values_outputs_and_figures(site):
     assert "Count: 7." in page(site, "02-other")
 
 
+def test_undoing_an_edit_runs_nothing_and_a_comment_edit_runs_nothing(site):
+    assert build(site).returncode == 0
+    deep = site / "demo_code" / "deep.py"
+    original = deep.read_text()
+    deep.write_text("def base_value():\n    return 50\n")
+    edited = build(site)
+    assert edited.returncode == 0 and runs(edited) == 1, edited.stderr
+    assert "The answer is 100." in page(site, "01-demo")
+    deep.write_text(original)  # undo: the earlier run is still kept
+    undone = build(site)
+    assert undone.returncode == 0 and runs(undone) == 0, undone.stderr
+    assert "lesson 01-demo: an earlier run of this very code is back" in undone.stderr
+    assert "The answer is 42." in page(site, "01-demo")
+    deep.write_text("def base_value():\n    return 50\n")  # and the edit again: kept too
+    redone = build(site)
+    assert redone.returncode == 0 and runs(redone) == 0, redone.stderr
+    assert "The answer is 100." in page(site, "01-demo")
+    deep.write_text("# why fifty\ndef base_value():\n\n    return 50  # the demo's number\n")
+    commented = build(site)
+    assert commented.returncode == 0 and runs(commented) == 0, commented.stderr
+
+
 def test_warm_build_runs_nothing_and_an_edit_reruns_only_what_it_touches(site):
     assert build(site).returncode == 0
     warm = build(site)
