@@ -170,7 +170,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                     else {}
                 )
                 markdown = pages.substitute_values(markdown, values, rel(lesson.script, self.root))
-            pages.check_snippets(markdown, self.snippet_bases)
+            pages.check_snippets(markdown, self.snippet_bases, lesson=lesson is not None)
         except pages.PageProblem as problem:
             raise PluginError(f"{where(page, original, problem.line)}: {problem.message}") from None
         if lesson is not None and self.config.notebooks:
@@ -257,7 +257,12 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 extra[NOTEBOOK_FILE] = notebooks.script_to_notebook(
                     lesson.script, rel(lesson.script, self.root)
                 )
-            return run_lesson(lesson, self.root, entry, key, self.config.run_timeout, extra)
+
+            def waiting(seconds: float) -> None:
+                log.info("lesson %s: still running after %.0f s", lesson.slug, seconds)
+
+            timeout = self.config.run_timeout
+            return run_lesson(lesson, self.root, entry, key, timeout, extra, waiting)
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(work, stale))

@@ -191,3 +191,26 @@ def test_retired_runs_come_back_and_only_the_newest_are_kept(tmp_path):
     cache.prune_previous(previous, {"01-demo"}, keep=1)
     assert [p.name for p in previous.iterdir()] == ["01-demo"]
     assert len(list((previous / "01-demo").iterdir())) == 1
+
+
+def test_a_long_run_says_it_is_still_running_and_a_stuck_one_where_it_was(tmp_path, monkeypatch):
+    from plugins.lessons import runner
+
+    script = tmp_path / "demo_code" / "lessons" / "01_slow.py"
+    script.parent.mkdir(parents=True)
+    script.write_text(
+        "import time\n\n\ndef wait():\n    while True:\n        time.sleep(0.05)\n\n\nwait()\n"
+    )
+    monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 0.5)
+    beats: list[float] = []
+    lesson = runner.Lesson(slug="01-slow", page="lessons/01-slow.md", script=script)
+    entry = tmp_path / "cache" / "01-slow"
+    result = runner.run_lesson(lesson, tmp_path, entry, "k", 3, waiting=beats.append)
+    assert not result.ok
+    assert len(beats) >= 3 and beats == sorted(beats)
+    assert result.error == (
+        "demo_code/lessons/01_slow.py: did not finish within 3 s; it was running "
+        "demo_code/lessons/01_slow.py:6 (an endless loop? else raise the lessons plugin's "
+        "run_timeout in mkdocs.yml)"
+    )
+    assert not entry.exists()

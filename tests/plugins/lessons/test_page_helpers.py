@@ -122,3 +122,37 @@ def test_libyaml_reads_the_front_matter_and_an_error_is_the_pure_python_one(monk
     with pytest.raises(yaml.YAMLError) as pure:
         yaml.safe_load("\ntitle: [a\n")
     assert str(fast.value) == str(pure.value)
+
+
+def _problem(markdown: str, bases, lesson: bool = True) -> pages.PageProblem:
+    with pytest.raises(pages.PageProblem) as caught:
+        pages.check_snippets(markdown, bases, lesson=lesson)
+    return caught.value
+
+
+def test_an_escaped_snippet_line_on_a_lesson_page_is_refused(tmp_path):
+    (tmp_path / "01-demo").mkdir()
+    (tmp_path / "01-demo" / "numbers.txt").write_text("1\n")
+    page = 'Intro.\n\n```text\n;--8<-- "01-demo/numbers.txt"\n```\n'
+    problem = _problem(page, [tmp_path])
+    assert problem.line == 4
+    assert "the ';' escapes it" in problem.message and "write '--8<--'" in problem.message
+    pages.check_snippets(page, [tmp_path], lesson=False)  # the guide shows the syntax so
+
+
+def test_a_figure_snippet_inside_a_code_fence_is_refused(tmp_path):
+    (tmp_path / "01-demo").mkdir()
+    (tmp_path / "01-demo" / "curve.fig.md").write_text("<figure></figure>\n")
+    problem = _problem('Text.\n\n```\n--8<-- "01-demo/curve.fig.md"\n```\n', [tmp_path])
+    assert problem.line == 4
+    assert "inside a code block" in problem.message and "out of the ``` fence" in problem.message
+    pages.check_snippets('Text.\n\n--8<-- "01-demo/curve.fig.md"\n', [tmp_path], lesson=True)
+
+
+def test_a_section_marked_with_the_escaped_marker_names_the_script_line(tmp_path):
+    script = tmp_path / "s.py"
+    script.write_text("a = 1\n# ;--8<-- [start:rows]\nb = 2\n# ;--8<-- [end:rows]\n")
+    problem = _problem('```python\n--8<-- "s.py:rows"\n```\n', [tmp_path])
+    assert problem.line == 2
+    assert 'section "rows" of s.py is marked with ";--8<--" at line 2' in problem.message
+    assert "'# --8<-- [start:rows]'" in problem.message
