@@ -152,11 +152,12 @@ def check_prerequisites(lessons: dict[str, LessonInfo], root: Path) -> list[str]
     problems = []
     for info in lessons.values():
         block = _front_matter((root / info.path).read_text(encoding="utf-8"))[0]
-        line = _key_line(block, "prerequisites")
+        key = _key_line(block, "prerequisites")
         for slug in info.prerequisites:
+            line = _item_line(block, key, slug)
             if slug not in lessons:
-                close = difflib.get_close_matches(slug, list(lessons), n=1)
-                hint = f'; did you mean "{close[0]}"?' if close else ""
+                close = _closest_lesson(slug, lessons)
+                hint = f'; did you mean "{close}"?' if close else ""
                 problems.append(
                     f"docs/{info.path}:{line}: prerequisite '{slug}' is not a lesson{hint}"
                 )
@@ -166,3 +167,31 @@ def check_prerequisites(lessons: dict[str, LessonInfo], root: Path) -> list[str]
                     "this lesson; a prerequisite must be an earlier lesson"
                 )
     return problems
+
+
+def _item_line(block: str, key: int, item: str) -> int:
+    """The file line of list item ``item`` of the key on line ``key`` (the key's own line
+    for a one-line list, or when not found)."""
+    lines = block.split("\n")
+    for i in range(key - 1, len(lines)):
+        if i > key - 1 and re.match(r"^\S", lines[i]):  # the next key: the list has ended
+            break
+        if re.search(rf"(?<![\w-]){re.escape(item)}(?![\w-])", lines[i]):
+            return i + 1
+    return key
+
+
+def _closest_lesson(slug: str, lessons: dict[str, LessonInfo]) -> str | None:
+    """The lesson a misspelt slug most likely means: the one with its number when the
+    rest is alike, else the closest by name (numbers left out), else by whole slug."""
+    number, _, name = slug.partition("-")
+    names = {s.partition("-")[2]: s for s in lessons}
+    same_number = [s for s in lessons if s.partition("-")[0] == number]
+    for candidate in same_number:
+        if difflib.SequenceMatcher(None, name, candidate.partition("-")[2]).ratio() >= 0.5:
+            return candidate
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
+    if close:
+        return names[close[0]]
+    close = difflib.get_close_matches(slug, list(lessons), n=1, cutoff=0.6)
+    return close[0] if close else None

@@ -105,6 +105,26 @@ def test_prerequisites_must_exist_and_come_earlier(tmp_path):
     ]
 
 
+def test_a_misspelt_prerequisite_points_at_its_item_and_the_lesson_it_likely_means(tmp_path):
+    """A block list: the item's own line; the suggestion keeps the number the author wrote
+    when the name is alike, else the lesson whose name is alike."""
+    listed = "prerequisites:\n  - 02-soft-lookups\n  - 09-embed\n"
+    write(tmp_path, GOOD.replace("prerequisites: []\n", listed))
+    lessons = {}
+    for slug, title in (("02-soft-lookup", "Lookup"), ("03-embed", "Embed")):
+        write(tmp_path, GOOD.replace("title: Softmax", f"title: {title}"), f"{slug}.md")
+    for slug in ("02-soft-lookup", "03-embed", "04-softmax"):
+        lessons[slug] = read_lesson(
+            tmp_path / "lessons" / f"{slug}.md", f"lessons/{slug}.md", PHASES
+        )
+    assert check_prerequisites(lessons, tmp_path) == [
+        "docs/lessons/04-softmax.md:6: prerequisite '02-soft-lookups' is not a lesson; did you "
+        'mean "02-soft-lookup"?',
+        "docs/lessons/04-softmax.md:7: prerequisite '09-embed' is not a lesson; did you "
+        'mean "03-embed"?',
+    ]
+
+
 def test_reading_time_counts_prose_not_code():
     prose = " ".join(["word"] * 400)
     code = "```python\n" + "x = 1\n" * 2000 + "```\n"

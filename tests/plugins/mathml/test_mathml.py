@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import markdown
@@ -248,3 +249,13 @@ def test_the_quiz_plugin_keeps_the_formulas_of_a_build(tmp_path):
     assert written[0] == written[1]  # the second build had nothing new to keep
     assert list(json.loads(entry.read_text(encoding="utf-8"))) == ["inline \\sqrt{d_k}"]
     assert "<msqrt>" in (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("tex", "what"),
+    [("\\frac{a}{b", "1 '{' never closed"), ("x_{i}}", "a '}' at character 6 closes nothing")],
+)
+def test_unpaired_braces_are_an_error_not_a_guess(tex, what):
+    with pytest.raises(FormulaError, match=re.escape(what)):
+        to_mathml(tex, display=False)
+    assert "&#x0007B;" in to_mathml("\\{a\\}", display=False)  # literal braces are fine
