@@ -24,8 +24,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
+from ..common.pages import where
 from ..common.suggest import did_you_mean
-from . import syllabus, text
+from . import links, syllabus, text
 from .config import CourseConfig
 from .frontmatter import (
     PAGE_RE,
@@ -43,6 +44,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def __init__(self):
         self.lessons: dict[str, LessonInfo] = {}
         self.glossary: dict[str, str] = {}
+        self.pages: set[str] = set()  # every Markdown page of the site (src_uri)
 
     @event_priority(100)  # first: the lessons plugin's on_pre_build reads self.lessons
     def on_pre_build(self, config):
@@ -78,12 +80,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         problems = self._check_glossary_skips(docs)
         if problems:
             raise PluginError("lesson front matter:\n" + "\n".join(problems))
+        self.pages = {f.src_uri for f in files.documentation_pages()}
+        problems = links.missing_nav_entries(Path(config.config_file_path), config.nav, self.pages)
+        if problems:
+            raise PluginError("nav:\n" + "\n".join(problems))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
             return markdown
         src = page.file.src_uri
+        self._check_links(markdown, page)
         if src == self.config.syllabus_page and self.config.syllabus_marker in markdown:
             ordered = sorted(self.lessons.values(), key=lambda info: info.number)
             folder = str(Path(src).parent).replace(".", "")
@@ -116,6 +123,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             glossary = {t: d for t, d in self.glossary.items() if t not in skip}
             markdown = text.mark_first_uses(markdown, glossary, _slug)
         return markdown
+
+    def _check_links(self, markdown: str, page) -> None:
+        """A link to a page the site does not have stops the build at its line."""
+        found = links.missing_links(markdown, page.file.src_uri, self.pages)
+        if not found:
+            return
+        lines = []
+        for line, target, close in found:
+            hint = f"; did you mean {close}?" if close else ""
+            lines.append(f"{where(page, markdown, line)}: link to {target}: no such page{hint}")
+        raise PluginError("links:\n" + "\n".join(lines))
 
     def _check_glossary_skips(self, docs: Path) -> list[str]:
         """Every term a lesson's ``glossary_skip`` names is a glossary term."""
