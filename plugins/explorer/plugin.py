@@ -38,6 +38,8 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
 
     def __init__(self):
         self.model: dict | None = None  # {"params_json": str, "values": {name: text}}
+        self.cache = store.Store(None)
+        self.serving = False
 
     def _asset(self, name: str) -> str:
         return f"{self.config.assets_dir.strip('/')}/{name}"
@@ -88,6 +90,13 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
                 f"{where(page, markdown, problem.line)}: explorer: {problem.message}"
             ) from None
 
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
+
+    def on_post_build(self, config):
+        if self.config.enabled and not self.serving:
+            self.cache.prune()  # the entries of older model code
+
     def on_serve(self, server, config, builder):
         if not self.config.enabled:
             return server
@@ -102,7 +111,7 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
         """The exported parameters and documented values: kept from an earlier build when
         the model's code and numpy are the same, else computed (and kept)."""
         folder = self.config.cache_dir.strip()
-        cache = store.Store((root / folder).resolve() if folder else None)
+        cache = self.cache = store.Store((root / folder).resolve() if folder else None)
         parent = store.package_parent(root, MODEL.split(".")[0])
         key = None
         if parent is not None:

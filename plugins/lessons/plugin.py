@@ -273,10 +273,8 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         return results
 
     def _execute_lab(self, file: File) -> Path:
-        """Execute a lab notebook unless its cache entry is fresh.
-
-        Returns the cache entry, which holds the executed copy at ``entry / file.src_uri``.
-        """
+        """The cache entry holding the executed copy of a lab notebook (at
+        ``entry / file.src_uri``), executed now unless the entry is fresh."""
         source = Path(file.abs_src_path)
         try:
             code = notebooks.code_of(source)
@@ -287,18 +285,12 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             raise PluginError(f"lab docs/{file.src_uri}: cannot read its code: {exc}") from None
         entry = self.labs_root / Path(file.src_uri).stem
         self.used_entries.add(entry)
-        executed = entry / file.src_uri  # keeps "labs/<name>.ipynb" at the end of the path
         with cache.locked(self.cache_root):  # builds sharing this cache take turns
-            if cache.is_fresh(entry, key) and executed.is_file():
-                return entry
-            log.info("executing lab %s", file.src_uri)
             try:
-                text = notebooks.execute_lab(source, self.root, self.config.run_timeout)
+                if notebooks.refresh_lab(
+                    source, file.src_uri, entry, key, self.root, self.config.run_timeout
+                ):
+                    log.info("executed lab %s", file.src_uri)
             except notebooks.LabError as exc:
                 raise PluginError(f"lab docs/{file.src_uri}: {exc}") from None
-            if entry.exists():
-                shutil.rmtree(entry)
-            executed.parent.mkdir(parents=True, exist_ok=True)
-            executed.write_text(text, encoding="utf-8")
-            (entry / cache.KEY_FILE).write_text(key, encoding="utf-8")  # last: complete
         return entry
