@@ -26,7 +26,7 @@ from mkdocs.structure.files import Files
 
 from ..common.pages import where
 from ..common.suggest import did_you_mean
-from . import links, syllabus, text
+from . import links, phases, syllabus, text
 from .config import CourseConfig
 from .frontmatter import (
     PAGE_RE,
@@ -43,6 +43,7 @@ log = get_plugin_logger(__name__.removeprefix("plugins."))
 class CoursePlugin(BasePlugin[CourseConfig]):
     def __init__(self):
         self.lessons: dict[str, LessonInfo] = {}
+        self.phases: dict[str, list[str]] = {}  # phase -> its lesson pages, in nav order
         self.glossary: dict[str, str] = {}
         self.pages: set[str] = set()  # every Markdown page of the site (src_uri)
 
@@ -52,15 +53,20 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if not self.config.enabled:
             return
         docs = Path(config.docs_dir)
-        folder = docs / self.config.pages_dir
+        rels = self._lesson_pages(docs)
+        self.phases = phases.from_nav(config.nav, set(rels))
+        phase_of = phases.phase_of(self.phases)
         self.lessons = {}
         problems = []
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-            if not PAGE_RE.match(path.name):
+        for rel, path in rels.items():
+            if config.nav and rel not in phase_of:
+                problems.append(
+                    f"docs/{rel}:1: this lesson is in no section of the nav; list it in "
+                    "mkdocs.yml under the section of its phase"
+                )
                 continue
-            rel = f"{self.config.pages_dir}/{path.name}"
             try:
-                info = read_lesson(path, rel, list(self.config.phases))
+                info = read_lesson(path, rel, phase_of.get(rel, ""))
             except FrontMatterError as exc:
                 problems.append(str(exc))
                 continue
@@ -96,7 +102,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             folder = str(Path(src).parent).replace(".", "")
             markdown = markdown.replace(
                 self.config.syllabus_marker,
-                syllabus.render(ordered, list(self.config.phases), folder),
+                syllabus.render(ordered, list(self.phases), folder),
             )
         lesson = (
             self.lessons.get(Path(src).stem)
@@ -108,6 +114,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 markdown, self.config.reading_words_per_minute
             )
             page.meta["lesson_slug"] = lesson.slug
+            page.meta["phase"] = lesson.phase
             page.meta["prerequisite_links"] = [
                 {
                     "slug": slug,
@@ -123,6 +130,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             glossary = {t: d for t, d in self.glossary.items() if t not in skip}
             markdown = text.mark_first_uses(markdown, glossary, _slug)
         return markdown
+
+    def _lesson_pages(self, docs: Path) -> dict[str, Path]:
+        """Lesson pages (``lessons/04-softmax.md`` -> file), in file order."""
+        folder = docs / self.config.pages_dir
+        found = [p for p in sorted(folder.glob("*.md")) if PAGE_RE.match(p.name)]
+        return {f"{self.config.pages_dir}/{path.name}": path for path in found}
+
+    def phases_in(self, config) -> dict[str, list[str]]:
+        """The course's phases (nav sections holding lessons) -> their lesson pages, for
+        tools that load mkdocs.yml (``make lesson``) without building."""
+        return phases.from_nav(config.nav, set(self._lesson_pages(Path(config.docs_dir))))
 
     def _check_links(self, markdown: str, page) -> None:
         """A link to a page the site does not have stops the build at its line."""

@@ -20,15 +20,12 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-
 from ..common.suggest import did_you_mean
 
 ROOT = Path(__file__).resolve().parents[2]
 
 PAGE = """---
 title: {title_json}
-phase: {phase_json}
 minutes: 15
 prerequisites:
   - {previous}
@@ -154,13 +151,13 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 40
 
 
-def course_phases(mkdocs_yml: Path) -> list[str]:
-    """The phases the course plugin of ``mkdocs_yml`` is configured with (read through
-    MkDocs' own config loading, as the build does)."""
+def course_phases(mkdocs_yml: Path) -> dict[str, list[str]]:
+    """The course's phases (the nav sections of ``mkdocs_yml`` that list lessons) -> their
+    lesson pages, as the course plugin reads them (through MkDocs' own config loading)."""
     from mkdocs.config import load_config
 
     config = load_config(str(mkdocs_yml))
-    return list(config.plugins["course"].config.phases)
+    return config.plugins["course"].phases_in(config)
 
 
 def slugify(title: str) -> str:
@@ -193,14 +190,6 @@ def next_number(pages: Path) -> int:
 def last_lesson(pages: Path) -> str | None:
     found = sorted(p.stem for p in pages.glob("[0-9][0-9]-*.md"))
     return found[-1] if found else None
-
-
-def phase_of(page: Path) -> str:
-    match = re.search(r"^phase:\s*(.+)$", page.read_text(encoding="utf-8"), re.MULTILINE)
-    if not match:
-        return "Big picture"
-    phase = yaml.safe_load(match.group(1))  # plain or quoted
-    return phase if isinstance(phase, str) else "Big picture"
 
 
 NAV_ENTRY = re.compile(r"^(?P<indent>\s*- )lessons/(?P<slug>[^/\s]+)\.md\s*$")
@@ -290,13 +279,15 @@ def scaffold(
     for path in (page, script, quiz):
         if path.exists():
             raise SystemExit(f"make lesson: {path.relative_to(root)} already exists")
-    phases = course_phases(root / "mkdocs.yml") if phase is not None else []
+    phases = course_phases(root / "mkdocs.yml")
     if phase is not None and phase not in phases:
         raise SystemExit(
             f'make lesson: "{phase}" is not a phase of the course{did_you_mean(phase, phases)} '
             f"(phases: {', '.join(phases)})"
         )
-    phase = phase or (phase_of(pages / f"{previous}.md") if previous else "Why attention")
+    if phase is None:  # the previous lesson's, else the first phase
+        listed = {page: name for name, pages in phases.items() for page in pages}
+        phase = listed.get(f"lessons/{previous}.md") or next(iter(phases), "Why attention")
     values = {
         "title": title,
         "phase": phase,
@@ -305,7 +296,6 @@ def scaffold(
         "script_stem": script_stem,
         # YAML double-quoted strings (JSON is YAML): a colon or quote in a title is safe
         "title_json": json.dumps(title, ensure_ascii=False),
-        "phase_json": json.dumps(phase, ensure_ascii=False),
         "quiz_title_json": json.dumps(f"End-of-lesson check: {title}", ensure_ascii=False),
     }
     page_text = PAGE.format(**values)

@@ -123,7 +123,7 @@ def test_unknown_value_names_page_line_and_suggestion(site):
     result = build(site)
     assert result.returncode == 1
     assert (
-        'docs/lessons/01-demo.md:12: "{{ answr }}" is not a value recorded by '
+        'docs/lessons/01-demo.md:11: "{{ answr }}" is not a value recorded by '
         'demo_code/lessons/01_demo.py; did you mean "answer"?'
     ) in result.stderr
 
@@ -134,16 +134,28 @@ def test_missing_output_snippet_names_page_line_and_choices(site):
     result = build(site)
     assert result.returncode == 1
     assert (
-        'docs/lessons/01-demo.md:15: snippet "01-demo/numbrs.txt" not found; '
+        'docs/lessons/01-demo.md:14: snippet "01-demo/numbrs.txt" not found; '
         'did you mean "01-demo/numbers.txt"?'
+    ) in result.stderr
+
+
+def test_a_lesson_in_no_nav_section_is_an_error(site):
+    other = (site / "docs" / "lessons" / "02-other.md").read_text()
+    (site / "docs" / "lessons" / "03-lonely.md").write_text(other)
+    result = build(site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        "docs/lessons/03-lonely.md:1: this lesson is in no section of the nav; list it in "
+        "mkdocs.yml under the section of its phase"
     ) in result.stderr
 
 
 def test_lesson_page_without_script_is_an_error(site):
     other = (site / "docs" / "lessons" / "02-other.md").read_text()
-    (site / "docs" / "lessons" / "03-lonely.md").write_text(
-        other.split("\n---\n")[0] + "\n---\n# Lonely\n"
-    )
+    front = other.split("\n---\n")[0] + "\n---\n"
+    (site / "docs" / "lessons" / "03-lonely.md").write_text(front + "# Lonely\n")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text() + "      - lessons/03-lonely.md\n")
     result = build(site)
     assert result.returncode == 1
     assert (
@@ -240,7 +252,7 @@ def test_missing_snippet_section_names_page_line_and_choices(site):
     result = build(site)
     assert result.returncode == 1
     assert (
-        'docs/lessons/01-demo.md:21: snippet section "numbrs" is not in '
+        'docs/lessons/01-demo.md:20: snippet section "numbrs" is not in '
         'demo_code/lessons/01_demo.py; did you mean "numbers"?'
     ) in result.stderr
     assert "Traceback" not in result.stderr
@@ -320,7 +332,7 @@ def test_a_snippet_section_without_its_end_is_refused_at_the_page_line(site):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert (
-        'docs/lessons/01-demo.md:21: snippet section "numbers" of demo_code/lessons/01_demo.py '
+        'docs/lessons/01-demo.md:20: snippet section "numbers" of demo_code/lessons/01_demo.py '
         "has a start but no end, so the page would show the rest of the file; add "
         "'# --8<-- [end:numbers]' where it ends"
     ) in result.stderr
