@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from lesson_code.report import OUTPUT_ENV, SLUG_ENV
+from lesson_code.report.protocol import OUTPUT_ENV, SLUG_ENV
 
 from .cache import KEY_FILE, is_fresh
 
