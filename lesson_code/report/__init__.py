@@ -110,8 +110,8 @@ def _check_name(call: str, name) -> None:
         hint = f"; use e.g. {fixed!r}" if NAME_RE.match(fixed) else ""
         raise ValueError(
             f"report.{call}({name!r}, ...): the {call} name must be lower-case letters, "
-            "digits and underscores, starting with a letter (it names the file the page "
-            f"includes){hint}"
+            "digits and underscores, starting with a letter (it becomes a file name and "
+            f"the page refers to it by that name){hint}"
         )
 
 
