@@ -45,6 +45,14 @@ def check_snippets(markdown: str, base_paths: Sequence[Path], lesson: bool = Fal
                 "write '--8<--' without it",
             )
         m = SNIPPET_RE.match(line)
+        if not m and lesson and SNIPPET_LIKE_RE.match(line) and "[start:" not in line:
+            if "[end:" not in line:
+                raise PageProblem(
+                    i + 1,
+                    f"this line looks like a snippet but is not one ({line.strip()!r}), so it "
+                    'would be shown as text; write it as --8<-- "path" (no spaces inside '
+                    "--8<--, one space before the quoted path)",
+                )
         if not m:
             continue
         target = m.group("path")
@@ -92,6 +100,9 @@ SECTION_RE = re.compile(r"(?<![;\-])-{1,}8<-{1,}\s*\[start:([A-Za-z0-9_\-]+)\]")
 SECTION_END_RE = re.compile(r"(?<![;\-])-{1,}8<-{1,}\s*\[end:([A-Za-z0-9_\-]+)\]")
 ESCAPED_SECTION_RE = re.compile(r";-{1,}8<-{1,}\s*\[(?:start|end):([A-Za-z0-9_\-]+)\]")
 ESCAPED_SNIPPET_RE = re.compile(r"""^\s*;-{1,}8<-{1,}(\s|$)""")
+# Anything shaped like a snippet line ("--8 < --", "--8<--'x'", ...): pymdownx reads only
+# SNIPPET_RE; the rest would be shown as text
+SNIPPET_LIKE_RE = re.compile(r"""^\s*-+\s*8\s*<\s*-+""")
 # What a lesson's run writes as Markdown or HTML (a figure, a widget): never inside code
 MARKUP_SNIPPET_RE = re.compile(r"\.(?:fig\.md|md|html)$")
 

@@ -24,7 +24,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from lesson_code.report import VALUES_FILE
+from lesson_code.report.protocol import VALUES_FILE
 
 from ..common import codekey
 from ..common.pages import rel, where

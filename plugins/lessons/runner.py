@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lesson_code.report import OUTPUT_ENV, SLUG_ENV
+from lesson_code.report.protocol import OUTPUT_ENV, SLUG_ENV
 
 from .cache import KEY_FILE, is_fresh
 

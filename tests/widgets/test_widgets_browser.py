@@ -23,19 +23,25 @@ from lesson_code import report
 from lesson_code.attention import (
     causal_mask,
     init_projections,
+    masked_softmax,
     multi_head_attention,
     scaled_dot_product_attention,
     sinusoidal_positions,
     softmax,
 )
-from lesson_code.heads import relation_mass, relation_targets, two_relations
-from lesson_code.masking import D_MODEL, SENTENCE, masked_weights, token_vectors
-from lesson_code.position import sinusoid_dot
-from lesson_code.rnn import influence_curve, make_rnn, path_length
-from lesson_code.scale import hop_counts, rnn_links, weight_matrix_bytes
-from lesson_code.scaling import peakiness, random_dot_products
-from lesson_code.sentence import D_K, TOKENS, X, qkv
-from lesson_code.translation import SOURCE_TOKENS, TARGET_TOKENS, source_vectors, target_vectors
+from lesson_code.topics.cost import hop_counts, rnn_links, weight_matrix_bytes
+from lesson_code.topics.cross_attention import (
+    SOURCE_TOKENS,
+    TARGET_TOKENS,
+    source_vectors,
+    target_vectors,
+)
+from lesson_code.topics.heads import relation_mass, relation_targets, two_relations
+from lesson_code.topics.masks import D_MODEL, SENTENCE, token_vectors
+from lesson_code.topics.position import sinusoid_dot
+from lesson_code.topics.rnn import influence_curve, make_rnn, path_length
+from lesson_code.topics.running_example import D_K, TOKENS, X, qkv
+from lesson_code.topics.scaling import peakiness, random_dot_products
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -316,7 +322,7 @@ def test_causal_toggle_matches_numpy(browser, served_site):
     w_q, w_k, _, _ = init_projections(D_MODEL, seed=12)
     scores = (x @ w_q) @ (x @ w_k).T / np.sqrt(D_MODEL)
     n = len(SENTENCE)
-    on, off = masked_weights(scores, causal_mask(n)), softmax(scores, axis=-1)
+    on, off = masked_softmax(scores, causal_mask(n)), softmax(scores, axis=-1)
     upper = np.triu(np.ones((n, n), dtype=bool), k=1)
     with lesson(browser, base, "lessons/12-masks/") as page:
         tab_to(page, ".lw-toggle")

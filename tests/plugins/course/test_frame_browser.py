@@ -24,7 +24,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from plugins.course import text
-from plugins.course.config import PHASES
 from plugins.course.frontmatter import PAGE_RE, read_lesson
 from plugins.course.plugin import _slug
 from plugins.lessons import pages as lesson_pages
@@ -35,7 +34,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 ROOT = support.ROOT
 DOCS = ROOT / "docs"
 LESSON_FILES = sorted(p for p in (DOCS / "lessons").glob("*.md") if PAGE_RE.match(p.name))
-LESSONS = {p.stem: read_lesson(p, f"lessons/{p.name}", PHASES) for p in LESSON_FILES}
+PHASES = support.course_phases()  # phase -> its lesson pages, as the course plugin reads them
+PHASE_OF = {page: phase for phase, pages in PHASES.items() for page in pages}
+LESSONS = {
+    p.stem: read_lesson(p, f"lessons/{p.name}", PHASE_OF[f"lessons/{p.name}"]) for p in LESSON_FILES
+}
 GLOSSARY = {
     _slug(term): definition
     for term, definition in text.parse_glossary(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from lesson_code import explorer
+from plugins.explorer import model as explorer
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
 from .fixture_site import built_and_served

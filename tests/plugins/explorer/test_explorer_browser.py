@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from lesson_code import explorer as ex
+from plugins.explorer import model as ex
 from tests import support
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("explorer")]

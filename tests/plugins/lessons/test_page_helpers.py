@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from plugins.course import frontmatter, text
-from plugins.course.config import PHASES
 from plugins.lessons import pages
 from tests import support
 
@@ -106,9 +105,9 @@ def test_a_missing_file_is_reported_at_each_page_line(tmp_path):
 
 @pytest.mark.parametrize("page", LESSON_PAGES, ids=[p.stem for p in LESSON_PAGES])
 def test_front_matter_reads_the_same_with_or_without_libyaml(page, monkeypatch):
-    fast = frontmatter.read_lesson(page, f"lessons/{page.name}", list(PHASES))
+    fast = frontmatter.read_lesson(page, f"lessons/{page.name}")
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
-    assert frontmatter.read_lesson(page, f"lessons/{page.name}", list(PHASES)) == fast
+    assert frontmatter.read_lesson(page, f"lessons/{page.name}") == fast
 
 
 def test_libyaml_reads_the_front_matter_and_an_error_is_the_pure_python_one(monkeypatch):
@@ -156,3 +155,12 @@ def test_a_section_marked_with_the_escaped_marker_names_the_script_line(tmp_path
     assert problem.line == 2
     assert 'section "rows" of s.py is marked with ";--8<--" at line 2' in problem.message
     assert "'# --8<-- [start:rows]'" in problem.message
+
+
+@pytest.mark.parametrize("line", ['--8 < --"s.py:rows"', "--8<--'s.py'", '-- 8<-- "s.py"'])
+def test_a_line_shaped_like_a_snippet_that_pymdownx_would_not_read_is_refused(tmp_path, line):
+    """What `ruff format` once made of the snippet lines in lesson pages' Python blocks."""
+    (tmp_path / "s.py").write_text("# --8<-- [start:rows]\nb = 2\n# --8<-- [end:rows]\n")
+    problem = _problem(f"Code:\n\n```python\n{line}\n```\n", [tmp_path])
+    assert problem.line == 4
+    assert "looks like a snippet but is not one" in problem.message

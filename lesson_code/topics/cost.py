@@ -3,7 +3,8 @@
 Lesson 17 uses these helpers to compare a recurrent network with self-attention:
 
 - how many hops information needs from one token to another (``hop_counts``),
-- how many rounds of parallel work a layer needs (``rnn_sweeps_needed``),
+- how many rounds of parallel work a layer needs (``rnn_sweeps_needed``, on lesson 1's
+  recurrent cell from ``lesson_code.topics.rnn``),
 - how big the weight matrix gets and how long the two ways of computing it take.
 
 Shapes follow ``lesson_code.attention``: rows are tokens, ``q`` is ``(n, d_k)``.
@@ -16,6 +17,7 @@ import time
 import numpy as np
 
 from lesson_code.attention import scaled_dot_product_attention, softmax
+from lesson_code.topics.rnn import rnn_step, run_rnn
 
 
 # --8<-- [start:graphs]
@@ -59,38 +61,24 @@ def hop_counts(links):
 # --8<-- [end:graphs]
 
 
-def rnn_step(h_prev, x_t, w_h, w_x):
-    """One recurrent update: (d_h,) state and (d_in,) input -> (d_h,) new state."""
-    return np.tanh(h_prev @ w_h + x_t @ w_x)
-
-
-def rnn_states(x, w_h, w_x):
-    """(n, d_in) inputs -> (n, d_h) states, computed one position after the other."""
-    h = np.zeros(w_h.shape[0])
-    states = []
-    for x_t in x:  # each step needs the state the previous step produced
-        h = rnn_step(h, x_t, w_h, w_x)
-        states.append(h)
-    return np.array(states)
-
-
 # --8<-- [start:sweeps]
-def rnn_parallel_sweep(states, x, w_h, w_x):
+def rnn_parallel_sweep(rnn, states, x):
     """Update every position at once from the previous sweep's states: (n, d_h) -> (n, d_h).
 
-    Each position uses only last sweep's values, so all n updates could run in parallel.
+    rnn: lesson 1's ``ToyRNN``; x: (n, d_x). Each position uses only last sweep's
+    values, so all n updates could run in parallel.
     """
-    h0 = np.zeros(w_h.shape[0])
+    h0 = np.zeros(rnn.d_h)
     previous = [h0] + list(states[:-1])  # state t reads state t - 1 from the OLD sweep
-    return np.array([rnn_step(previous[t], x[t], w_h, w_x) for t in range(len(x))])
+    return np.array([rnn_step(rnn, previous[t], x[t]) for t in range(len(x))])
 
 
-def rnn_sweeps_needed(x, w_h, w_x):
-    """How many all-positions-at-once sweeps it takes to reproduce ``rnn_states`` exactly."""
-    target = rnn_states(x, w_h, w_x)
+def rnn_sweeps_needed(rnn, x):
+    """How many all-positions-at-once sweeps it takes to reproduce ``run_rnn`` exactly."""
+    target = run_rnn(rnn, x)  # (n, d_h), computed one position after the other
     states = np.zeros_like(target)
     for sweep in range(1, len(x) + 1):
-        states = rnn_parallel_sweep(states, x, w_h, w_x)
+        states = rnn_parallel_sweep(rnn, states, x)
         if np.array_equal(states, target):
             return sweep
     raise AssertionError("the sweeps never reproduced the sequential states")

@@ -1,5 +1,8 @@
 """A toy recurrent network for lesson 1: how much does the first token still matter?
 
+The course's one recurrent network: lesson 17 runs the same cell to count how many
+rounds of parallel work it needs (``lesson_code.topics.cost``).
+
 The cell is the plain (Elman) tanh RNN with fixed random weights and no training:
 
     h_t = tanh(W_hh h_{t-1} + W_xh x_t),   h_0 = 0
@@ -60,8 +63,16 @@ def spectral_radius(matrix) -> float:
 
 
 # --8<-- [start:cell]
+def rnn_step(rnn: ToyRNN, h_prev, x_t) -> np.ndarray:
+    """One step of the cell: h_t = tanh(W_hh h_{t-1} + W_xh x_t).
+
+    h_prev: (..., d_h), x_t: (..., d_x). Returns (..., d_h).
+    """
+    return np.tanh(h_prev @ rnn.w_hh.T + x_t @ rnn.w_xh.T)  # (..., d_h)
+
+
 def run_rnn(rnn: ToyRNN, xs) -> np.ndarray:
-    """All hidden states for one sequence or a batch.
+    """All hidden states for one sequence or a batch, one step after the other.
 
     xs: (n, d_x) or (b, n, d_x). Returns (n, d_h) or (b, n, d_h).
     """
@@ -70,8 +81,8 @@ def run_rnn(rnn: ToyRNN, xs) -> np.ndarray:
     assert d_x == rnn.d_x, f"tokens have {d_x} numbers, the RNN expects {rnn.d_x}"
     h = np.zeros(xs.shape[:-2] + (rnn.d_h,))  # (..., d_h), h_0 = 0
     states = []
-    for t in range(xs.shape[-2]):
-        h = np.tanh(h @ rnn.w_hh.T + xs[..., t, :] @ rnn.w_xh.T)  # (..., d_h)
+    for t in range(xs.shape[-2]):  # each step needs the state the previous step produced
+        h = rnn_step(rnn, h, xs[..., t, :])  # (..., d_h)
         states.append(h)
     return np.stack(states, axis=-2)  # (..., n, d_h)
 

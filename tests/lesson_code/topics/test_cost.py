@@ -1,4 +1,4 @@
-"""lesson_code.scale: path lengths, parallel sweeps, the two ways to compute attention."""
+"""lesson_code.topics.cost: path lengths, parallel sweeps, the two ways to compute attention."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lesson_code.attention import scaled_dot_product_attention
-from lesson_code.scale import (
+from lesson_code.topics.cost import (
     attention_links,
     attention_loop,
     attention_matrix,
@@ -16,10 +16,10 @@ from lesson_code.scale import (
     mixing_macs,
     rnn_links,
     rnn_parallel_sweep,
-    rnn_states,
     rnn_sweeps_needed,
     weight_matrix_bytes,
 )
+from lesson_code.topics.rnn import ToyRNN, run_rnn
 
 
 @pytest.mark.parametrize("n", [1, 2, 5, 12])
@@ -52,17 +52,18 @@ def test_rnn_needs_one_sweep_per_token():
     for n in (1, 3, 9):
         x = rng.normal(size=(n, 4))
         w_h, w_x = rng.normal(0, 0.5, size=(2, 4, 4))
-        assert rnn_sweeps_needed(x, w_h, w_x) == n
+        assert rnn_sweeps_needed(ToyRNN(w_hh=w_h, w_xh=w_x), x) == n
 
 
 def test_sweep_finishes_one_more_position_each_time():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(6, 3))
     w_h, w_x = rng.normal(0, 0.5, size=(2, 3, 3))
-    target = rnn_states(x, w_h, w_x)
+    rnn = ToyRNN(w_hh=w_h, w_xh=w_x)
+    target = run_rnn(rnn, x)
     states = np.zeros_like(target)
     for sweep in range(1, 7):
-        states = rnn_parallel_sweep(states, x, w_h, w_x)
+        states = rnn_parallel_sweep(rnn, states, x)
         assert np.array_equal(states[:sweep], target[:sweep])
         if sweep < 6:
             assert not np.array_equal(states[sweep], target[sweep])

@@ -1,10 +1,10 @@
-"""lesson_code.examples: the hand-built sentences and published numbers of lesson 10."""
+"""lesson_code.topics.worked_examples: hand-built sentences and published numbers (lesson 10)."""
 
 import numpy as np
 import pytest
 
 from lesson_code.attention import scaled_dot_product_attention, softmax
-from lesson_code.examples import (
+from lesson_code.topics.worked_examples import (
     EXAMPLES,
     PUBLISHED_D_K,
     example,
@@ -17,10 +17,10 @@ from lesson_code.examples import (
 
 
 def test_published_numbers_from_the_curriculum():
-    np.testing.assert_allclose(published_weights(False), [0.991, 0.006, 0.003], atol=5e-4)
-    np.testing.assert_allclose(published_weights(True), [0.773, 0.127, 0.0995], atol=5e-4)
+    np.testing.assert_allclose(published_weights(d_k=None), [0.991, 0.006, 0.003], atol=5e-4)
+    np.testing.assert_allclose(published_weights(d_k=8), [0.773, 0.127, 0.0995], atol=5e-4)
     assert PUBLISHED_D_K == 8
-    in_sentence = published_weights(True, 10)
+    in_sentence = published_weights(8, 10)
     assert in_sentence.shape == (13,)
     assert in_sentence[0] == pytest.approx(0.542, abs=1e-3)
     assert in_sentence.sum() == pytest.approx(1.0)
@@ -29,10 +29,10 @@ def test_published_numbers_from_the_curriculum():
 def test_quoted_claim_is_impossible_with_these_scores():
     # However low the other tokens score, trophy never reaches 0.79 and small keeps ~0.10.
     for n_other in (0, 1, 10, 100):
-        w = published_weights(True, n_other)
+        w = published_weights(8, n_other)
         assert w[0] < 0.79
-        assert w[0] <= published_weights(True, 0)[0] + 1e-12
-    assert published_weights(True)[2] == pytest.approx(0.10, abs=0.005)
+        assert w[0] <= published_weights(8, 0)[0] + 1e-12
+    assert published_weights(d_k=8)[2] == pytest.approx(0.10, abs=0.005)
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

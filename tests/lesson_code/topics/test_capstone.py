@@ -1,13 +1,13 @@
-"""lesson_code.capstone: the hand-built two-head causal block does what lesson 18 says."""
+"""lesson_code.topics.capstone: the hand-built two-head causal block does what lesson 18 says."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from lesson_code import capstone
 from lesson_code.attention import causal_mask, multi_head_attention
-from lesson_code.capstone import TOKENS, block_input, block_weights, embed, run_block, trace
+from lesson_code.topics import capstone
+from lesson_code.topics.capstone import TOKENS, block_input, block_weights, embed, run_block, trace
 
 
 def test_shapes():

@@ -1,11 +1,11 @@
-"""lesson_code.blend: the loop, the four steps and the convexity check behind lesson 8."""
+"""lesson_code.topics.blend: the loop, the four steps and the convexity check behind lesson 8."""
 
 import numpy as np
 import pytest
 
-from lesson_code import sentence
 from lesson_code.attention import scaled_dot_product_attention, softmax
-from lesson_code.blend import (
+from lesson_code.topics import running_example as sentence
+from lesson_code.topics.blend import (
     attention_four_steps,
     blend_loop,
     blend_one,

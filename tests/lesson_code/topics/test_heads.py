@@ -1,4 +1,4 @@
-"""Tests for multi-head attention (lessons 14-16) and the toy models in lesson_code.heads.
+"""Tests for multi-head attention (lessons 14-16) and the toy models in lesson_code.topics.heads.
 
 The reference implementation below shares no code with lesson_code: it loops over heads,
 queries and keys with plain floats and math.exp, slices each head's columns straight
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from lesson_code.attention import causal_mask, init_projections, multi_head_attention
-from lesson_code.heads import (
+from lesson_code.topics.heads import (
     ablate_heads,
     ablation_effects,
     agreement_toy,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lesson_code.attention import init_projections, multi_head_attention, softmax
-from lesson_code.translation import (
+from lesson_code.topics.cross_attention import (
     SOURCE_TOKENS,
     TARGET_TOKENS,
     alignment,

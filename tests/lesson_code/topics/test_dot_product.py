@@ -1,11 +1,11 @@
-"""lesson_code.dot_product: sums of products, angles, cosine and the long-key pitfall."""
+"""lesson_code.topics.dot_product: sums of products, angles, cosine and the long-key pitfall."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from lesson_code.dot_product import (
+from lesson_code.topics.dot_product import (
     KEYS,
     QUERY,
     angle_degrees,

@@ -18,7 +18,8 @@ For a ``HandBuilt`` example with ``n`` tokens:
 - ``output()``: (d_v,) ``weights @ values``, the new vector of the query token
 
 Quizzes and tests call the module-level functions with literal arguments, for example
-``example_weights("trophy_small")`` or ``published_weights(True, 10)``.
+``example_weights("trophy_small")`` or ``published_weights(8, 10)``. Lesson 19 re-checks
+the published numbers with ``published_weights`` too.
 """
 
 from __future__ import annotations
@@ -39,17 +40,18 @@ PUBLISHED_D_K = 8
 PUBLISHED_CLAIM = {"trophy": 0.79, "suitcase": 0.13}  # "...the rest: tiny"
 
 
-def published_weights(scale=True, n_other=0):
+def published_weights(d_k=PUBLISHED_D_K, n_other=0):
     """Softmax weights of the published scores: trophy, suitcase, small.
 
-    scale:   divide the scores by √PUBLISHED_D_K first (as attention does)
+    d_k:     divide the scores by √d_k first, as attention does (None: no scaling, as
+             if d_k were 1); the default is the key size the explanation implies
     n_other: how many other tokens of the sentence join the softmax with score 0
 
-    Returns (3 + n_other,): trophy, suitcase, small, then the others.
+    Returns (3 + n_other,): trophy, suitcase, small, then the others; sums to 1.
     """
     scores = np.array(list(PUBLISHED_SCORES.values()), dtype=float)  # (3,)
-    if scale:
-        scores = scores / np.sqrt(PUBLISHED_D_K)
+    if d_k is not None:
+        scores = scores / np.sqrt(d_k)
     scores = np.concatenate([scores, np.zeros(n_other)])  # (3 + n_other,)
     return softmax(scores)
 

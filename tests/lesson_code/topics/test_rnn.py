@@ -1,11 +1,11 @@
-"""lesson_code.rnn: the toy RNN, its chain-rule Jacobian and the bottleneck measures."""
+"""lesson_code.topics.rnn: the toy RNN, its chain-rule Jacobian and the bottleneck measures."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from lesson_code.rnn import (
+from lesson_code.topics.rnn import (
     decay_per_step,
     final_state,
     first_token_influence,

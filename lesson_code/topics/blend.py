@@ -3,7 +3,7 @@
 Lesson 8 compares the matrix form ``weights @ V`` with a plain loop over queries and
 over keys, and checks that every output row is a convex combination (a weighted average)
 of the value rows. The functions here are that loop and that check, plus the output of the
-course sentence (``lesson_code.sentence``) for one query token, for quizzes and tests.
+course sentence (``lesson_code.topics.running_example``) for one query token, for quizzes and tests.
 
 Shapes
 ------
@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from lesson_code.attention import softmax
+from lesson_code.topics import running_example as sentence
 
 
 # --8<-- [start:loop]
@@ -77,9 +78,7 @@ def is_convex_combination(weights, values, output, atol=1e-9):
 
 
 def sentence_output(query_token):
-    """(D_V,) attention output of ``query_token`` in the course sentence (lesson_code.sentence)."""
-    from lesson_code import sentence
-
+    """(D_V,) attention output of ``query_token`` in the course sentence (running_example)."""
     assert query_token in sentence.TOKENS, f"{query_token!r} not in {sentence.TOKENS}"
     out, _ = attention_four_steps(sentence.X, sentence.W_Q, sentence.W_K, sentence.W_V)
     return out[sentence.TOKENS.index(query_token)]

@@ -10,7 +10,7 @@ from lesson_code.attention import (
     scaled_dot_product_attention,
     sinusoidal_positions,
 )
-from lesson_code.position import (
+from lesson_code.topics.position import (
     rates,
     rope,
     rope_score,

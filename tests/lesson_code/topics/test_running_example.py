@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lesson_code import sentence as s
 from lesson_code.attention import scaled_dot_product_attention, softmax
+from lesson_code.topics import running_example as s
 
 
 def test_sizes_are_the_documented_constants():

@@ -6,11 +6,12 @@ import pytest
 from lesson_code.attention import (
     causal_mask,
     init_projections,
+    masked_softmax,
     multi_head_attention,
     padding_mask,
     softmax,
 )
-from lesson_code.masking import (
+from lesson_code.topics.masks import (
     additive_mask,
     attend,
     causal_row_weights,
@@ -18,7 +19,6 @@ from lesson_code.masking import (
     mask_after_softmax_row,
     mask_scores,
     mask_with_zero,
-    masked_weights,
     max_change_in_prefix,
     token_vectors,
 )
@@ -71,18 +71,18 @@ def test_mask_scores_blocks_with_minus_infinity():
     np.testing.assert_array_equal(masked[causal_mask(3)], scores[causal_mask(3)])
 
 
-def test_masked_weights_equal_softmax_over_allowed_keys_only():
+def test_masked_softmax_equals_softmax_over_allowed_keys_only():
     scores = np.array([[0.3, -1.2, 2.0, 0.7]])
     mask = np.array([[True, True, False, True]])
     expected = np.zeros(4)
     expected[[0, 1, 3]] = softmax(scores[0, [0, 1, 3]])
-    np.testing.assert_allclose(masked_weights(scores, mask)[0], expected)
-    np.testing.assert_allclose(masked_weights(scores + additive_mask(mask), True)[0], expected)
+    np.testing.assert_allclose(masked_softmax(scores, mask)[0], expected)
+    np.testing.assert_allclose(masked_softmax(scores + additive_mask(mask), True)[0], expected)
 
 
-def test_masked_weights_refuse_a_fully_blocked_row():
-    with pytest.raises(AssertionError, match="at least one key"):
-        masked_weights(np.zeros((2, 2)), np.array([[True, False], [False, False]]))
+def test_a_fully_blocked_row_gets_all_zero_weights_not_nan():
+    weights = masked_softmax(np.zeros((2, 2)), np.array([[True, False], [False, False]]))
+    np.testing.assert_array_equal(weights, [[1.0, 0.0], [0.0, 0.0]])
 
 
 def test_mask_after_softmax_rows_do_not_sum_to_one_and_depend_on_blocked_scores():
@@ -93,7 +93,7 @@ def test_mask_after_softmax_rows_do_not_sum_to_one_and_depend_on_blocked_scores(
     changed = scores.copy()
     changed[0, 2] = -3.0  # a blocked score
     assert not np.isclose(mask_after_softmax(changed, mask)[0, 0], bad[0, 0])
-    np.testing.assert_allclose(masked_weights(changed, mask), masked_weights(scores, mask))
+    np.testing.assert_allclose(masked_softmax(changed, mask), masked_softmax(scores, mask))
 
 
 def test_mask_with_zero_leaves_weight_on_blocked_keys():

@@ -1,10 +1,11 @@
 """Masks in attention, done right and done wrong (lesson 12).
 
 Masks follow ``lesson_code.attention``: boolean arrays broadcastable to the score matrix
-``(n_q, n_k)``, ``True`` = this query may attend to this key. The right way blocks a score
-by setting it to -inf *before* the softmax, so its weight is exactly 0 and the remaining
-weights are renormalised among the allowed keys. Two common bugs are kept here so the
-lesson can show what they do:
+``(n_q, n_k)``, ``True`` = this query may attend to this key. The right way,
+``lesson_code.attention.masked_softmax``, blocks a score by setting it to -inf *before*
+the softmax, so its weight is exactly 0 and the remaining weights are renormalised among
+the allowed keys (a row with every key blocked gets all-zero weights). Two common bugs
+are kept here so the lesson can show what they do:
 
 - ``mask_after_softmax``: softmax over all keys, then zero the blocked weights. Rows no
   longer sum to 1, and the kept weights still depend on the blocked scores (through the
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lesson_code.attention import causal_mask, softmax
+from lesson_code.attention import causal_mask, masked_softmax, softmax
 
 SENTENCE = ("the", "cat", "sat", "on", "the", "mat")
 OTHER_ENDING = ("by", "a", "door")  # replaces "on the mat" to test for leaks
@@ -39,20 +40,10 @@ def token_vectors(tokens, d_model=D_MODEL, seed=12):
 def mask_scores(scores, mask):
     """Blocked scores become -inf, so that exp(-inf) = 0 in the softmax.
 
-    scores: (..., n_q, n_k); mask: bool, broadcastable to scores.
+    scores: (..., n_q, n_k); mask: bool, broadcastable to scores. This is the first step
+    of ``lesson_code.attention.masked_softmax``, kept apart to print masked scores.
     """
     return np.where(mask, scores, -np.inf)
-
-
-def masked_weights(scores, mask):
-    """The right way: mask the scores, then softmax each row.
-
-    Each row sums to 1 over its allowed keys. Every row must allow
-    at least one key (otherwise it is 0/0).
-    """
-    allowed = np.broadcast_to(mask, np.shape(scores))
-    assert np.all(allowed.any(axis=-1)), "every query must be allowed at least one key"
-    return softmax(mask_scores(scores, mask), axis=-1)
 
 
 # --8<-- [end:mask_scores]
@@ -77,7 +68,7 @@ def additive_mask(mask):
     return np.where(mask, 0.0, -np.inf)
 
 
-def attend(q, k, v, mask, weights_fn=masked_weights):
+def attend(q, k, v, mask, weights_fn=masked_softmax):
     """Scaled dot-product attention with a chosen way of applying the mask.
 
     q: (n_q, d_k), k: (n_k, d_k), v: (n_k, d_v), mask: (n_q, n_k) bool.
@@ -94,7 +85,7 @@ def causal_row_weights(scores, position):
     scores: (n_k,) already scaled. Keys after ``position`` are blocked. Returns (n_k,).
     """
     scores = np.asarray(scores, dtype=float)
-    return masked_weights(scores[None, :], causal_mask(len(scores))[position : position + 1])[0]
+    return masked_softmax(scores[None, :], causal_mask(len(scores))[position : position + 1])[0]
 
 
 def mask_after_softmax_row(scores, position):

@@ -1,10 +1,10 @@
-"""lesson_code.scaling: the simulations behind lesson 9 (why divide by √d_k)."""
+"""lesson_code.topics.scaling: the simulations behind lesson 9 (why divide by √d_k)."""
 
 import numpy as np
 import pytest
 
 from lesson_code.attention import softmax
-from lesson_code.scaling import (
+from lesson_code.topics.scaling import (
     peakiness,
     peakiness_of,
     random_dot_products,

@@ -1,4 +1,4 @@
-"""lesson_code.soft_lookup: hard lookup, Gaussian kernel weights and the attention bridge."""
+"""lesson_code.topics.soft_lookup: hard lookup, Gaussian kernel weights and the attention bridge."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lesson_code.attention import scaled_dot_product_attention, softmax
-from lesson_code.soft_lookup import (
+from lesson_code.topics.soft_lookup import (
     HOURS,
     TEMPS,
     as_attention_vectors,
