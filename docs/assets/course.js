@@ -4,36 +4,25 @@
  * overrides/partials/prereq-note.html), and the Listen button (speech synthesis).
  *
  * Loaded once as a static file; runs on every page load through Material's `document$`
- * (instant navigation), idempotently. Everything stored lives in localStorage under
- * "afp:"; unavailable, full or corrupted storage is ignored (the page still works).
- * Text from storage is only ever inserted with textContent.
+ * (instant navigation), idempotently. Uses the shared base (AFP, loaded first): what it
+ * stores is under AFP.store's one prefix ("afp:visited", "afp:last"); unavailable, full or
+ * corrupted storage is ignored (the page still works). Text from storage is only ever
+ * inserted with textContent.
  */
 (function () {
   "use strict";
+  var AFP = window.AFP;
+  if (!AFP || AFP.course) return;
 
-  var PREFIX = "afp:";
-  var VISITED = PREFIX + "visited";
-  var LAST = PREFIX + "last";
+  var STORE = AFP.store;
+  var VISITED = "visited";
+  var LAST = "last";
 
-  /* ---- storage that never throws ---------------------------------------------------- */
-  function readJSON(key, fallback) {
-    try {
-      var raw = window.localStorage.getItem(key);
-      if (raw === null) return fallback;
-      var value = JSON.parse(raw);
-      /* an array (or any non-record) is corrupt: writing visits into it would be lost */
-      return value && typeof value === "object" && !Array.isArray(value) ? value : fallback;
-    } catch (e) {
-      return fallback;
-    }
-  }
-  function writeJSON(key, value) {
-    try {
-      window.localStorage.setItem(key, JSON.stringify(value));
-      return true;
-    } catch (e) {
-      return false;
-    }
+  /* A stored record, or fallback: an array (or any non-record) is corrupt, and writing
+     visits into it would be lost. */
+  function readRecord(name, fallback) {
+    var value = STORE.get(name);
+    return value && typeof value === "object" && !Array.isArray(value) ? value : fallback;
   }
   function isSlug(value) {
     return typeof value === "string" && /^\d{2}-[a-z0-9-]+$/.test(value);
@@ -43,24 +32,28 @@
   function recordVisit(frame) {
     var slug = frame.getAttribute("data-lesson");
     if (!isSlug(slug)) return;
-    var visited = readJSON(VISITED, {});
+    var visited = readRecord(VISITED, {});
     visited[slug] = Date.now();
-    writeJSON(VISITED, visited);
+    STORE.set(VISITED, visited);
     var title = document.querySelector("article h1");
     if (title) {
       title = title.cloneNode(true);
-      title.querySelectorAll(".headerlink").forEach(function (n) { n.remove(); });
+      title.querySelectorAll(".headerlink").forEach(function (n) {
+        n.remove();
+      });
     }
-    writeJSON(LAST, {
+    STORE.set(LAST, {
       slug: slug,
       title: title ? title.textContent.replace(/\s+/g, " ").trim() : slug,
-      path: window.location.pathname
+      path: window.location.pathname,
     });
   }
 
   /* ---- home page: progress marks, continue, reset ------------------------------------ */
+  /* The quiz script's summary of stored progress, read when shown (every script has run by
+     then; a page without the quiz script shows visits only). */
   function quizProgress() {
-    var api = window.attentionQuiz;
+    var api = AFP.quiz;
     if (!api || typeof api.progress !== "function") return {};
     try {
       return api.progress() || {};
@@ -72,14 +65,15 @@
   function progressText(entry, visited) {
     if (entry && entry.total) {
       if (entry.passed) return "\u2713 quiz passed (" + entry.best + " / " + entry.total + ")";
-      if (entry.answered) return "\u25D0 quiz started (" + entry.correct + " / " + entry.total + ")";
+      if (entry.answered)
+        return "\u25D0 quiz started (" + entry.correct + " / " + entry.total + ")";
     }
     return visited ? "\u25CB opened" : "";
   }
 
   function showProgress(root) {
     var progress = quizProgress();
-    var visited = readJSON(VISITED, {});
+    var visited = readRecord(VISITED, {});
     var done = 0;
     root.querySelectorAll("[data-progress-for]").forEach(function (mark) {
       var slug = mark.getAttribute("data-progress-for");
@@ -95,22 +89,29 @@
   function showContinue(root) {
     var slot = root.querySelector("[data-course-continue]");
     if (!slot) return;
-    var last = readJSON(LAST, null);
+    var last = readRecord(LAST, null);
     slot.textContent = "";
     /* Only the stored slug is trusted, and only if it names a lesson of this syllabus: the
        title and address come from the syllabus link (so a stale, renamed or corrupted
        record never shows stored text or points anywhere else). */
-    var lesson = last && isSlug(last.slug)
-      ? root.querySelector('.syllabus a[data-lesson="' + last.slug + '"]') : null;
+    var lesson =
+      last && isSlug(last.slug)
+        ? root.querySelector('.syllabus a[data-lesson="' + last.slug + '"]')
+        : null;
     if (!lesson) {
       slot.hidden = true;
       return;
     }
-    var link = document.createElement("a");
-    link.className = "md-button md-button--primary";
-    link.href = lesson.getAttribute("href");
-    link.textContent = "Continue where you left off: " + lesson.textContent.replace(/\s+/g, " ").trim();
-    slot.appendChild(link);
+    slot.appendChild(
+      AFP.el(
+        "a",
+        {
+          class: "md-button md-button--primary",
+          href: lesson.getAttribute("href"),
+        },
+        "Continue where you left off: " + lesson.textContent.replace(/\s+/g, " ").trim()
+      )
+    );
     slot.hidden = false;
   }
 
@@ -118,26 +119,11 @@
     var slot = root.querySelector("[data-course-reset]");
     if (!slot) return;
     slot.textContent = "";
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "md-button";
-    button.textContent = "Reset all progress";
-    var status = document.createElement("span");
-    status.setAttribute("role", "status");
-    status.className = "course-reset__status";
+    var button = AFP.el("button", { type: "button", class: "md-button" }, "Reset all progress");
+    var status = AFP.el("span", { role: "status", class: "course-reset__status" });
     button.addEventListener("click", function () {
       if (!window.confirm("Forget every quiz answer and visited lesson in this browser?")) return;
-      try {
-        var keys = [];
-        for (var i = 0; i < window.localStorage.length; i++) keys.push(window.localStorage.key(i));
-        keys.forEach(function (key) {
-          if (key && key.indexOf(PREFIX) === 0) window.localStorage.removeItem(key);
-        });
-      } catch (e) { /* storage unavailable: nothing to forget */ }
-      var api = window.attentionQuiz;
-      if (api && typeof api.clear === "function") {
-        try { api.clear(); } catch (e) { /* keep going */ } /* no argument: every quiz */
-      }
+      STORE.clear(); /* every entry under the one prefix: visits and every quiz */
       refresh();
       status.textContent = "Progress reset.";
     });
@@ -149,20 +135,37 @@
   /* ---- Listen: read the lesson aloud with the browser's own voices -------------------- */
   /* Code blocks are skipped; inline code inside a sentence is read, or the sentence
      would lose its words ("subtract the largest score before calling np.exp"). */
-  var SKIP = "pre, div.highlight, svg, math, figure, form, .lesson-frame, .headerlink, " +
-             "details:not([open]), .md-source-file, script, style, [data-quiz], .admonition-title";
+  var SKIP =
+    "pre, div.highlight, svg, math, figure, form, .lesson-frame, .headerlink, " +
+    "details:not([open]), .md-source-file, script, style, [data-quiz], .admonition-title";
 
   /* A formula is read from its TeX (alttext) in words, never as backslashes and braces. */
   var TEX_WORDS = {
-    sqrt: " square root of ", approx: " approximately ", times: " times ", cdot: " times ",
-    sum: " sum of ", le: " at most ", leq: " at most ", ge: " at least ", geq: " at least ",
-    to: " to ", infty: " infinity ", top: " transposed ", frac: " ", operatorname: " ",
-    mathrm: " ", text: " ", left: " ", right: " "
+    sqrt: " square root of ",
+    approx: " approximately ",
+    times: " times ",
+    cdot: " times ",
+    sum: " sum of ",
+    le: " at most ",
+    leq: " at most ",
+    ge: " at least ",
+    geq: " at least ",
+    to: " to ",
+    infty: " infinity ",
+    top: " transposed ",
+    frac: " ",
+    operatorname: " ",
+    mathrm: " ",
+    text: " ",
+    left: " ",
+    right: " ",
   };
   function speakableTeX(tex) {
     return String(tex)
       .replace(/\\([A-Za-z]+)/g, function (m, name) {
-        return Object.prototype.hasOwnProperty.call(TEX_WORDS, name) ? TEX_WORDS[name] : " " + name + " ";
+        return Object.prototype.hasOwnProperty.call(TEX_WORDS, name)
+          ? TEX_WORDS[name]
+          : " " + name + " ";
       })
       .replace(/\^\s*(\{\s*T\s*\}|T\b)/g, " transposed ")
       .replace(/\^/g, " to the power ")
@@ -195,24 +198,21 @@
     function build() {
       if (slot.hasAttribute("data-ready") || !synth.getVoices().length) return;
       slot.setAttribute("data-ready", "");
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "md-button lesson-listen";
-      button.textContent = "Listen";
-      button.setAttribute("aria-pressed", "false");
-      var stop = document.createElement("button");
-      stop.type = "button";
-      stop.className = "md-button lesson-listen";
-      stop.textContent = "Stop";
+      var button = AFP.el(
+        "button",
+        {
+          type: "button",
+          class: "md-button lesson-listen",
+          "aria-pressed": "false",
+        },
+        "Listen"
+      );
+      var stop = AFP.el("button", { type: "button", class: "md-button lesson-listen" }, "Stop");
       stop.hidden = true;
-      var label = document.createElement("label");
-      label.className = "lesson-listen__speed";
-      label.textContent = "Speed ";
-      var speed = document.createElement("select");
+      var label = AFP.el("label", { class: "lesson-listen__speed" }, "Speed ");
+      var speed = AFP.el("select");
       [0.75, 1, 1.25, 1.5, 2].forEach(function (rate) {
-        var option = document.createElement("option");
-        option.value = String(rate);
-        option.textContent = rate + "\u00D7";
+        var option = AFP.el("option", { value: String(rate) }, rate + "\u00D7");
         if (rate === 1) option.selected = true;
         speed.appendChild(option);
       });
@@ -227,11 +227,18 @@
         stop.hidden = next === "idle";
       }
       function speakNext() {
-        if (!queue.length) { setState("idle"); return; }
+        if (!queue.length) {
+          setState("idle");
+          return;
+        }
         var utterance = new window.SpeechSynthesisUtterance(queue.shift());
         utterance.rate = parseFloat(speed.value) || 1;
-        utterance.onend = function () { if (state === "playing") speakNext(); };
-        utterance.onerror = function () { setState("idle"); };
+        utterance.onend = function () {
+          if (state === "playing") speakNext();
+        };
+        utterance.onerror = function () {
+          setState("idle");
+        };
         synth.speak(utterance);
       }
       button.addEventListener("click", function () {
@@ -279,7 +286,7 @@
      moves onto it and dismissed with Escape (WCAG 1.4.13). Material's content.tooltips
      would do this for every titled element of every page at start-up; this touches the
      few terms of a lesson and builds a tooltip only when one is first shown. */
-  var openTerm = null;  /* the term whose tooltip shows */
+  var openTerm = null; /* the term whose tooltip shows */
   var tipCount = 0;
 
   /* The term's tooltip element; built on its first showing (create), else null. */
@@ -288,14 +295,18 @@
     var tip = id && document.getElementById(id);
     if (tip || !create) return tip;
     id = "glossary-tip-" + ++tipCount;
-    tip = document.createElement("div");
-    tip.className = "glossary-tip";
-    tip.id = id;
-    tip.setAttribute("role", "tooltip");
+    tip = AFP.el(
+      "div",
+      { class: "glossary-tip", id: id, role: "tooltip" },
+      term.getAttribute("data-definition")
+    );
     tip.hidden = true;
-    tip.textContent = term.getAttribute("data-definition");
-    tip.addEventListener("mouseenter", function () { clearTimeout(tip.hideTimer); });
-    tip.addEventListener("mouseleave", function () { hideTip(term, 150); });
+    tip.addEventListener("mouseenter", function () {
+      clearTimeout(tip.hideTimer);
+    });
+    tip.addEventListener("mouseleave", function () {
+      hideTip(term, 150);
+    });
     document.body.appendChild(tip);
     term.setAttribute("data-tip-id", id);
     return tip;
@@ -308,11 +319,15 @@
     tip.hidden = false;
     term.setAttribute("aria-describedby", tip.id);
     /* below the term, kept inside the viewport; above it when there is no room below */
-    var box = term.getBoundingClientRect(), width = tip.offsetWidth, height = tip.offsetHeight;
-    var view = document.documentElement.clientWidth, gap = 6;
+    var box = term.getBoundingClientRect(),
+      width = tip.offsetWidth,
+      height = tip.offsetHeight;
+    var view = document.documentElement.clientWidth,
+      gap = 6;
     var left = Math.max(8, Math.min(box.left, view - width - 8));
     var top = box.bottom + gap;
-    if (top + height > window.innerHeight && box.top - gap - height > 0) top = box.top - gap - height;
+    if (top + height > window.innerHeight && box.top - gap - height > 0)
+      top = box.top - gap - height;
     tip.style.left = left + window.scrollX + "px";
     tip.style.top = top + window.scrollY + "px";
     openTerm = term;
@@ -327,7 +342,8 @@
       term.removeAttribute("aria-describedby");
       if (openTerm === term) openTerm = null;
     };
-    if (delay) tip.hideTimer = setTimeout(hide, delay); else hide();
+    if (delay) tip.hideTimer = setTimeout(hide, delay);
+    else hide();
   }
 
   function setupGlossary() {
@@ -339,19 +355,24 @@
     });
     document.querySelectorAll("abbr[data-glossary][title]").forEach(function (term) {
       term.setAttribute("data-definition", term.getAttribute("title"));
-      term.removeAttribute("title");  /* no second, native tooltip on top of ours */
-      term.addEventListener("mouseenter", function () { showTip(term); });
-      term.addEventListener("mouseleave", function () { hideTip(term, 150); });
-      term.addEventListener("focus", function () { showTip(term); });
-      term.addEventListener("blur", function () { hideTip(term, 0); });
+      term.removeAttribute("title"); /* no second, native tooltip on top of ours */
+      term.addEventListener("mouseenter", function () {
+        showTip(term);
+      });
+      term.addEventListener("mouseleave", function () {
+        hideTip(term, 150);
+      });
+      term.addEventListener("focus", function () {
+        showTip(term);
+      });
+      term.addEventListener("blur", function () {
+        hideTip(term, 0);
+      });
     });
   }
-  if (!window.__afpTipKeys) {
-    window.__afpTipKeys = true;
-    document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && openTerm) hideTip(openTerm, 0);
-    });
-  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && openTerm) hideTip(openTerm, 0);
+  });
 
   /* ---- theme fix: Material adds an unnamed <nav> (copy button) to every code block;
      several unnamed navs on one page are landmarks that cannot be told apart. -------- */
@@ -369,15 +390,17 @@
     if (!navs.length) return;
     var blocks = Array.prototype.slice.call(document.querySelectorAll("pre"));
     navs.forEach(function (nav) {
-      nav.setAttribute("aria-label", "Code block " + (blocks.indexOf(nav.closest("pre")) + 1) + " tools");
+      nav.setAttribute(
+        "aria-label",
+        "Code block " + (blocks.indexOf(nav.closest("pre")) + 1) + " tools"
+      );
     });
   }
-  if (!window.__afpCodeNavObserver && typeof MutationObserver === "function") {
-    window.__afpCodeNavObserver = new MutationObserver(function () {
+  if (typeof MutationObserver === "function") {
+    new MutationObserver(function () {
       nameCodeNavs();
       focusableCode();
-    });
-    window.__afpCodeNavObserver.observe(document.documentElement, { childList: true, subtree: true });
+    }).observe(document.documentElement, { childList: true, subtree: true });
   }
 
   /* ---- theme fix: the page's colour scheme follows the palette toggle ----------------
@@ -391,12 +414,7 @@
     var scheme = window.getComputedStyle(document.body).colorScheme;
     if (meta.content !== scheme) meta.content = scheme;
   }
-  if (!window.__afpSchemeObserver && typeof MutationObserver === "function") {
-    window.__afpSchemeObserver = new MutationObserver(followColorScheme);
-    window.__afpSchemeObserver.observe(document.body, {
-      attributes: true, attributeFilter: ["data-md-color-scheme"]
-    });
-  }
+  AFP.onScheme(followColorScheme);
 
   /* ---- theme fix: no transitions while the reader switches the palette -------------
      The course plugin moves Material's "no transitions" rule from the attribute its
@@ -404,18 +422,21 @@
      data-course-switching, set here only for a real switch: in the capture phase, so
      before the palette's own handler applies the new colours, and removed once a frame
      has been drawn with them. */
-  if (!window.__afpSwitchListener) {
-    window.__afpSwitchListener = true;
-    document.addEventListener("change", function (event) {
+  document.addEventListener(
+    "change",
+    function (event) {
       var target = event.target;
       if (!target || !target.closest || !target.closest("[data-md-component='palette']")) return;
       var body = document.body;
       body.setAttribute("data-course-switching", "");
       requestAnimationFrame(function () {
-        requestAnimationFrame(function () { body.removeAttribute("data-course-switching"); });
+        requestAnimationFrame(function () {
+          body.removeAttribute("data-course-switching");
+        });
       });
-    }, true);
-  }
+    },
+    true
+  );
 
   /* ---- per page ---------------------------------------------------------------------- */
   function init() {
@@ -423,35 +444,29 @@
     focusableCode();
     setupGlossary();
     if (window.speechSynthesis) {
-      try { window.speechSynthesis.cancel(); } catch (e) { /* nothing was playing */ }
+      try {
+        window.speechSynthesis.cancel();
+      } catch (e) {
+        /* nothing was playing */
+      }
     }
     var frame = document.querySelector("[data-lesson-frame]");
-    if (frame && !frame.hasAttribute("data-course-ready")) {
-      frame.setAttribute("data-course-ready", "");
+    if (AFP.claim(frame, "data-course-ready")) {
       recordVisit(frame);
       setupListen(frame);
     }
     var syllabus = document.querySelector(".syllabus");
-    if (syllabus && !syllabus.hasAttribute("data-course-ready")) {
-      syllabus.setAttribute("data-course-ready", "");
+    if (AFP.claim(syllabus, "data-course-ready")) {
       var root = syllabus.parentNode;
-      var refresh = function () { showProgress(root); showContinue(root); };
+      var refresh = function () {
+        showProgress(root);
+        showContinue(root);
+      };
       refresh();
       setupReset(root, refresh);
-      if (!window.attentionQuiz) {
-        /* the quiz script may run after this one: read its progress once all have loaded */
-        window.addEventListener("load", refresh, { once: true });
-      }
     }
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    /* A task of its own after the theme's start-up, which runs every document$ subscriber
-       in one task: ours would only make that long task longer. */
-    window.document$.subscribe(function () { setTimeout(init, 0); });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  AFP.course = { version: 1, init: init };
+  AFP.onPage(init);
 })();

@@ -10,26 +10,23 @@
  * the slider's T, the focused cell's dot product, a mask switched on or off); the rest was
  * computed by the lesson with numpy. Tests compare every number shown with numpy to 1e-9.
  *
- * Read-only API for tests: window.lessonWidgets.state(el) (what the widget around el shows,
+ * Read-only API for tests: AFP.widgets.state(el) (what the widget around el shows,
  * full precision, with kind and renders: redraws caused by controls), .count() (widgets on
  * this page), .scan() (initialise new widgets; idempotent).
  *
  * CSP-safe (no inline script, eval or inline handler); text only through textContent;
  * colours from Material's variables; initialised on document$ (instant navigation) or
- * DOMContentLoaded, each figure once (data-widget-ready).
+ * DOMContentLoaded, each figure once (data-widget-ready). Uses the shared base (AFP,
+ * plugins/common/assets/base.js: element builder, colours, softmax, start-up), loaded first.
  */
 (function () {
   "use strict";
+  var AFP = window.AFP;
+  if (!AFP || AFP.widgets) return;
+  var el = AFP.el,
+    softmax = AFP.softmax;
 
   // -- numerics ----------------------------------------------------------------------
-  /** Stable softmax of xs; where allowed[i] is false the weight is exactly 0. */
-  function softmax(xs, allowed) {
-    var max = -Infinity, total = 0, i;
-    for (i = 0; i < xs.length; i++) if ((!allowed || allowed[i]) && xs[i] > max) max = xs[i];
-    var e = xs.map(function (x, j) { return !allowed || allowed[j] ? Math.exp(x - max) : 0; });
-    for (i = 0; i < e.length; i++) total += e[i];
-    return e.map(function (v) { return v / total; });
-  }
 
   function dot(a, b) {
     for (var s = 0, i = 0; i < a.length; i++) s += a[i] * b[i];
@@ -42,57 +39,51 @@
     return /^-0\.?0*$/.test(t) ? t.slice(1) : t.replace("-", "\u2212");
   }
   /** 0.5 -> "0.5", 2 -> "2", 1/3 -> "0.333" */
-  function short(x) { return fixed(x, 3).replace(/\.?0+$/, ""); }
-  function grouped(n) { return n.toLocaleString("en-US"); }
+  function short(x) {
+    return fixed(x, 3).replace(/\.?0+$/, "");
+  }
+  function grouped(n) {
+    return n.toLocaleString("en-US");
+  }
   /** 3.1 × 10⁻⁵ */
   function sci(x) {
     var p = x.toExponential(1).replace("+", "").split("e");
-    return p[0] + " \u00d7 10" + p[1].replace(/[-0-9]/g, function (c) {
-      return "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"[
-        "-0123456789".indexOf(c)];
-    });
+    return (
+      p[0] +
+      " \u00d7 10" +
+      p[1].replace(/[-0-9]/g, function (c) {
+        return "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"[
+          "-0123456789".indexOf(c)
+        ];
+      })
+    );
   }
   function mb(bytes) {
     return bytes >= 1e9 ? fixed(bytes / 1e9, 1) + " GB" : fixed(bytes / 1e6, 1) + " MB";
   }
 
-  // -- DOM and colour ------------------------------------------------------------------
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function rgb(text) {
-    return (String(text).match(/[\d.]+/g) || [0, 0, 0]).slice(0, 3).map(Number);
-  }
-
+  // -- colour --------------------------------------------------------------------------
   /** Page background and heat colour (rgb triples), read from Material's variables. */
   function palette(root) {
     var probe = el("span", { class: "lw-probe", "aria-hidden": "true" });
     root.append(probe);
     var style = getComputedStyle(probe);
-    var out = { hi: rgb(style.color), lo: rgb(style.backgroundColor) };
+    var out = { hi: AFP.rgb(style.color), lo: AFP.rgb(style.backgroundColor) };
     probe.remove();
     return out;
   }
 
   /** Colour a cell for weight v in [0, 1], with black or white text, whichever contrasts more. */
   function paint(node, v, pal) {
-    var c = [0, 1, 2].map(function (i) {
-      return Math.round(pal.lo[i] + (pal.hi[i] - pal.lo[i]) * Math.max(0, Math.min(1, v)));
-    });
-    var lum = c.map(function (x) {
-      x /= 255;
-      return x <= 0.04045 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
-    }).reduce(function (sum, x, i) { return sum + [0.2126, 0.7152, 0.0722][i] * x; }, 0);
+    var c = AFP.mix(pal.lo, pal.hi, Math.max(0, Math.min(1, v)));
     node.style.backgroundColor = "rgb(" + c.join(", ") + ")";
-    node.style.color = (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) ? "#000" : "#fff";
+    node.style.color = AFP.inkOn(c);
   }
 
   // -- one widget: controls and views shared by the kinds --------------------------------
-  var KINDS = {}, instances = new Set(), counter = 0;
+  var KINDS = {},
+    instances = new Set(),
+    counter = 0;
 
   function Widget(fig, data) {
     this.fig = fig;
@@ -116,19 +107,32 @@
   };
 
   /** The sentence that sums up the current state (an <output>: a polite live region). */
-  W.status = function () { return this.add(el("output", { class: "lw-status" })); };
+  W.status = function () {
+    return this.add(el("output", { class: "lw-status" }));
+  };
 
   /** A native range input with its label; the value is shown and given as aria-valuetext. */
   W.slider = function (label, min, max, value, step) {
-    var self = this, id = this.id + "-range";
+    var self = this,
+      id = this.id + "-range";
     var row = this.add(el("div", { class: "lw-slider" }));
-    var input = el("input", { id: id, type: "range", min: min, max: max, step: step || 1,
-                              value: value });
+    var input = el("input", {
+      id: id,
+      type: "range",
+      min: min,
+      max: max,
+      step: step || 1,
+      value: value,
+    });
     var shown = el("span", { class: "lw-slider__value", "aria-hidden": "true" });
-    input.addEventListener("input", function () { self.update(); });
+    input.addEventListener("input", function () {
+      self.update();
+    });
     row.append(el("label", { for: id }, label), input, shown);
     return {
-      value: function () { return Number(input.value); },
+      value: function () {
+        return Number(input.value);
+      },
       show: function (text) {
         shown.textContent = text;
         input.setAttribute("aria-valuetext", text);
@@ -138,7 +142,8 @@
 
   /** Toggle buttons (aria-pressed). One name: on/off; several: exactly one pressed. */
   W.toggles = function (label, names, start) {
-    var self = this, current = start;
+    var self = this,
+      current = start;
     var group = this.add(el("div", { class: "lw-choice", role: "group", "aria-label": label }));
     var buttons = names.map(function (name, i) {
       var b = group.appendChild(el("button", { type: "button", class: "lw-toggle" }, name));
@@ -179,21 +184,29 @@
 
   /** A table of weights coloured by size; rebuilt only when its labels change. */
   W.heat = function (buttons) {
-    var self = this, key = null, cells = [];
+    var self = this,
+      key = null,
+      cells = [];
     var title = this.add(el("p", { class: "lw-heat__title", id: this.id + "-table" }));
-    var table = this.add(el("div", { class: "lw-scroll" }))
-      .appendChild(el("table", { class: "lw-heat", "aria-labelledby": title.id }));
+    var table = this.add(el("div", { class: "lw-scroll" })).appendChild(
+      el("table", { class: "lw-heat", "aria-labelledby": title.id })
+    );
     return {
       table: table,
-      cells: function () { return cells; },
+      cells: function () {
+        return cells;
+      },
       /** rows x cols matrix m, shown to 2 decimals; blocked(i, j) cells show an exact 0. */
       show: function (rows, cols, m, caption, blocked) {
         var k = JSON.stringify([rows, cols]);
         if (k !== key) {
           key = k;
-          var head = el("tr"), body = el("tbody");
+          var head = el("tr"),
+            body = el("tbody");
           head.append(el("td"));
-          cols.forEach(function (c) { head.append(el("th", { scope: "col" }, c)); });
+          cols.forEach(function (c) {
+            head.append(el("th", { scope: "col" }, c));
+          });
           table.replaceChildren(el("thead"), body);
           table.tHead.append(head);
           cells = rows.map(function (r) {
@@ -210,7 +223,8 @@
         var pal = palette(self.body);
         m.forEach(function (row, i) {
           row.forEach(function (v, j) {
-            var off = Boolean(blocked && blocked(i, j)), cell = cells[i][j];
+            var off = Boolean(blocked && blocked(i, j)),
+              cell = cells[i][j];
             cell.textContent = off ? "0" : fixed(v, 2);
             cell.classList.toggle("is-blocked", off);
             paint(cell, v, pal);
@@ -225,7 +239,8 @@
 
   // Lesson 1: path lengths and the first token's influence on the last state, by length.
   KINDS["rnn-length"] = function (w) {
-    var d = w.data, last = d.lengths.length - 1;
+    var d = w.data,
+      last = d.lengths.length - 1;
     var s = w.slider("Sequence length n", d.lengths[0], d.lengths[last], d.start);
     var group = w.bars();
     var rnn = bar(group, "RNN: recurrent steps from h\u2081 to h\u2099");
@@ -233,21 +248,34 @@
     var inf = bar(group, "Influence of x\u2081 on h\u2099 (log scale)");
     var live = w.status();
     var logs = d.influence.map(Math.log10);
-    var top = Math.max.apply(null, logs), bottom = Math.min.apply(null, logs);
+    var top = Math.max.apply(null, logs),
+      bottom = Math.min.apply(null, logs);
     w.draw = function () {
       var i = d.lengths.indexOf(s.value());
-      var st = w.state = { n: d.lengths[i], rnnSteps: d.rnn_steps[i],
-                           attentionSteps: d.attention_steps[i], influence: d.influence[i],
-                           ratio: d.influence[0] / d.influence[i] };
+      var st = (w.state = {
+        n: d.lengths[i],
+        rnnSteps: d.rnn_steps[i],
+        attentionSteps: d.attention_steps[i],
+        influence: d.influence[i],
+        ratio: d.influence[0] / d.influence[i],
+      });
       s.show("n = " + st.n);
       rnn(st.rnnSteps / d.rnn_steps[last], String(st.rnnSteps));
       att(st.attentionSteps / d.rnn_steps[last], String(st.attentionSteps));
       inf((logs[i] - bottom) / (top - bottom), sci(st.influence));
-      live.textContent = "With " + st.n + " tokens the RNN carries x\u2081 through " +
-        st.rnnSteps + (st.rnnSteps === 1 ? " step" : " steps") + ", attention through " +
-        st.attentionSteps + ". The influence of x\u2081 on the last state is " +
-        sci(st.influence) + ", " + (st.ratio < 10 ? fixed(st.ratio, 1) :
-        grouped(Math.round(st.ratio))) + " times less than on h\u2081.";
+      live.textContent =
+        "With " +
+        st.n +
+        " tokens the RNN carries x\u2081 through " +
+        st.rnnSteps +
+        (st.rnnSteps === 1 ? " step" : " steps") +
+        ", attention through " +
+        st.attentionSteps +
+        ". The influence of x\u2081 on the last state is " +
+        sci(st.influence) +
+        ", " +
+        (st.ratio < 10 ? fixed(st.ratio, 1) : grouped(Math.round(st.ratio))) +
+        " times less than on h\u2081.";
     };
   };
 
@@ -261,25 +289,55 @@
     });
     var live = w.status();
     w.draw = function () {
-      var t = s.value(), scaled = d.scores.map(function (x) { return x / t; });
+      var t = s.value(),
+        scaled = d.scores.map(function (x) {
+          return x / t;
+        });
       var weights = softmax(scaled);
       w.state = { t: t, scaled: scaled, weights: weights };
       s.show("T = " + fixed(t, 1));
-      weights.forEach(function (v, i) { rows[i](v, fixed(v, 3)); });
-      live.textContent = "At T = " + fixed(t, 1) + " the weights are " + d.labels.map(
-        function (label, i) { return label + " " + fixed(weights[i], 3); }).join(", ") + ".";
+      weights.forEach(function (v, i) {
+        rows[i](v, fixed(v, 3));
+      });
+      live.textContent =
+        "At T = " +
+        fixed(t, 1) +
+        " the weights are " +
+        d.labels
+          .map(function (label, i) {
+            return label + " " + fixed(weights[i], 3);
+          })
+          .join(", ") +
+        ".";
     };
   };
 
   // Lesson 7: the weight matrix; the focused or hovered cell shows how it was computed.
   KINDS["score-cell"] = function (w) {
-    var d = w.data, n = d.tokens.length, root = Math.sqrt(d.d_k), at = d.start.slice();
-    var scores = d.q.map(function (q) { return d.k.map(function (k) { return dot(q, k); }); });
-    var weights = scores.map(function (row) {
-      return softmax(row.map(function (x) { return x / root; }));
+    var d = w.data,
+      n = d.tokens.length,
+      root = Math.sqrt(d.d_k),
+      at = d.start.slice();
+    var scores = d.q.map(function (q) {
+      return d.k.map(function (k) {
+        return dot(q, k);
+      });
     });
-    w.add(el("p", { class: "lw-hint" }, "Hover over a weight, or Tab to the table and move " +
-      "with the arrow keys, to see how it was computed."));
+    var weights = scores.map(function (row) {
+      return softmax(
+        row.map(function (x) {
+          return x / root;
+        })
+      );
+    });
+    w.add(
+      el(
+        "p",
+        { class: "lw-hint" },
+        "Hover over a weight, or Tab to the table and move " +
+          "with the arrow keys, to see how it was computed."
+      )
+    );
     var grid = w.heat(true);
     var detail = w.add(el("div", { class: "lw-detail" }));
     var live = w.status();
@@ -292,16 +350,28 @@
     grid.show(d.tokens, d.tokens, weights, "Weights: rows are queries, columns are keys");
     grid.cells().forEach(function (row, i) {
       row.forEach(function (b, j) {
-        b.addEventListener("focus", function () { select(i, j); });
-        b.addEventListener("mouseenter", function () { select(i, j); });
+        b.addEventListener("focus", function () {
+          select(i, j);
+        });
+        b.addEventListener("mouseenter", function () {
+          select(i, j);
+        });
       });
     });
     grid.table.addEventListener("keydown", function (e) {
-      var move = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
-                   Home: [0, -n], End: [0, n] }[e.key];
+      var move = {
+        ArrowUp: [-1, 0],
+        ArrowDown: [1, 0],
+        ArrowLeft: [0, -1],
+        ArrowRight: [0, 1],
+        Home: [0, -n],
+        End: [0, n],
+      }[e.key];
       if (!move) return;
       e.preventDefault();
-      var clamp = function (x) { return Math.max(0, Math.min(n - 1, x)); };
+      var clamp = function (x) {
+        return Math.max(0, Math.min(n - 1, x));
+      };
       select(clamp(at[0] + move[0]), clamp(at[1] + move[1]), true);
     });
     var line = function (label, text, bold) {
@@ -313,13 +383,26 @@
       });
       return p;
     };
-    var vec = function (v) { return "(" + v.map(short).join(", ") + ")"; };
+    var vec = function (v) {
+      return "(" + v.map(short).join(", ") + ")";
+    };
     w.draw = function () {
-      var i = at[0], j = at[1], q = d.q[i], k = d.k[j];
-      var qt = "\u201c" + d.tokens[i] + "\u201d", kt = "\u201c" + d.tokens[j] + "\u201d";
-      var st = w.state = { query: i, key: j, q: q.slice(), k: k.slice(), dot: scores[i][j],
-                           scaled: scores[i][j] / root, row: weights[i].slice(),
-                           weight: weights[i][j] };
+      var i = at[0],
+        j = at[1],
+        q = d.q[i],
+        k = d.k[j];
+      var qt = "\u201c" + d.tokens[i] + "\u201d",
+        kt = "\u201c" + d.tokens[j] + "\u201d";
+      var st = (w.state = {
+        query: i,
+        key: j,
+        q: q.slice(),
+        k: k.slice(),
+        dot: scores[i][j],
+        scaled: scores[i][j] / root,
+        row: weights[i].slice(),
+        weight: weights[i][j],
+      });
       grid.cells().forEach(function (row, a) {
         row.forEach(function (b, c) {
           b.tabIndex = a === i && c === j ? 0 : -1;
@@ -329,15 +412,36 @@
       detail.replaceChildren(
         line("Query " + qt + ": ", ["q = " + vec(q)]),
         line("Key " + kt + ": ", ["k = " + vec(k)]),
-        line("Dot product: ", ["q \u00b7 k = " + q.map(function (x, c) {
-          return short(x) + "\u00d7" + short(k[c]);
-        }).join(" + ") + " = " + fixed(st.dot, 2)]),
+        line("Dot product: ", [
+          "q \u00b7 k = " +
+            q
+              .map(function (x, c) {
+                return short(x) + "\u00d7" + short(k[c]);
+              })
+              .join(" + ") +
+            " = " +
+            fixed(st.dot, 2),
+        ]),
         line("Scaled: ", [fixed(st.dot, 2) + " / \u221a" + d.d_k + " = " + fixed(st.scaled, 2)]),
-        line("Softmax of row " + qt + ": ", d.tokens.map(function (t, c) {
-          return t + " " + fixed(st.row[c], 3);
-        }), j));
-      live.textContent = qt + " looking at " + kt + ": score " + fixed(st.dot, 2) +
-        ", scaled " + fixed(st.scaled, 2) + ", weight " + fixed(st.weight, 3) + ".";
+        line(
+          "Softmax of row " + qt + ": ",
+          d.tokens.map(function (t, c) {
+            return t + " " + fixed(st.row[c], 3);
+          }),
+          j
+        )
+      );
+      live.textContent =
+        qt +
+        " looking at " +
+        kt +
+        ": score " +
+        fixed(st.dot, 2) +
+        ", scaled " +
+        fixed(st.scaled, 2) +
+        ", weight " +
+        fixed(st.weight, 3) +
+        ".";
     };
   };
 
@@ -346,73 +450,119 @@
     var d = w.data;
     var s = w.slider("Key size d\u2096", 0, d.dims.length - 1, d.start_index);
     var spread = w.bars("Spread of q\u00b7k (standard deviation)");
-    var sdNone = bar(spread, "no scaling"), sdSqrt = bar(spread, "divided by \u221ad\u2096");
-    var top = w.bars("Mean largest weight over " + d.n_keys + " keys (uniform " +
-                     fixed(1 / d.n_keys, 4) + ", one-hot 1)");
-    var topNone = bar(top, "no scaling"), topSqrt = bar(top, "divided by \u221ad\u2096");
+    var sdNone = bar(spread, "no scaling"),
+      sdSqrt = bar(spread, "divided by \u221ad\u2096");
+    var top = w.bars(
+      "Mean largest weight over " +
+        d.n_keys +
+        " keys (uniform " +
+        fixed(1 / d.n_keys, 4) +
+        ", one-hot 1)"
+    );
+    var topNone = bar(top, "no scaling"),
+      topSqrt = bar(top, "divided by \u221ad\u2096");
     var widest = Math.max.apply(null, d.std_none);
     var live = w.status();
     w.draw = function () {
       var i = s.value();
-      var st = w.state = { d: d.dims[i], stdNone: d.std_none[i], stdSqrt: d.std_sqrt[i],
-                           topNone: d.top_none[i], topSqrt: d.top_sqrt[i] };
+      var st = (w.state = {
+        d: d.dims[i],
+        stdNone: d.std_none[i],
+        stdSqrt: d.std_sqrt[i],
+        topNone: d.top_none[i],
+        topSqrt: d.top_sqrt[i],
+      });
       s.show("d\u2096 = " + st.d);
       sdNone(st.stdNone / widest, fixed(st.stdNone, 2));
       sdSqrt(st.stdSqrt / widest, fixed(st.stdSqrt, 2));
       topNone(st.topNone, fixed(st.topNone, 3));
       topSqrt(st.topSqrt, fixed(st.topSqrt, 3));
-      live.textContent = "d\u2096 = " + st.d + ": q\u00b7k spreads " + fixed(st.stdNone, 2) +
-        " unscaled and " + fixed(st.stdSqrt, 2) + " scaled; the largest weight averages " +
-        fixed(st.topNone, 3) + " unscaled and " + fixed(st.topSqrt, 3) + " scaled.";
+      live.textContent =
+        "d\u2096 = " +
+        st.d +
+        ": q\u00b7k spreads " +
+        fixed(st.stdNone, 2) +
+        " unscaled and " +
+        fixed(st.stdSqrt, 2) +
+        " scaled; the largest weight averages " +
+        fixed(st.topNone, 3) +
+        " unscaled and " +
+        fixed(st.topSqrt, 3) +
+        " scaled.";
     };
   };
 
   // Lesson 11: the same attention fed from one sentence or from two.
   KINDS["self-cross"] = function (w) {
     var d = w.data;
-    var pick = w.toggles("Attention type", ["Self-attention: English \u2192 English",
-                                            "Cross-attention: French \u2192 English"], 1);
+    var pick = w.toggles(
+      "Attention type",
+      ["Self-attention: English \u2192 English", "Cross-attention: French \u2192 English"],
+      1
+    );
     var table = w.heat();
     var live = w.status();
     w.draw = function () {
-      var cross = pick() === 1, rows = cross ? d.target : d.source, m = cross ? d.cross : d.self;
+      var cross = pick() === 1,
+        rows = cross ? d.target : d.source,
+        m = cross ? d.cross : d.self;
       var kind = cross ? "Cross-attention: " : "Self-attention: ";
       w.state = { mode: cross ? "cross" : "self", rows: rows, cols: d.source, weights: m };
-      table.show(rows, d.source, m, kind + (cross ? "French" : "English") +
-                 " queries (rows), English keys (columns)");
-      live.textContent = kind + rows.length + " queries by " + d.source.length +
-        " keys; every row sums to 1.";
+      table.show(
+        rows,
+        d.source,
+        m,
+        kind + (cross ? "French" : "English") + " queries (rows), English keys (columns)"
+      );
+      live.textContent =
+        kind + rows.length + " queries by " + d.source.length + " keys; every row sums to 1.";
     };
   };
 
   // Lesson 12: the same scores with and without the causal mask, softmax recomputed.
   KINDS["causal-toggle"] = function (w) {
-    var d = w.data, n = d.tokens.length;
+    var d = w.data,
+      n = d.tokens.length;
     var mask = w.toggles("Mask", ["Causal mask"], 1);
     var table = w.heat();
     var live = w.status();
     w.draw = function () {
-      var on = mask() === 1, future = 0;
+      var on = mask() === 1,
+        future = 0;
       var weights = d.scores.map(function (row, i) {
-        return softmax(row, on && row.map(function (_, j) { return j <= i; }));
+        return softmax(
+          row,
+          on &&
+            row.map(function (_, j) {
+              return j <= i;
+            })
+        );
       });
       weights.forEach(function (row, i) {
         for (var j = i + 1; j < n; j++) future += row[j] / n;
       });
       w.state = { causal: on, weights: weights, future: future };
-      table.show(d.tokens, d.tokens, weights,
-                 "Weights: rows are queries, columns are keys; a dashed 0 is blocked",
-                 function (i, j) { return on && j > i; });
+      table.show(
+        d.tokens,
+        d.tokens,
+        weights,
+        "Weights: rows are queries, columns are keys; a dashed 0 is blocked",
+        function (i, j) {
+          return on && j > i;
+        }
+      );
       live.textContent = on
         ? "Mask on: every weight above the diagonal is exactly 0, and each row still sums to 1."
-        : "Mask off: on average a query puts " + fixed(future, 3) +
+        : "Mask off: on average a query puts " +
+          fixed(future, 3) +
           " of its weight on tokens that come after it.";
     };
   };
 
   // Lesson 13: PE[p]·PE[p+k] from two starting positions, and the formula Σ cos(k ω_i).
   KINDS["position-offset"] = function (w) {
-    var d = w.data, full = d.d_model / 2;
+    var d = w.data,
+      full = d.d_model / 2;
     var s = w.slider("Offset k", d.offsets[0], d.offsets[d.offsets.length - 1], d.start);
     var group = w.bars();
     var rows = d.starts.map(function (p) {
@@ -422,14 +572,23 @@
     var live = w.status();
     w.draw = function () {
       var i = d.offsets.indexOf(s.value());
-      var dots = d.dots.map(function (row) { return row[i]; });
+      var dots = d.dots.map(function (row) {
+        return row[i];
+      });
       var gap = Math.abs(dots[0] - dots[1]);
       w.state = { k: d.offsets[i], dots: dots, formula: d.formula[i], gap: gap };
       s.show("k = " + d.offsets[i]);
-      rows.forEach(function (set, r) { set(dots[r] / full, fixed(dots[r], 4)); });
+      rows.forEach(function (set, r) {
+        set(dots[r] / full, fixed(dots[r], 4));
+      });
       formula(d.formula[i] / full, fixed(d.formula[i], 4));
-      live.textContent = "Offset " + d.offsets[i] + ": both dot products are " +
-        fixed(dots[0], 4) + " (they differ by " + (gap ? sci(gap) : "0") +
+      live.textContent =
+        "Offset " +
+        d.offsets[i] +
+        ": both dot products are " +
+        fixed(dots[0], 4) +
+        " (they differ by " +
+        (gap ? sci(gap) : "0") +
         "); only the offset matters, not where it starts.";
     };
   };
@@ -437,51 +596,88 @@
   // Lesson 14: the weight matrix of each head of the lesson's example.
   KINDS["head-picker"] = function (w) {
     var d = w.data;
-    var pick = w.toggles("Head", d.heads.map(function (h) { return h.label; }), d.start);
+    var pick = w.toggles(
+      "Head",
+      d.heads.map(function (h) {
+        return h.label;
+      }),
+      d.start
+    );
     var table = w.heat();
     var live = w.status();
     w.draw = function () {
-      var i = pick(), h = d.heads[i];
-      w.state = { head: i, label: h.label, weights: h.weights, previous: h.previous,
-                  sameType: h.same_type };
+      var i = pick(),
+        h = d.heads[i];
+      w.state = {
+        head: i,
+        label: h.label,
+        weights: h.weights,
+        previous: h.previous,
+        sameType: h.same_type,
+      };
       table.show(d.words, d.words, h.weights, h.label + ": queries (rows), keys (columns)");
-      live.textContent = h.label + ": on average a query puts " + fixed(h.previous, 2) +
-        " of its weight on the previous word and " + fixed(h.same_type, 2) +
+      live.textContent =
+        h.label +
+        ": on average a query puts " +
+        fixed(h.previous, 2) +
+        " of its weight on the previous word and " +
+        fixed(h.same_type, 2) +
         " on words of its own type.";
     };
   };
 
   // Lesson 17: n² weights and their bytes, and the longest path, for a length n.
   KINDS["cost-length"] = function (w) {
-    var d = w.data, last = d.exponents.length - 1;
+    var d = w.data,
+      last = d.exponents.length - 1;
     var s = w.slider("Sequence length n", 0, last, d.exponents.indexOf(d.start_exponent));
     var group = w.bars("All bars on one logarithmic scale");
-    var entries = bar(group, "Weights n\u00b2"), b64 = bar(group, "Bytes, 64-bit floats");
-    var b16 = bar(group, "Bytes, 16-bit floats"), rnn = bar(group, "Longest path, RNN");
+    var entries = bar(group, "Weights n\u00b2"),
+      b64 = bar(group, "Bytes, 64-bit floats");
+    var b16 = bar(group, "Bytes, 16-bit floats"),
+      rnn = bar(group, "Longest path, RNN");
     var att = bar(group, "Longest path, attention");
     var live = w.status();
     var most = Math.log(Math.pow(4, d.exponents[last]) * d.bytes_per_weight);
-    var scale = function (x) { return Math.log(x) / most; };
+    var scale = function (x) {
+      return Math.log(x) / most;
+    };
     w.draw = function () {
-      var n = Math.pow(2, d.exponents[s.value()]), nn = n * n;
-      var st = w.state = { n: n, entries: nn, bytes64: nn * d.bytes_per_weight,
-                           bytes16: nn * d.bytes_half, rnnPath: n - 1, attentionPath: 1 };
+      var n = Math.pow(2, d.exponents[s.value()]),
+        nn = n * n;
+      var st = (w.state = {
+        n: n,
+        entries: nn,
+        bytes64: nn * d.bytes_per_weight,
+        bytes16: nn * d.bytes_half,
+        rnnPath: n - 1,
+        attentionPath: 1,
+      });
       s.show("n = " + grouped(n));
       entries(scale(nn), grouped(nn));
       b64(scale(st.bytes64), grouped(st.bytes64) + " (" + mb(st.bytes64) + ")");
       b16(scale(st.bytes16), grouped(st.bytes16) + " (" + mb(st.bytes16) + ")");
       rnn(scale(n - 1), grouped(n - 1) + " hops");
       att(scale(1), "1 hop");
-      live.textContent = "n = " + grouped(n) + ": " + grouped(nn) + " weights, " +
-        mb(st.bytes64) + " in 64-bit floats for one head of one layer; the longest " +
-        "path is " + grouped(n - 1) + " hops for an RNN and 1 for attention.";
+      live.textContent =
+        "n = " +
+        grouped(n) +
+        ": " +
+        grouped(nn) +
+        " weights, " +
+        mb(st.bytes64) +
+        " in 64-bit floats for one head of one layer; the longest " +
+        "path is " +
+        grouped(n - 1) +
+        " hops for an RNN and 1 for attention.";
     };
   };
 
   // -- wiring --------------------------------------------------------------------------
   function mount(fig) {
     fig.setAttribute("data-widget-ready", "loading");
-    var build = KINDS[fig.getAttribute("data-widget")], w = null;
+    var build = KINDS[fig.getAttribute("data-widget")],
+      w = null;
     try {
       if (!build) throw new Error("unknown kind " + fig.getAttribute("data-widget"));
       var source = fig.querySelector("template[data-widget-data]");
@@ -501,27 +697,35 @@
   }
 
   function live() {
-    instances.forEach(function (w) { if (!w.fig.isConnected) instances.delete(w); });
+    instances.forEach(function (w) {
+      if (!w.fig.isConnected) instances.delete(w);
+    });
     return Array.from(instances);
   }
 
   function scan() {
-    document.querySelectorAll("figure.lesson-widget[data-widget]:not([data-widget-ready])")
+    document
+      .querySelectorAll("figure.lesson-widget[data-widget]:not([data-widget-ready])")
       .forEach(mount);
   }
 
-  // Re-colour the heat cells when the learner switches light/dark (one observer per load).
-  new MutationObserver(function () {
-    live().forEach(function (w) { w.draw(); });
-  }).observe(document.body, { attributes: true,
-                              attributeFilter: ["data-md-color-scheme", "data-md-color-primary"] });
+  // Re-colour the heat cells when the learner switches light/dark.
+  AFP.onScheme(function () {
+    live().forEach(function (w) {
+      w.draw();
+    });
+  });
 
-  window.lessonWidgets = Object.freeze({
+  AFP.widgets = Object.freeze({
     scan: scan,
-    count: function () { return live().length; },
+    count: function () {
+      return live().length;
+    },
     state: function (node) {
       var fig = node && node.closest && node.closest("figure.lesson-widget");
-      var w = live().filter(function (x) { return x.fig === fig; })[0];
+      var w = live().filter(function (x) {
+        return x.fig === fig;
+      })[0];
       if (!w) return null;
       var out = JSON.parse(JSON.stringify(w.state));
       out.kind = fig.getAttribute("data-widget");
@@ -530,12 +734,5 @@
     },
   });
 
-  if (window.document$ && window.document$.subscribe) {
-    // in a task after the theme's start-up (which runs every subscriber in one long task)
-    window.document$.subscribe(function () { setTimeout(scan, 0); });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", scan);
-  } else {
-    scan();
-  }
+  AFP.onPage(scan);
 })();

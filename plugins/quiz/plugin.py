@@ -55,6 +55,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .. import mathml, store
+from ..common.assets import ship_base
 from ..lessons.cache import data_files, module_dependencies
 from . import ASSETS_DIR, answers, placement
 from .config import QuizConfig
@@ -134,6 +135,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             config.extra_css.append(ASSET_URIS["quiz.css"])
         if ASSET_URIS["quiz.js"] not in [str(x) for x in config.extra_javascript]:
             config.extra_javascript.append(ASSET_URIS["quiz.js"])
+        ship_base(config)  # the shared base (window.AFP), loaded before every script
         return config
 
     def on_pre_build(self, config):
@@ -174,6 +176,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, uri, abs_src_path=str(ASSETS_DIR / name)))
+        ship_base(config, files)
         return files
 
     def on_page_markdown(self, markdown, page, config, files):

@@ -30,7 +30,7 @@
  * next to this file at build time by plugins/explorer. Tests compare the numbers with
  * numpy to 1e-9.
  *
- * Read-only API for tests and curious learners: window.attentionExplorer
+ * Read-only API for tests and curious learners: AFP.explorer
  *   .ready()            promise resolved when the parameters are loaded
  *   .tokenize(text)     tokens, as the model sees them
  *   .compute(sentence)  {tokens, weights[head][i][j], average[i][j], outputs[head][i][d]}
@@ -39,16 +39,24 @@
  *
  * CSP-safe (no inline script, no eval, no inline handlers); learner input only ever
  * reaches the page through textContent and input values. Initialised through Material's
- * document$ (instant navigation), or DOMContentLoaded without Material; idempotent.
+ * document$ (instant navigation), or DOMContentLoaded without Material; idempotent. Uses
+ * the shared base (AFP, plugins/common/assets/base.js), loaded first.
  */
 (function () {
   "use strict";
+  var AFP = window.AFP;
+  if (!AFP || AFP.explorer) return;
+  var el = AFP.el;
 
   var SCRIPT = document.currentScript;
   var PARAMS_URL = new URL("params.json", SCRIPT ? SCRIPT.src : document.baseURI).href;
   var SVG_NS = "http://www.w3.org/2000/svg";
-  var HEAD_LABELS = { previous: "Previous token", related: "Related words",
-                      nouns: "Pronouns and verbs to nouns", average: "Average" };
+  var HEAD_LABELS = {
+    previous: "Previous token",
+    related: "Related words",
+    nouns: "Pronouns and verbs to nouns",
+    average: "Average",
+  };
 
   // ------------------------------------------------------------------ model (pure) --
   var paramsPromise = null;
@@ -62,7 +70,9 @@
           return r.json();
         })
         .then(prepare);
-      paramsPromise.catch(function () { paramsPromise = null; }); // retry on next page
+      paramsPromise.catch(function () {
+        paramsPromise = null;
+      }); // retry on next page
     }
     return paramsPromise;
   }
@@ -70,23 +80,40 @@
   function prepare(raw) {
     maxTokens = raw.max_tokens;
     var heads = raw.heads.map(function (h) {
-      return { id: h.id, name: h.name, dk: h.w_q[0].length,
-               wq: flat(h.w_q), wk: flat(h.w_k), wv: flat(h.w_v) };
+      return {
+        id: h.id,
+        name: h.name,
+        dk: h.w_q[0].length,
+        wq: flat(h.w_q),
+        wk: flat(h.w_k),
+        wv: flat(h.w_v),
+      };
     });
-    return { raw: raw, heads: heads, lexicon: new Map(Object.entries(raw.lexicon)),
-             sem: new Map(Object.entries(raw.sem)), unknownCache: new Map(),
-             unknownTag: raw.tags.indexOf("unknown") };
+    return {
+      raw: raw,
+      heads: heads,
+      lexicon: new Map(Object.entries(raw.lexicon)),
+      sem: new Map(Object.entries(raw.sem)),
+      unknownCache: new Map(),
+      unknownTag: raw.tags.indexOf("unknown"),
+    };
   }
 
   function flat(rows) {
     var out = new Float64Array(rows.length * rows[0].length);
-    rows.forEach(function (row, i) { out.set(row, i * row.length); });
+    rows.forEach(function (row, i) {
+      out.set(row, i * row.length);
+    });
     return out;
   }
 
   /** NFC, lower-case, maximal runs of Unicode letters; at most max tokens. */
   function tokenize(text, max) {
-    var tokens = String(text).normalize("NFC").toLowerCase().match(/\p{L}+/gu) || [];
+    var tokens =
+      String(text)
+        .normalize("NFC")
+        .toLowerCase()
+        .match(/\p{L}+/gu) || [];
     return max === undefined ? tokens : tokens.slice(0, max);
   }
 
@@ -121,17 +148,22 @@
     var total = 0;
     for (var j = 0; j < nSem; j++) total += u[j] * u[j];
     var factor = length / Math.sqrt(total);
-    return u.map(function (v) { return v * factor; });
+    return u.map(function (v) {
+      return v * factor;
+    });
   }
 
   /** (n, d_model) rows: tag one-hot | meaning | sinusoidal position. */
   function embed(tokens, P) {
-    var raw = P.raw, d = raw.d_model, n = tokens.length;
+    var raw = P.raw,
+      d = raw.d_model,
+      n = tokens.length;
     var x = new Float64Array(n * d);
     var rates = [];
     for (var r = 0; r < raw.n_pos; r += 2) rates.push(Math.pow(raw.pos_base, -r / raw.n_pos));
     for (var i = 0; i < n; i++) {
-      var word = tokens[i], row = i * d;
+      var word = tokens[i],
+        row = i * d;
       var tag = P.lexicon.has(word) ? P.lexicon.get(word) : P.unknownTag;
       x[row + tag] = 1;
       var sem = null;
@@ -170,21 +202,18 @@
   /** softmax(Q K^T / sqrt(d_k)) row by row, and the weighted average of V. */
   function attend(q, k, v, n, dk) {
     var scale = Math.sqrt(dk);
-    var weights = [], outputs = [];
+    var weights = [],
+      outputs = [];
     for (var i = 0; i < n; i++) {
-      var row = new Float64Array(n);
-      var max = -Infinity;
+      var scores = new Float64Array(n);
       for (var j = 0; j < n; j++) {
         var dot = 0;
         for (var c = 0; c < dk; c++) dot += q[i * dk + c] * k[j * dk + c];
-        row[j] = dot / scale;
-        if (row[j] > max) max = row[j];
+        scores[j] = dot / scale;
       }
-      var total = 0;
-      for (j = 0; j < n; j++) { row[j] = Math.exp(row[j] - max); total += row[j]; }
+      var row = AFP.softmax(scores);
       var out = new Float64Array(dk);
       for (j = 0; j < n; j++) {
-        row[j] /= total;
         for (c = 0; c < dk; c++) out[c] += row[j] * v[j * dk + c];
       }
       weights.push(row);
@@ -195,7 +224,8 @@
 
   /** The whole forward pass: per-head weights (n x n), their average, head outputs. */
   function forward(tokens, P) {
-    var n = tokens.length, d = P.raw.d_model;
+    var n = tokens.length,
+      d = P.raw.d_model;
     var x = embed(tokens, P);
     var heads = P.heads.map(function (h) {
       var q = matmul(x, n, d, h.wq, h.dk);
@@ -217,44 +247,25 @@
   }
 
   // ------------------------------------------------------------------ colours --------
-  function parseRgb(text) {
-    var m = String(text).match(/[\d.]+/g) || ["0", "0", "0"];
-    return [Number(m[0]), Number(m[1]), Number(m[2])];
-  }
-
-  function luminance(rgb) {
-    var c = rgb.map(function (v) {
-      v /= 255;
-      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
-    });
-    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
-  }
-
   /** Cell colour for weight w (0..1) on the sequential scale, and a readable text colour. */
   function heat(palette, w) {
-    var rgb = [0, 1, 2].map(function (i) {
-      return Math.round(palette.low[i] + (palette.high[i] - palette.low[i]) * w);
-    });
-    var lum = luminance(rgb);
-    var dark = (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05);
-    return { bg: "rgb(" + rgb.join(", ") + ")", fg: dark ? "#000" : "#fff" };
+    var rgb = AFP.mix(palette.low, palette.high, w);
+    return { bg: "rgb(" + rgb.join(", ") + ")", fg: AFP.inkOn(rgb) };
   }
 
   // ------------------------------------------------------------------ DOM helpers ----
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    if (attrs) Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
 
   function svg(tag, attrs) {
     var node = document.createElementNS(SVG_NS, tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    Object.keys(attrs || {}).forEach(function (k) {
+      node.setAttribute(k, attrs[k]);
+    });
     return node;
   }
 
-  function quote(word) { return "\u201c" + word + "\u201d"; }
+  function quote(word) {
+    return "\u201c" + word + "\u201d";
+  }
 
   function shorten(word, max) {
     var chars = Array.from(word);
@@ -283,17 +294,25 @@
   /** The first sentence: a task of its own after build(), so neither is a long task. */
   Explorer.prototype.start = function () {
     var root = this.root;
-    this.setSentence(root.getAttribute("data-sentence") || this.P.raw.examples[0].text,
-                     parseInt(root.getAttribute("data-query") || "0", 10) || 0);
+    this.setSentence(
+      root.getAttribute("data-sentence") || this.P.raw.examples[0].text,
+      parseInt(root.getAttribute("data-query") || "0", 10) || 0
+    );
   };
 
   Explorer.prototype.headIds = function () {
-    return this.P.heads.map(function (h) { return h.id; }).concat(["average"]);
+    return this.P.heads
+      .map(function (h) {
+        return h.id;
+      })
+      .concat(["average"]);
   };
 
   Explorer.prototype.headName = function (id) {
     if (id === "average") return this.P.raw.average_name;
-    return this.P.heads.filter(function (h) { return h.id === id; })[0].name;
+    return this.P.heads.filter(function (h) {
+      return h.id === id;
+    })[0].name;
   };
 
   Explorer.prototype.matrix = function (id) {
@@ -303,7 +322,9 @@
   };
 
   Explorer.prototype.build = function () {
-    var self = this, id = this.id, root = this.root;
+    var self = this,
+      id = this.id,
+      root = this.root;
     root.replaceChildren();
     root.classList.add("ax");
     // Colour probes first: reading their colours now costs a style pass over two spans,
@@ -315,9 +336,14 @@
 
     var field = el("div", { class: "ax-field" });
     var label = el("label", { for: id + "-input" }, "Sentence");
-    this.input = el("input", { id: id + "-input", type: "text", autocomplete: "off",
-                               spellcheck: "false", maxlength: "2000",
-                               "aria-describedby": id + "-hint" });
+    this.input = el("input", {
+      id: id + "-input",
+      type: "text",
+      autocomplete: "off",
+      spellcheck: "false",
+      maxlength: "2000",
+      "aria-describedby": id + "-hint",
+    });
     this.input.addEventListener("input", function () {
       self.setSentence(self.input.value, self.selected, true);
     });
@@ -325,26 +351,42 @@
     root.append(field);
 
     if (root.hasAttribute("data-examples")) {
-      var group = el("div", { class: "ax-examples", role: "group",
-                              "aria-labelledby": id + "-examples" });
-      group.append(el("span", { id: id + "-examples", class: "ax-examples__label" },
-                      "Examples:"));
+      var group = el("div", {
+        class: "ax-examples",
+        role: "group",
+        "aria-labelledby": id + "-examples",
+      });
+      group.append(el("span", { id: id + "-examples", class: "ax-examples__label" }, "Examples:"));
       this.P.raw.examples.forEach(function (ex) {
         var b = el("button", { type: "button", class: "ax-example" }, ex.text);
-        b.addEventListener("click", function () { self.setSentence(ex.text, ex.query); });
+        b.addEventListener("click", function () {
+          self.setSentence(ex.text, ex.query);
+        });
         group.append(b);
       });
       root.append(group);
     }
 
-    root.append(el("p", { id: id + "-hint", class: "ax-hint" },
-      "Each token below is a button: click it, or move with the arrow keys and press " +
-      "Enter, to make it the query. Hovering or focusing a token previews it."));
-    this.tokenBar = el("div", { class: "ax-tokens", role: "toolbar",
-                                "aria-label": "Tokens: choose the query",
-                                "aria-describedby": id + "-hint" });
-    this.tokenBar.addEventListener("keydown", function (e) { self.onKey(e); });
-    this.tokenBar.addEventListener("mouseleave", function () { self.setPreview(null); });
+    root.append(
+      el(
+        "p",
+        { id: id + "-hint", class: "ax-hint" },
+        "Each token below is a button: click it, or move with the arrow keys and press " +
+          "Enter, to make it the query. Hovering or focusing a token previews it."
+      )
+    );
+    this.tokenBar = el("div", {
+      class: "ax-tokens",
+      role: "toolbar",
+      "aria-label": "Tokens: choose the query",
+      "aria-describedby": id + "-hint",
+    });
+    this.tokenBar.addEventListener("keydown", function (e) {
+      self.onKey(e);
+    });
+    this.tokenBar.addEventListener("mouseleave", function () {
+      self.setPreview(null);
+    });
     root.append(this.tokenBar);
     this.status = el("p", { class: "ax-status", "aria-live": "polite" });
     root.append(this.status);
@@ -355,14 +397,18 @@
     this.headIds().forEach(function (hid) {
       var card = el("div", { class: "ax-head ax-head--" + hid });
       var frame = el("div", { class: "ax-matrix" });
-      var canvas = el("canvas", { class: "ax-matrix__cells", width: "1", height: "1",
-                                  role: "img" });
+      var canvas = el("canvas", {
+        class: "ax-matrix__cells",
+        width: "1",
+        height: "1",
+        role: "img",
+      });
       var band = el("div", { class: "ax-matrix__row", "aria-hidden": "true" });
       frame.append(canvas, band);
       canvas.addEventListener("click", function (e) {
         var box = canvas.getBoundingClientRect();
         var n = self.tokens.length;
-        var i = Math.min(n - 1, Math.floor((e.clientY - box.top) / box.height * n));
+        var i = Math.min(n - 1, Math.floor(((e.clientY - box.top) / box.height) * n));
         if (i >= 0) self.select(i, false);
       });
       var table = el("table", { class: "ax-table" });
@@ -377,12 +423,22 @@
       var tbody = el("tbody");
       table.append(caption, thead, tbody);
       var title = el("p", { class: "ax-head__title", "aria-hidden": "true" }, self.headName(hid));
-      var axes = el("p", { class: "ax-head__axes", "aria-hidden": "true" },
-                    "rows: queries \u00b7 columns: keys");
+      var axes = el(
+        "p",
+        { class: "ax-head__axes", "aria-hidden": "true" },
+        "rows: queries \u00b7 columns: keys"
+      );
       card.append(title, frame, axes, table);
       self.heads.append(card);
-      self.cards[hid] = { canvas: canvas, band: band, capQuery: capQuery, tbody: tbody,
-                          cells: [], rows: [], drawn: null };
+      self.cards[hid] = {
+        canvas: canvas,
+        band: band,
+        capQuery: capQuery,
+        tbody: tbody,
+        cells: [],
+        rows: [],
+        drawn: null,
+      };
     });
     this.results.append(this.heads);
 
@@ -390,11 +446,18 @@
     var fieldset = el("fieldset", { class: "ax-views" });
     fieldset.append(el("legend", null, "Be the detective: draw the lines of"));
     this.headIds().forEach(function (hid) {
-      var radio = el("input", { type: "radio", name: id + "-view", value: hid,
-                                id: id + "-view-" + hid });
+      var radio = el("input", {
+        type: "radio",
+        name: id + "-view",
+        value: hid,
+        id: id + "-view-" + hid,
+      });
       radio.checked = hid === self.view;
       radio.addEventListener("change", function () {
-        if (radio.checked) { self.view = hid; self.render(); }
+        if (radio.checked) {
+          self.view = hid;
+          self.render();
+        }
       });
       var lab = el("label", { for: id + "-view-" + hid }, HEAD_LABELS[hid]);
       var wrap = el("span", { class: "ax-view" });
@@ -402,9 +465,12 @@
       fieldset.append(wrap);
     });
     this.lines = svg("svg", { class: "ax-lines", role: "img" });
-    var cap = el("figcaption", null,
+    var cap = el(
+      "figcaption",
+      null,
       "Lines from the query (left) to every token (right): the thicker and more opaque " +
-      "the line, the larger the weight.");
+        "the line, the larger the weight."
+    );
     detective.append(fieldset, this.lines, cap);
     this.results.append(detective);
     root.append(this.results);
@@ -432,17 +498,29 @@
     this.tokenBar.replaceChildren();
     this.buttons = this.tokens.map(function (word, i) {
       var unknown = !self.P.lexicon.has(word);
-      var b = el("button", { type: "button", class: "ax-token" + (unknown ? " is-unknown" : ""),
-                             "data-index": String(i), tabindex: "-1" });
+      var b = el("button", {
+        type: "button",
+        class: "ax-token" + (unknown ? " is-unknown" : ""),
+        "data-index": String(i),
+        tabindex: "-1",
+      });
       b.append(el("span", null, word));
       if (unknown) {
         b.title = "Not in the vocabulary: its meaning vector comes from a hash of the word";
         b.append(el("span", { class: "ax-sr" }, " (unknown word)"));
       }
-      b.addEventListener("click", function () { self.select(i, false); });
-      b.addEventListener("mouseenter", function () { self.setPreview(i); });
-      b.addEventListener("focus", function () { self.setPreview(i); });
-      b.addEventListener("blur", function () { self.setPreview(null); });
+      b.addEventListener("click", function () {
+        self.select(i, false);
+      });
+      b.addEventListener("mouseenter", function () {
+        self.setPreview(i);
+      });
+      b.addEventListener("focus", function () {
+        self.setPreview(i);
+      });
+      b.addEventListener("blur", function () {
+        self.setPreview(null);
+      });
       self.tokenBar.append(b);
       return b;
     });
@@ -468,7 +546,9 @@
   };
 
   Explorer.prototype.buildLines = function () {
-    var n = this.tokens.length, rowH = 22, width = 320;
+    var n = this.tokens.length,
+      rowH = 22,
+      width = 320;
     var height = Math.max(1, n) * rowH + 8;
     this.lines.replaceChildren();
     this.lines.setAttribute("viewBox", "0 0 " + width + " " + height);
@@ -497,15 +577,14 @@
   };
 
   /** Which colour scheme the page shows (Material's attributes on <body>). */
-  function schemeKey() {
-    var b = document.body;
-    return b.getAttribute("data-md-color-scheme") + "|" + b.getAttribute("data-md-color-primary");
-  }
+  var schemeKey = AFP.schemeKey;
 
   Explorer.prototype.palette = function () {
     this.coloursFor = schemeKey();
-    return { high: parseRgb(getComputedStyle(this.probeHigh).color),
-             low: parseRgb(getComputedStyle(this.probeLow).color) };
+    return {
+      high: AFP.rgb(getComputedStyle(this.probeHigh).color),
+      low: AFP.rgb(getComputedStyle(this.probeLow).color),
+    };
   };
 
   Explorer.prototype.shown = function () {
@@ -515,7 +594,9 @@
   /** Apply the state to the DOM: buttons, status, tables, matrices, lines. */
   Explorer.prototype.render = function () {
     this.renders++;
-    var self = this, n = this.tokens.length, q = this.shown();
+    var self = this,
+      n = this.tokens.length,
+      q = this.shown();
     this.results.hidden = n === 0;
     this.buttons.forEach(function (b, i) {
       b.setAttribute("aria-pressed", i === self.selected ? "true" : "false");
@@ -523,23 +604,26 @@
       b.classList.toggle("is-preview", self.preview !== null && i === self.preview);
     });
     if (n === 0) {
-      this.status.textContent = "Type a sentence: it has no tokens yet (tokens are runs " +
-        "of letters).";
+      this.status.textContent =
+        "Type a sentence: it has no tokens yet (tokens are runs " + "of letters).";
       return;
     }
     var word = this.tokens[q];
     var where = " (token " + (q + 1) + " of " + n + ")";
-    this.status.textContent = (this.preview !== null && this.preview !== this.selected
-      ? "Previewing " + quote(word) + where + ": press Enter to make it the query."
-      : "Query: " + quote(word) + where + ".") +
+    this.status.textContent =
+      (this.preview !== null && this.preview !== this.selected
+        ? "Previewing " + quote(word) + where + ": press Enter to make it the query."
+        : "Query: " + quote(word) + where + ".") +
       (this.truncated ? " Only the first " + this.P.raw.max_tokens + " tokens are used." : "");
     if (!this.colours || this.coloursFor !== schemeKey()) this.colours = this.palette();
     var palette = this.colours;
     this.headIds().forEach(function (hid) {
-      var card = self.cards[hid], m = self.matrix(hid);
+      var card = self.cards[hid],
+        m = self.matrix(hid);
       card.capQuery.textContent = ": weights of " + quote(word) + where;
       card.cells.forEach(function (td, j) {
-        var w = m[q][j], colour = heat(palette, w);
+        var w = m[q][j],
+          colour = heat(palette, w);
         td.textContent = w.toFixed(2);
         td.style.backgroundColor = colour.bg;
         td.style.color = colour.fg;
@@ -555,16 +639,20 @@
   Explorer.prototype.drawMatrix = function (card, m, q, hid) {
     var n = m.length;
     if (card.drawn !== m || card.drawnPalette !== this.colours) {
-      var canvas = card.canvas, ctx;
+      var canvas = card.canvas,
+        ctx;
       canvas.width = n;
       canvas.height = n;
       ctx = canvas.getContext("2d");
       if (ctx) {
-        var image = ctx.createImageData(n, n), data = image.data;
-        var lo = this.colours.low, hi = this.colours.high;
+        var image = ctx.createImageData(n, n),
+          data = image.data;
+        var lo = this.colours.low,
+          hi = this.colours.high;
         for (var i = 0; i < n; i++) {
           for (var j = 0; j < n; j++) {
-            var w = m[i][j], o = 4 * (i * n + j);
+            var w = m[i][j],
+              o = 4 * (i * n + j);
             data[o] = Math.round(lo[0] + (hi[0] - lo[0]) * w);
             data[o + 1] = Math.round(lo[1] + (hi[1] - lo[1]) * w);
             data[o + 2] = Math.round(lo[2] + (hi[2] - lo[2]) * w);
@@ -576,15 +664,26 @@
       card.drawn = m;
       card.drawnPalette = this.colours;
     }
-    card.band.style.top = (100 * q / n) + "%";
-    card.band.style.height = (100 / n) + "%";
-    card.canvas.setAttribute("aria-label", "Full attention matrix of the " +
-      this.headName(hid) + ": " + n + " rows (queries) by " + n + " columns (keys); row " +
-      (q + 1) + " is outlined. The table below lists that row.");
+    card.band.style.top = (100 * q) / n + "%";
+    card.band.style.height = 100 / n + "%";
+    card.canvas.setAttribute(
+      "aria-label",
+      "Full attention matrix of the " +
+        this.headName(hid) +
+        ": " +
+        n +
+        " rows (queries) by " +
+        n +
+        " columns (keys); row " +
+        (q + 1) +
+        " is outlined. The table below lists that row."
+    );
   };
 
   Explorer.prototype.drawLines = function (q) {
-    var m = this.matrix(this.view), self = this, rowH = this.rowH;
+    var m = this.matrix(this.view),
+      self = this,
+      rowH = this.rowH;
     var y1 = 4 + rowH * q + rowH / 2;
     var best = [];
     this.lineEls.forEach(function (line, j) {
@@ -594,14 +693,25 @@
       line.setAttribute("stroke-opacity", (0.12 + 0.88 * w).toFixed(3));
       best.push([w, j]);
     });
-    this.leftEls.forEach(function (t, j) { t.classList.toggle("is-query", j === q); });
-    best.sort(function (a, b) { return b[0] - a[0]; });
+    this.leftEls.forEach(function (t, j) {
+      t.classList.toggle("is-query", j === q);
+    });
+    best.sort(function (a, b) {
+      return b[0] - a[0];
+    });
     var top = best.slice(0, 2).map(function (b) {
       return quote(self.tokens[b[1]]) + " (" + b[0].toFixed(2) + ")";
     });
-    this.lines.setAttribute("aria-label", "Lines from " + quote(this.tokens[q]) +
-      " to every token for the " + this.headName(this.view) + "; the strongest go to " +
-      top.join(" and ") + ".");
+    this.lines.setAttribute(
+      "aria-label",
+      "Lines from " +
+        quote(this.tokens[q]) +
+        " to every token for the " +
+        this.headName(this.view) +
+        "; the strongest go to " +
+        top.join(" and ") +
+        "."
+    );
   };
 
   Explorer.prototype.select = function (i, focus) {
@@ -620,7 +730,8 @@
   Explorer.prototype.onKey = function (e) {
     var i = this.buttons.indexOf(document.activeElement);
     if (i < 0) return;
-    var n = this.buttons.length, next = null;
+    var n = this.buttons.length,
+      next = null;
     if (e.key === "ArrowRight" || e.key === "ArrowDown") next = Math.min(n - 1, i + 1);
     else if (e.key === "ArrowLeft" || e.key === "ArrowUp") next = Math.max(0, i - 1);
     else if (e.key === "Home") next = 0;
@@ -634,9 +745,15 @@
 
   Explorer.prototype.snapshot = function () {
     var self = this;
-    var copy = function (m) { return m.map(function (row) { return Array.from(row); }); };
+    var copy = function (m) {
+      return m.map(function (row) {
+        return Array.from(row);
+      });
+    };
     return {
-      tokens: this.tokens.slice(), query: this.selected, shown: this.shown(),
+      tokens: this.tokens.slice(),
+      query: this.selected,
+      shown: this.shown(),
       renders: this.renders,
       heads: this.P.heads.map(function (h, k) {
         return { id: h.id, name: h.name, weights: copy(self.result.heads[k].weights) };
@@ -648,11 +765,15 @@
   // ------------------------------------------------------------------ wiring ---------
   /** Resolves in a later task: lets the browser paint and handle input in between. */
   function nextTask() {
-    return new Promise(function (resolve) { setTimeout(resolve, 0); });
+    return new Promise(function (resolve) {
+      setTimeout(resolve, 0);
+    });
   }
 
   function live() {
-    instances.forEach(function (x) { if (!x.root.isConnected) instances.delete(x); });
+    instances.forEach(function (x) {
+      if (!x.root.isConnected) instances.delete(x);
+    });
     return Array.from(instances);
   }
 
@@ -660,42 +781,54 @@
     var roots = document.querySelectorAll(".attention-explorer:not([data-explorer-ready])");
     var loaders = document.querySelectorAll("[data-explorer-load]:not([data-explorer-ready])");
     if (!roots.length && !loaders.length) return Promise.resolve();
-    roots.forEach(function (root) { root.setAttribute("data-explorer-ready", "loading"); });
+    roots.forEach(function (root) {
+      root.setAttribute("data-explorer-ready", "loading");
+    });
     loaders.forEach(function (b) {
       b.setAttribute("data-explorer-ready", "true");
       b.addEventListener("click", function () {
         var target = live()[0];
         if (!target) return;
-        target.setSentence(b.getAttribute("data-explorer-load"),
-                           parseInt(b.getAttribute("data-explorer-query") || "0", 10) || 0);
+        target.setSentence(
+          b.getAttribute("data-explorer-load"),
+          parseInt(b.getAttribute("data-explorer-query") || "0", 10) || 0
+        );
         target.root.scrollIntoView({ block: "start" });
         target.select(target.selected, true);
       });
     });
-    return loadParams().then(function (P) {
-      var built = [];
-      roots.forEach(function (root) {
-        if (root.isConnected) built.push(new Explorer(root, P));
-      });
-      return nextTask().then(function () {
-        built.forEach(function (x) {
-          if (!x.root.isConnected) return;
-          x.start();
-          instances.add(x);
-          x.root.setAttribute("data-explorer-ready", "true");
+    return loadParams().then(
+      function (P) {
+        var built = [];
+        roots.forEach(function (root) {
+          if (root.isConnected) built.push(new Explorer(root, P));
         });
-      });
-    }, function (err) {
-      roots.forEach(function (root) {
-        root.setAttribute("data-explorer-ready", "error");
-        root.replaceChildren(el("p", { class: "ax-error" },
-          "The explorer could not load its parameters (" + err.message + ")."));
-      });
-    });
+        return nextTask().then(function () {
+          built.forEach(function (x) {
+            if (!x.root.isConnected) return;
+            x.start();
+            instances.add(x);
+            x.root.setAttribute("data-explorer-ready", "true");
+          });
+        });
+      },
+      function (err) {
+        roots.forEach(function (root) {
+          root.setAttribute("data-explorer-ready", "error");
+          root.replaceChildren(
+            el(
+              "p",
+              { class: "ax-error" },
+              "The explorer could not load its parameters (" + err.message + ")."
+            )
+          );
+        });
+      }
+    );
   }
 
   // Re-colour when the learner switches light/dark (Material sets these attributes).
-  new MutationObserver(function () {
+  AFP.onScheme(function () {
     // Material sets them again at start-up with the same values: only a real change counts.
     var now = schemeKey();
     live().forEach(function (x) {
@@ -703,22 +836,37 @@
       x.colours = null;
       x.render();
     });
-  }).observe(document.body, { attributes: true,
-                              attributeFilter: ["data-md-color-scheme", "data-md-color-primary"] });
+  });
 
-  window.attentionExplorer = Object.freeze({
+  AFP.explorer = Object.freeze({
     version: 1,
-    ready: function () { return loadParams().then(function () { return true; }); },
+    ready: function () {
+      return loadParams().then(function () {
+        return true;
+      });
+    },
     scan: scan,
-    tokenize: function (text) { return tokenize(text, maxTokens); },
+    tokenize: function (text) {
+      return tokenize(text, maxTokens);
+    },
     compute: function (sentence) {
       return loadParams().then(function (P) {
         var r = forward(tokenize(sentence, P.raw.max_tokens), P);
-        var copy = function (m) { return m.map(function (row) { return Array.from(row); }); };
-        return { tokens: r.tokens.slice(),
-                 weights: r.heads.map(function (h) { return copy(h.weights); }),
-                 outputs: r.heads.map(function (h) { return copy(h.outputs); }),
-                 average: copy(r.average) };
+        var copy = function (m) {
+          return m.map(function (row) {
+            return Array.from(row);
+          });
+        };
+        return {
+          tokens: r.tokens.slice(),
+          weights: r.heads.map(function (h) {
+            return copy(h.weights);
+          }),
+          outputs: r.heads.map(function (h) {
+            return copy(h.outputs);
+          }),
+          average: copy(r.average),
+        };
       });
     },
     /** Synchronous forward pass on loaded parameters (for benchmarks); null before. */
@@ -735,15 +883,10 @@
       var x = live()[n || 0];
       return x ? x.snapshot() : null;
     },
-    instances: function () { return live().length; },
+    instances: function () {
+      return live().length;
+    },
   });
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    // in a task after the theme's start-up (which runs every subscriber in one long task)
-    window.document$.subscribe(function () { setTimeout(scan, 0); });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { scan(); });
-  } else {
-    scan();
-  }
+  AFP.onPage(scan);
 })();
