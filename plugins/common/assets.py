@@ -1,10 +1,33 @@
-"""The course's shared JavaScript base (``assets/base.js``): shipped once, loaded first.
+"""The course's shared JavaScript base, ``assets/base.js``: shipped once, loaded first.
 
-``base.js`` defines ``window.AFP`` (storage under one key prefix, the element builder,
-colour helpers, softmax, the ``document$`` start-up); the quiz, explorer, widgets and course
-scripts all use it, so it must run before every one of them. Each plugin that ships one of
-those scripts calls :func:`ship_base` from ``on_config`` (with ``files=None``) and from
-``on_files``; calling it more than once, or from several plugins, changes nothing more.
+``base.js`` (source: ``assets/base.js`` next to this module) defines ``window.AFP``, the one
+global of the course's scripts; each adds its own part (``AFP.quiz``, ``AFP.explorer``,
+``AFP.widgets``, ``AFP.course``) and returns early when its part is already there (a second
+load changes nothing). Its helpers:
+
+- ``AFP.store``: ``localStorage`` under the one key prefix ``afp:`` (``get(name,
+  fallback)``, ``set``, ``remove``, ``names(start)``, ``clear(start)``). No access ever
+  throws: unavailable, full or denied storage is ignored, and bad JSON (or ``null``) reads
+  as absent. When the script loads it moves what earlier versions stored under other
+  prefixes (``attention-quiz:v1:<id>`` -> ``afp:quiz:<id>``): an old value is copied unless
+  the new key already holds a readable value (which is newer), then the old key is removed;
+  a corrupt old value is only removed, and one that cannot be copied (storage full) stays
+  for the next page.
+- ``AFP.el(tag, attrs, text)``: an element, text only through ``textContent``;
+  ``AFP.claim(node, attr)``: true the first time only (idempotent set-up, marked by a
+  ``data-`` attribute).
+- ``AFP.rgb(css)``, ``AFP.mix(lo, hi, t)``, ``AFP.inkOn(rgb)``: colours read from
+  Material's variables, blended, and the text colour (black or white) that contrasts more.
+- ``AFP.softmax(xs, allowed)``: stable softmax of an array or typed array (same kind back).
+- ``AFP.onPage(init)``: ``init`` after each of Material's page loads (``document$``, instant
+  navigation included) in a task after the theme's start-up task; without Material, on
+  ``DOMContentLoaded`` (or at once when the page is parsed already).
+- ``AFP.onScheme(listener)``, ``AFP.schemeKey()``: one observer of the palette attributes
+  Material sets on ``<body>`` when the learner switches light/dark.
+
+Every plugin that ships one of those scripts calls :func:`ship_base` from ``on_config``
+(``files=None``) and from ``on_files``; calling it more than once, or from several plugins,
+changes nothing more.
 """
 
 from __future__ import annotations

@@ -42,16 +42,16 @@
  * document$ (instant navigation), or DOMContentLoaded without Material; idempotent. Uses
  * the shared base (AFP, plugins/common/assets/base.js), loaded first.
  */
-(function () {
+(() => {
   "use strict";
-  var AFP = window.AFP;
+  const AFP = window.AFP;
   if (!AFP || AFP.explorer) return;
-  var el = AFP.el;
+  const el = AFP.el;
 
-  var SCRIPT = document.currentScript;
-  var PARAMS_URL = new URL("params.json", SCRIPT ? SCRIPT.src : document.baseURI).href;
-  var SVG_NS = "http://www.w3.org/2000/svg";
-  var HEAD_LABELS = {
+  const SCRIPT = document.currentScript;
+  const PARAMS_URL = new URL("params.json", SCRIPT ? SCRIPT.src : document.baseURI).href;
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const HEAD_LABELS = {
     previous: "Previous token",
     related: "Related words",
     nouns: "Pronouns and verbs to nouns",
@@ -59,18 +59,18 @@
   };
 
   // ------------------------------------------------------------------ model (pure) --
-  var paramsPromise = null;
-  var maxTokens = 128; // replaced by params.json's max_tokens once loaded
+  let paramsPromise = null;
+  let maxTokens = 128; // replaced by params.json's max_tokens once loaded
 
   function loadParams() {
     if (!paramsPromise) {
       paramsPromise = fetch(PARAMS_URL)
-        .then(function (r) {
-          if (!r.ok) throw new Error("explorer: " + PARAMS_URL + " answered " + r.status);
+        .then((r) => {
+          if (!r.ok) throw new Error(`explorer: ${PARAMS_URL} answered ${r.status}`);
           return r.json();
         })
         .then(prepare);
-      paramsPromise.catch(function () {
+      paramsPromise.catch(() => {
         paramsPromise = null;
       }); // retry on next page
     }
@@ -79,16 +79,14 @@
 
   function prepare(raw) {
     maxTokens = raw.max_tokens;
-    var heads = raw.heads.map(function (h) {
-      return {
-        id: h.id,
-        name: h.name,
-        dk: h.w_q[0].length,
-        wq: flat(h.w_q),
-        wk: flat(h.w_k),
-        wv: flat(h.w_v),
-      };
-    });
+    const heads = raw.heads.map((h) => ({
+      id: h.id,
+      name: h.name,
+      dk: h.w_q[0].length,
+      wq: flat(h.w_q),
+      wk: flat(h.w_k),
+      wv: flat(h.w_v),
+    }));
     return {
       raw: raw,
       heads: heads,
@@ -100,8 +98,8 @@
   }
 
   function flat(rows) {
-    var out = new Float64Array(rows.length * rows[0].length);
-    rows.forEach(function (row, i) {
+    const out = new Float64Array(rows.length * rows[0].length);
+    rows.forEach((row, i) => {
       out.set(row, i * row.length);
     });
     return out;
@@ -109,7 +107,7 @@
 
   /** NFC, lower-case, maximal runs of Unicode letters; at most max tokens. */
   function tokenize(text, max) {
-    var tokens =
+    const tokens =
       String(text)
         .normalize("NFC")
         .toLowerCase()
@@ -119,9 +117,9 @@
 
   /** 32-bit FNV-1a over the UTF-8 bytes of word (unsigned). */
   function fnv1a32(word) {
-    var bytes = new TextEncoder().encode(word);
-    var h = 0x811c9dc5;
-    for (var i = 0; i < bytes.length; i++) {
+    const bytes = new TextEncoder().encode(word);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < bytes.length; i++) {
       h ^= bytes[i];
       h = Math.imul(h, 0x01000193);
     }
@@ -130,10 +128,10 @@
 
   /** mulberry32: each call returns uint32 / 2^32, a float in [0, 1). */
   function mulberry32(seed) {
-    var a = seed >>> 0;
-    return function () {
+    let a = seed >>> 0;
+    return () => {
       a = (a + 0x6d2b79f5) >>> 0;
-      var t = a;
+      let t = a;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -142,31 +140,29 @@
 
   /** Meaning vector of a word outside the lexicon: hash-seeded, fixed length. */
   function unknownSem(word, length, nSem) {
-    var next = mulberry32(fnv1a32(word));
-    var u = [];
-    for (var i = 0; i < nSem; i++) u.push(2 * next() - 1);
-    var total = 0;
-    for (var j = 0; j < nSem; j++) total += u[j] * u[j];
-    var factor = length / Math.sqrt(total);
-    return u.map(function (v) {
-      return v * factor;
-    });
+    const next = mulberry32(fnv1a32(word));
+    const u = [];
+    for (let i = 0; i < nSem; i++) u.push(2 * next() - 1);
+    let total = 0;
+    for (let j = 0; j < nSem; j++) total += u[j] * u[j];
+    const factor = length / Math.sqrt(total);
+    return u.map((v) => v * factor);
   }
 
   /** (n, d_model) rows: tag one-hot | meaning | sinusoidal position. */
   function embed(tokens, P) {
-    var raw = P.raw,
+    const raw = P.raw,
       d = raw.d_model,
       n = tokens.length;
-    var x = new Float64Array(n * d);
-    var rates = [];
-    for (var r = 0; r < raw.n_pos; r += 2) rates.push(Math.pow(raw.pos_base, -r / raw.n_pos));
-    for (var i = 0; i < n; i++) {
-      var word = tokens[i],
+    const x = new Float64Array(n * d);
+    const rates = [];
+    for (let r = 0; r < raw.n_pos; r += 2) rates.push(raw.pos_base ** (-r / raw.n_pos));
+    for (let i = 0; i < n; i++) {
+      const word = tokens[i],
         row = i * d;
-      var tag = P.lexicon.has(word) ? P.lexicon.get(word) : P.unknownTag;
+      const tag = P.lexicon.has(word) ? P.lexicon.get(word) : P.unknownTag;
       x[row + tag] = 1;
-      var sem = null;
+      let sem = null;
       if (tag === P.unknownTag) {
         sem = P.unknownCache.get(word);
         if (!sem) {
@@ -176,9 +172,9 @@
       } else if (P.sem.has(word)) {
         sem = P.sem.get(word);
       }
-      if (sem) for (var s = 0; s < raw.n_sem; s++) x[row + raw.sem_start + s] = sem[s];
-      for (var f = 0; f < rates.length; f++) {
-        var angle = i * rates[f];
+      if (sem) for (let s = 0; s < raw.n_sem; s++) x[row + raw.sem_start + s] = sem[s];
+      for (let f = 0; f < rates.length; f++) {
+        const angle = i * rates[f];
         x[row + raw.pos_start + 2 * f] = Math.sin(angle);
         x[row + raw.pos_start + 2 * f + 1] = Math.cos(angle);
       }
@@ -188,12 +184,12 @@
 
   /** (n, d) @ (d, m) -> (n, m), all flat Float64Arrays. */
   function matmul(a, n, d, b, m) {
-    var out = new Float64Array(n * m);
-    for (var i = 0; i < n; i++) {
-      for (var k = 0; k < d; k++) {
-        var aik = a[i * d + k];
+    const out = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < d; k++) {
+        const aik = a[i * d + k];
         if (aik === 0) continue;
-        for (var j = 0; j < m; j++) out[i * m + j] += aik * b[k * m + j];
+        for (let j = 0; j < m; j++) out[i * m + j] += aik * b[k * m + j];
       }
     }
     return out;
@@ -201,20 +197,20 @@
 
   /** softmax(Q K^T / sqrt(d_k)) row by row, and the weighted average of V. */
   function attend(q, k, v, n, dk) {
-    var scale = Math.sqrt(dk);
-    var weights = [],
+    const scale = Math.sqrt(dk);
+    const weights = [],
       outputs = [];
-    for (var i = 0; i < n; i++) {
-      var scores = new Float64Array(n);
-      for (var j = 0; j < n; j++) {
-        var dot = 0;
-        for (var c = 0; c < dk; c++) dot += q[i * dk + c] * k[j * dk + c];
+    for (let i = 0; i < n; i++) {
+      const scores = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        let dot = 0;
+        for (let c = 0; c < dk; c++) dot += q[i * dk + c] * k[j * dk + c];
         scores[j] = dot / scale;
       }
-      var row = AFP.softmax(scores);
-      var out = new Float64Array(dk);
-      for (j = 0; j < n; j++) {
-        for (c = 0; c < dk; c++) out[c] += row[j] * v[j * dk + c];
+      const row = AFP.softmax(scores);
+      const out = new Float64Array(dk);
+      for (let j = 0; j < n; j++) {
+        for (let c = 0; c < dk; c++) out[c] += row[j] * v[j * dk + c];
       }
       weights.push(row);
       outputs.push(out);
@@ -224,21 +220,21 @@
 
   /** The whole forward pass: per-head weights (n x n), their average, head outputs. */
   function forward(tokens, P) {
-    var n = tokens.length,
+    const n = tokens.length,
       d = P.raw.d_model;
-    var x = embed(tokens, P);
-    var heads = P.heads.map(function (h) {
-      var q = matmul(x, n, d, h.wq, h.dk);
-      var k = matmul(x, n, d, h.wk, h.dk);
-      var v = matmul(x, n, d, h.wv, h.dk);
+    const x = embed(tokens, P);
+    const heads = P.heads.map((h) => {
+      const q = matmul(x, n, d, h.wq, h.dk);
+      const k = matmul(x, n, d, h.wk, h.dk);
+      const v = matmul(x, n, d, h.wv, h.dk);
       return attend(q, k, v, n, h.dk);
     });
-    var average = [];
-    for (var i = 0; i < n; i++) {
-      var row = new Float64Array(n);
-      for (var j = 0; j < n; j++) {
-        var sum = 0;
-        for (var h = 0; h < heads.length; h++) sum += heads[h].weights[i][j];
+    const average = [];
+    for (let i = 0; i < n; i++) {
+      const row = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let h = 0; h < heads.length; h++) sum += heads[h].weights[i][j];
         row[j] = sum / heads.length;
       }
       average.push(row);
@@ -249,81 +245,74 @@
   // ------------------------------------------------------------------ colours --------
   /** Cell colour for weight w (0..1) on the sequential scale, and a readable text colour. */
   function heat(palette, w) {
-    var rgb = AFP.mix(palette.low, palette.high, w);
-    return { bg: "rgb(" + rgb.join(", ") + ")", fg: AFP.inkOn(rgb) };
+    const rgb = AFP.mix(palette.low, palette.high, w);
+    return { bg: `rgb(${rgb.join(", ")})`, fg: AFP.inkOn(rgb) };
   }
 
   // ------------------------------------------------------------------ DOM helpers ----
 
   function svg(tag, attrs) {
-    var node = document.createElementNS(SVG_NS, tag);
-    Object.keys(attrs || {}).forEach(function (k) {
+    const node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs || {}).forEach((k) => {
       node.setAttribute(k, attrs[k]);
     });
     return node;
   }
 
   function quote(word) {
-    return "\u201c" + word + "\u201d";
+    return `\u201c${word}\u201d`;
   }
 
   function shorten(word, max) {
-    var chars = Array.from(word);
-    return chars.length > max ? chars.slice(0, max - 1).join("") + "\u2026" : word;
+    const chars = Array.from(word);
+    return chars.length > max ? `${chars.slice(0, max - 1).join("")}\u2026` : word;
   }
 
   // ------------------------------------------------------------------ one explorer ---
-  var instances = new Set();
-  var counter = 0;
+  const instances = new Set();
+  let counter = 0;
 
   function Explorer(root, P) {
     this.root = root;
     this.P = P;
-    this.id = "ax" + ++counter;
+    this.id = `ax${++counter}`;
     this.renders = 0;
     this.tokens = [];
     this.result = null;
     this.selected = 0;
     this.preview = null;
     this.truncated = false;
-    var view = root.getAttribute("data-view") || "average";
+    const view = root.getAttribute("data-view") || "average";
     this.view = HEAD_LABELS[view] ? view : "average";
     this.build();
   }
 
   /** The first sentence: a task of its own after build(), so neither is a long task. */
   Explorer.prototype.start = function () {
-    var root = this.root;
+    const root = this.root;
     this.setSentence(
       root.getAttribute("data-sentence") || this.P.raw.examples[0].text,
-      parseInt(root.getAttribute("data-query") || "0", 10) || 0
+      parseInt(root.getAttribute("data-query") || "0", 10) || 0,
     );
   };
 
   Explorer.prototype.headIds = function () {
-    return this.P.heads
-      .map(function (h) {
-        return h.id;
-      })
-      .concat(["average"]);
+    return this.P.heads.map((h) => h.id).concat(["average"]);
   };
 
   Explorer.prototype.headName = function (id) {
     if (id === "average") return this.P.raw.average_name;
-    return this.P.heads.filter(function (h) {
-      return h.id === id;
-    })[0].name;
+    return this.P.heads.filter((h) => h.id === id)[0].name;
   };
 
   Explorer.prototype.matrix = function (id) {
     if (id === "average") return this.result.average;
-    var index = this.headIds().indexOf(id);
+    const index = this.headIds().indexOf(id);
     return this.result.heads[index].weights;
   };
 
   Explorer.prototype.build = function () {
-    var self = this,
-      id = this.id,
+    const id = this.id,
       root = this.root;
     root.replaceChildren();
     root.classList.add("ax");
@@ -334,33 +323,33 @@
     root.append(this.probeHigh, this.probeLow);
     this.colours = this.palette();
 
-    var field = el("div", { class: "ax-field" });
-    var label = el("label", { for: id + "-input" }, "Sentence");
+    const field = el("div", { class: "ax-field" });
+    const label = el("label", { for: `${id}-input` }, "Sentence");
     this.input = el("input", {
-      id: id + "-input",
+      id: `${id}-input`,
       type: "text",
       autocomplete: "off",
       spellcheck: "false",
       maxlength: "2000",
-      "aria-describedby": id + "-hint",
+      "aria-describedby": `${id}-hint`,
     });
-    this.input.addEventListener("input", function () {
-      self.setSentence(self.input.value, self.selected, true);
+    this.input.addEventListener("input", () => {
+      this.setSentence(this.input.value, this.selected, true);
     });
     field.append(label, this.input);
     root.append(field);
 
     if (root.hasAttribute("data-examples")) {
-      var group = el("div", {
+      const group = el("div", {
         class: "ax-examples",
         role: "group",
-        "aria-labelledby": id + "-examples",
+        "aria-labelledby": `${id}-examples`,
       });
-      group.append(el("span", { id: id + "-examples", class: "ax-examples__label" }, "Examples:"));
-      this.P.raw.examples.forEach(function (ex) {
-        var b = el("button", { type: "button", class: "ax-example" }, ex.text);
-        b.addEventListener("click", function () {
-          self.setSentence(ex.text, ex.query);
+      group.append(el("span", { id: `${id}-examples`, class: "ax-examples__label" }, "Examples:"));
+      this.P.raw.examples.forEach((ex) => {
+        const b = el("button", { type: "button", class: "ax-example" }, ex.text);
+        b.addEventListener("click", () => {
+          this.setSentence(ex.text, ex.query);
         });
         group.append(b);
       });
@@ -370,22 +359,22 @@
     root.append(
       el(
         "p",
-        { id: id + "-hint", class: "ax-hint" },
+        { id: `${id}-hint`, class: "ax-hint" },
         "Each token below is a button: click it, or move with the arrow keys and press " +
-          "Enter, to make it the query. Hovering or focusing a token previews it."
-      )
+          "Enter, to make it the query. Hovering or focusing a token previews it.",
+      ),
     );
     this.tokenBar = el("div", {
       class: "ax-tokens",
       role: "toolbar",
       "aria-label": "Tokens: choose the query",
-      "aria-describedby": id + "-hint",
+      "aria-describedby": `${id}-hint`,
     });
-    this.tokenBar.addEventListener("keydown", function (e) {
-      self.onKey(e);
+    this.tokenBar.addEventListener("keydown", (e) => {
+      this.onKey(e);
     });
-    this.tokenBar.addEventListener("mouseleave", function () {
-      self.setPreview(null);
+    this.tokenBar.addEventListener("mouseleave", () => {
+      this.setPreview(null);
     });
     root.append(this.tokenBar);
     this.status = el("p", { class: "ax-status", "aria-live": "polite" });
@@ -394,43 +383,43 @@
     this.results = el("div", { class: "ax-results" });
     this.heads = el("div", { class: "ax-heads" });
     this.cards = {};
-    this.headIds().forEach(function (hid) {
-      var card = el("div", { class: "ax-head ax-head--" + hid });
-      var frame = el("div", { class: "ax-matrix" });
-      var canvas = el("canvas", {
+    this.headIds().forEach((hid) => {
+      const card = el("div", { class: `ax-head ax-head--${hid}` });
+      const frame = el("div", { class: "ax-matrix" });
+      const canvas = el("canvas", {
         class: "ax-matrix__cells",
         width: "1",
         height: "1",
         role: "img",
       });
-      var band = el("div", { class: "ax-matrix__row", "aria-hidden": "true" });
+      const band = el("div", { class: "ax-matrix__row", "aria-hidden": "true" });
       frame.append(canvas, band);
-      canvas.addEventListener("click", function (e) {
-        var box = canvas.getBoundingClientRect();
-        var n = self.tokens.length;
-        var i = Math.min(n - 1, Math.floor(((e.clientY - box.top) / box.height) * n));
-        if (i >= 0) self.select(i, false);
+      canvas.addEventListener("click", (e) => {
+        const box = canvas.getBoundingClientRect();
+        const n = this.tokens.length;
+        const i = Math.min(n - 1, Math.floor(((e.clientY - box.top) / box.height) * n));
+        if (i >= 0) this.select(i, false);
       });
-      var table = el("table", { class: "ax-table" });
-      var caption = el("caption");
-      var capName = el("span", { class: "ax-caption__name" }, self.headName(hid));
-      var capQuery = el("span", { class: "ax-caption__query" });
+      const table = el("table", { class: "ax-table" });
+      const caption = el("caption");
+      const capName = el("span", { class: "ax-caption__name" }, this.headName(hid));
+      const capQuery = el("span", { class: "ax-caption__query" });
       caption.append(capName, capQuery);
-      var thead = el("thead");
-      var tr = el("tr");
+      const thead = el("thead");
+      const tr = el("tr");
       tr.append(el("th", { scope: "col" }, "Token"), el("th", { scope: "col" }, "Weight"));
       thead.append(tr);
-      var tbody = el("tbody");
+      const tbody = el("tbody");
       table.append(caption, thead, tbody);
-      var title = el("p", { class: "ax-head__title", "aria-hidden": "true" }, self.headName(hid));
-      var axes = el(
+      const title = el("p", { class: "ax-head__title", "aria-hidden": "true" }, this.headName(hid));
+      const axes = el(
         "p",
         { class: "ax-head__axes", "aria-hidden": "true" },
-        "rows: queries \u00b7 columns: keys"
+        "rows: queries \u00b7 columns: keys",
       );
       card.append(title, frame, axes, table);
-      self.heads.append(card);
-      self.cards[hid] = {
+      this.heads.append(card);
+      this.cards[hid] = {
         canvas: canvas,
         band: band,
         capQuery: capQuery,
@@ -442,34 +431,34 @@
     });
     this.results.append(this.heads);
 
-    var detective = el("figure", { class: "ax-detective" });
-    var fieldset = el("fieldset", { class: "ax-views" });
+    const detective = el("figure", { class: "ax-detective" });
+    const fieldset = el("fieldset", { class: "ax-views" });
     fieldset.append(el("legend", null, "Be the detective: draw the lines of"));
-    this.headIds().forEach(function (hid) {
-      var radio = el("input", {
+    this.headIds().forEach((hid) => {
+      const radio = el("input", {
         type: "radio",
-        name: id + "-view",
+        name: `${id}-view`,
         value: hid,
-        id: id + "-view-" + hid,
+        id: `${id}-view-${hid}`,
       });
-      radio.checked = hid === self.view;
-      radio.addEventListener("change", function () {
+      radio.checked = hid === this.view;
+      radio.addEventListener("change", () => {
         if (radio.checked) {
-          self.view = hid;
-          self.render();
+          this.view = hid;
+          this.render();
         }
       });
-      var lab = el("label", { for: id + "-view-" + hid }, HEAD_LABELS[hid]);
-      var wrap = el("span", { class: "ax-view" });
+      const lab = el("label", { for: `${id}-view-${hid}` }, HEAD_LABELS[hid]);
+      const wrap = el("span", { class: "ax-view" });
       wrap.append(radio, lab);
       fieldset.append(wrap);
     });
     this.lines = svg("svg", { class: "ax-lines", role: "img" });
-    var cap = el(
+    const cap = el(
       "figcaption",
       null,
       "Lines from the query (left) to every token (right): the thicker and more opaque " +
-        "the line, the larger the weight."
+        "the line, the larger the weight.",
     );
     detective.append(fieldset, this.lines, cap);
     this.results.append(detective);
@@ -479,12 +468,12 @@
   /** New sentence: tokenise, recompute, rebuild the token-dependent DOM. */
   Explorer.prototype.setSentence = function (text, query, fromInput) {
     if (!fromInput) this.input.value = text;
-    var max = this.P.raw.max_tokens;
-    var all = tokenize(text);
+    const max = this.P.raw.max_tokens;
+    const all = tokenize(text);
     this.truncated = all.length > max;
     this.tokens = all.slice(0, max);
     this.result = forward(this.tokens, this.P);
-    var n = this.tokens.length;
+    const n = this.tokens.length;
     this.selected = Math.max(0, Math.min(n - 1, query | 0));
     this.preview = null;
     this.buildTokens();
@@ -494,13 +483,12 @@
   };
 
   Explorer.prototype.buildTokens = function () {
-    var self = this;
     this.tokenBar.replaceChildren();
-    this.buttons = this.tokens.map(function (word, i) {
-      var unknown = !self.P.lexicon.has(word);
-      var b = el("button", {
+    this.buttons = this.tokens.map((word, i) => {
+      const unknown = !this.P.lexicon.has(word);
+      const b = el("button", {
         type: "button",
-        class: "ax-token" + (unknown ? " is-unknown" : ""),
+        class: `ax-token${unknown ? " is-unknown" : ""}`,
         "data-index": String(i),
         tabindex: "-1",
       });
@@ -509,34 +497,33 @@
         b.title = "Not in the vocabulary: its meaning vector comes from a hash of the word";
         b.append(el("span", { class: "ax-sr" }, " (unknown word)"));
       }
-      b.addEventListener("click", function () {
-        self.select(i, false);
+      b.addEventListener("click", () => {
+        this.select(i, false);
       });
-      b.addEventListener("mouseenter", function () {
-        self.setPreview(i);
+      b.addEventListener("mouseenter", () => {
+        this.setPreview(i);
       });
-      b.addEventListener("focus", function () {
-        self.setPreview(i);
+      b.addEventListener("focus", () => {
+        this.setPreview(i);
       });
-      b.addEventListener("blur", function () {
-        self.setPreview(null);
+      b.addEventListener("blur", () => {
+        this.setPreview(null);
       });
-      self.tokenBar.append(b);
+      this.tokenBar.append(b);
       return b;
     });
   };
 
   Explorer.prototype.buildRows = function () {
-    var self = this;
-    Object.keys(this.cards).forEach(function (hid) {
-      var card = self.cards[hid];
+    Object.keys(this.cards).forEach((hid) => {
+      const card = this.cards[hid];
       card.tbody.replaceChildren();
       card.rows = [];
-      card.cells = self.tokens.map(function (word, j) {
-        var tr = el("tr");
-        var th = el("th", { scope: "row" });
-        th.append(el("span", { class: "ax-pos" }, String(j + 1)), " " + word);
-        var td = el("td", { class: "ax-weight" });
+      card.cells = this.tokens.map((word, j) => {
+        const tr = el("tr");
+        const th = el("th", { scope: "row" });
+        th.append(el("span", { class: "ax-pos" }, String(j + 1)), ` ${word}`);
+        const td = el("td", { class: "ax-weight" });
         tr.append(th, td);
         card.tbody.append(tr);
         card.rows.push(tr);
@@ -546,29 +533,29 @@
   };
 
   Explorer.prototype.buildLines = function () {
-    var n = this.tokens.length,
+    const n = this.tokens.length,
       rowH = 22,
       width = 320;
-    var height = Math.max(1, n) * rowH + 8;
+    const height = Math.max(1, n) * rowH + 8;
     this.lines.replaceChildren();
-    this.lines.setAttribute("viewBox", "0 0 " + width + " " + height);
-    this.lines.style.maxHeight = height * 1.4 + "px";
-    var linesGroup = svg("g", { class: "ax-lines__edges" });
-    var left = svg("g", { class: "ax-lines__left" });
-    var right = svg("g", { class: "ax-lines__right" });
+    this.lines.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    this.lines.style.maxHeight = `${height * 1.4}px`;
+    const linesGroup = svg("g", { class: "ax-lines__edges" });
+    const left = svg("g", { class: "ax-lines__left" });
+    const right = svg("g", { class: "ax-lines__right" });
     this.lineEls = [];
     this.leftEls = [];
-    for (var j = 0; j < n; j++) {
-      var y = 4 + rowH * j + rowH / 2;
-      var line = svg("line", { x1: 112, x2: 208, y1: y, y2: y });
+    for (let j = 0; j < n; j++) {
+      const y = 4 + rowH * j + rowH / 2;
+      const line = svg("line", { x1: 112, x2: 208, y1: y, y2: y });
       linesGroup.append(line);
       this.lineEls.push(line);
-      var word = shorten(this.tokens[j], 13);
-      var lt = svg("text", { x: 104, y: y, "text-anchor": "end", "dominant-baseline": "middle" });
+      const word = shorten(this.tokens[j], 13);
+      const lt = svg("text", { x: 104, y: y, "text-anchor": "end", "dominant-baseline": "middle" });
       lt.textContent = word;
       left.append(lt);
       this.leftEls.push(lt);
-      var rt = svg("text", { x: 216, y: y, "dominant-baseline": "middle" });
+      const rt = svg("text", { x: 216, y: y, "dominant-baseline": "middle" });
       rt.textContent = word;
       right.append(rt);
     }
@@ -577,7 +564,7 @@
   };
 
   /** Which colour scheme the page shows (Material's attributes on <body>). */
-  var schemeKey = AFP.schemeKey;
+  const schemeKey = AFP.schemeKey;
 
   Explorer.prototype.palette = function () {
     this.coloursFor = schemeKey();
@@ -594,42 +581,41 @@
   /** Apply the state to the DOM: buttons, status, tables, matrices, lines. */
   Explorer.prototype.render = function () {
     this.renders++;
-    var self = this,
-      n = this.tokens.length,
+    const n = this.tokens.length,
       q = this.shown();
     this.results.hidden = n === 0;
-    this.buttons.forEach(function (b, i) {
-      b.setAttribute("aria-pressed", i === self.selected ? "true" : "false");
-      b.tabIndex = i === self.selected ? 0 : -1;
-      b.classList.toggle("is-preview", self.preview !== null && i === self.preview);
+    this.buttons.forEach((b, i) => {
+      b.setAttribute("aria-pressed", i === this.selected ? "true" : "false");
+      b.tabIndex = i === this.selected ? 0 : -1;
+      b.classList.toggle("is-preview", this.preview !== null && i === this.preview);
     });
     if (n === 0) {
       this.status.textContent =
         "Type a sentence: it has no tokens yet (tokens are runs " + "of letters).";
       return;
     }
-    var word = this.tokens[q];
-    var where = " (token " + (q + 1) + " of " + n + ")";
+    const word = this.tokens[q];
+    const where = ` (token ${q + 1} of ${n})`;
     this.status.textContent =
       (this.preview !== null && this.preview !== this.selected
-        ? "Previewing " + quote(word) + where + ": press Enter to make it the query."
-        : "Query: " + quote(word) + where + ".") +
-      (this.truncated ? " Only the first " + this.P.raw.max_tokens + " tokens are used." : "");
+        ? `Previewing ${quote(word)}${where}: press Enter to make it the query.`
+        : `Query: ${quote(word)}${where}.`) +
+      (this.truncated ? ` Only the first ${this.P.raw.max_tokens} tokens are used.` : "");
     if (!this.colours || this.coloursFor !== schemeKey()) this.colours = this.palette();
-    var palette = this.colours;
-    this.headIds().forEach(function (hid) {
-      var card = self.cards[hid],
-        m = self.matrix(hid);
-      card.capQuery.textContent = ": weights of " + quote(word) + where;
-      card.cells.forEach(function (td, j) {
-        var w = m[q][j],
+    const palette = this.colours;
+    this.headIds().forEach((hid) => {
+      const card = this.cards[hid],
+        m = this.matrix(hid);
+      card.capQuery.textContent = `: weights of ${quote(word)}${where}`;
+      card.cells.forEach((td, j) => {
+        const w = m[q][j],
           colour = heat(palette, w);
         td.textContent = w.toFixed(2);
         td.style.backgroundColor = colour.bg;
         td.style.color = colour.fg;
         card.rows[j].classList.toggle("is-query", j === q);
       });
-      self.drawMatrix(card, m, q, hid);
+      this.drawMatrix(card, m, q, hid);
     });
     this.drawLines(q);
   };
@@ -637,21 +623,21 @@
   /** The whole matrix, one canvas pixel per weight (CSS scales it up), drawn only when
       the weights or the colours change; moving the query only moves the outline. */
   Explorer.prototype.drawMatrix = function (card, m, q, hid) {
-    var n = m.length;
+    const n = m.length;
     if (card.drawn !== m || card.drawnPalette !== this.colours) {
-      var canvas = card.canvas,
+      let canvas = card.canvas,
         ctx;
       canvas.width = n;
       canvas.height = n;
       ctx = canvas.getContext("2d");
       if (ctx) {
-        var image = ctx.createImageData(n, n),
+        const image = ctx.createImageData(n, n),
           data = image.data;
-        var lo = this.colours.low,
+        const lo = this.colours.low,
           hi = this.colours.high;
-        for (var i = 0; i < n; i++) {
-          for (var j = 0; j < n; j++) {
-            var w = m[i][j],
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            const w = m[i][j],
               o = 4 * (i * n + j);
             data[o] = Math.round(lo[0] + (hi[0] - lo[0]) * w);
             data[o + 1] = Math.round(lo[1] + (hi[1] - lo[1]) * w);
@@ -664,8 +650,8 @@
       card.drawn = m;
       card.drawnPalette = this.colours;
     }
-    card.band.style.top = (100 * q) / n + "%";
-    card.band.style.height = 100 / n + "%";
+    card.band.style.top = `${(100 * q) / n}%`;
+    card.band.style.height = `${100 / n}%`;
     card.canvas.setAttribute(
       "aria-label",
       "Full attention matrix of the " +
@@ -676,32 +662,27 @@
         n +
         " columns (keys); row " +
         (q + 1) +
-        " is outlined. The table below lists that row."
+        " is outlined. The table below lists that row.",
     );
   };
 
   Explorer.prototype.drawLines = function (q) {
-    var m = this.matrix(this.view),
-      self = this,
+    const m = this.matrix(this.view),
       rowH = this.rowH;
-    var y1 = 4 + rowH * q + rowH / 2;
-    var best = [];
-    this.lineEls.forEach(function (line, j) {
-      var w = m[q][j];
+    const y1 = 4 + rowH * q + rowH / 2;
+    const best = [];
+    this.lineEls.forEach((line, j) => {
+      const w = m[q][j];
       line.setAttribute("y1", y1);
       line.setAttribute("stroke-width", (0.5 + 9 * w).toFixed(2));
       line.setAttribute("stroke-opacity", (0.12 + 0.88 * w).toFixed(3));
       best.push([w, j]);
     });
-    this.leftEls.forEach(function (t, j) {
+    this.leftEls.forEach((t, j) => {
       t.classList.toggle("is-query", j === q);
     });
-    best.sort(function (a, b) {
-      return b[0] - a[0];
-    });
-    var top = best.slice(0, 2).map(function (b) {
-      return quote(self.tokens[b[1]]) + " (" + b[0].toFixed(2) + ")";
-    });
+    best.sort((a, b) => b[0] - a[0]);
+    const top = best.slice(0, 2).map((b) => `${quote(this.tokens[b[1]])} (${b[0].toFixed(2)})`);
     this.lines.setAttribute(
       "aria-label",
       "Lines from " +
@@ -710,7 +691,7 @@
         this.headName(this.view) +
         "; the strongest go to " +
         top.join(" and ") +
-        "."
+        ".",
     );
   };
 
@@ -728,9 +709,9 @@
   };
 
   Explorer.prototype.onKey = function (e) {
-    var i = this.buttons.indexOf(document.activeElement);
+    const i = this.buttons.indexOf(document.activeElement);
     if (i < 0) return;
-    var n = this.buttons.length,
+    let n = this.buttons.length,
       next = null;
     if (e.key === "ArrowRight" || e.key === "ArrowDown") next = Math.min(n - 1, i + 1);
     else if (e.key === "ArrowLeft" || e.key === "ArrowUp") next = Math.max(0, i - 1);
@@ -744,20 +725,17 @@
   };
 
   Explorer.prototype.snapshot = function () {
-    var self = this;
-    var copy = function (m) {
-      return m.map(function (row) {
-        return Array.from(row);
-      });
-    };
+    const copy = (m) => m.map((row) => Array.from(row));
     return {
       tokens: this.tokens.slice(),
       query: this.selected,
       shown: this.shown(),
       renders: this.renders,
-      heads: this.P.heads.map(function (h, k) {
-        return { id: h.id, name: h.name, weights: copy(self.result.heads[k].weights) };
-      }),
+      heads: this.P.heads.map((h, k) => ({
+        id: h.id,
+        name: h.name,
+        weights: copy(this.result.heads[k].weights),
+      })),
       average: copy(this.result.average),
     };
   };
@@ -765,46 +743,46 @@
   // ------------------------------------------------------------------ wiring ---------
   /** Resolves in a later task: lets the browser paint and handle input in between. */
   function nextTask() {
-    return new Promise(function (resolve) {
+    return new Promise((resolve) => {
       setTimeout(resolve, 0);
     });
   }
 
   function live() {
-    instances.forEach(function (x) {
+    instances.forEach((x) => {
       if (!x.root.isConnected) instances.delete(x);
     });
     return Array.from(instances);
   }
 
   function scan() {
-    var roots = document.querySelectorAll(".attention-explorer:not([data-explorer-ready])");
-    var loaders = document.querySelectorAll("[data-explorer-load]:not([data-explorer-ready])");
+    const roots = document.querySelectorAll(".attention-explorer:not([data-explorer-ready])");
+    const loaders = document.querySelectorAll("[data-explorer-load]:not([data-explorer-ready])");
     if (!roots.length && !loaders.length) return Promise.resolve();
-    roots.forEach(function (root) {
+    roots.forEach((root) => {
       root.setAttribute("data-explorer-ready", "loading");
     });
-    loaders.forEach(function (b) {
+    loaders.forEach((b) => {
       b.setAttribute("data-explorer-ready", "true");
-      b.addEventListener("click", function () {
-        var target = live()[0];
+      b.addEventListener("click", () => {
+        const target = live()[0];
         if (!target) return;
         target.setSentence(
           b.getAttribute("data-explorer-load"),
-          parseInt(b.getAttribute("data-explorer-query") || "0", 10) || 0
+          parseInt(b.getAttribute("data-explorer-query") || "0", 10) || 0,
         );
         target.root.scrollIntoView({ block: "start" });
         target.select(target.selected, true);
       });
     });
     return loadParams().then(
-      function (P) {
-        var built = [];
-        roots.forEach(function (root) {
+      (P) => {
+        const built = [];
+        roots.forEach((root) => {
           if (root.isConnected) built.push(new Explorer(root, P));
         });
-        return nextTask().then(function () {
-          built.forEach(function (x) {
+        return nextTask().then(() => {
+          built.forEach((x) => {
             if (!x.root.isConnected) return;
             x.start();
             instances.add(x);
@@ -812,26 +790,26 @@
           });
         });
       },
-      function (err) {
-        roots.forEach(function (root) {
+      (err) => {
+        roots.forEach((root) => {
           root.setAttribute("data-explorer-ready", "error");
           root.replaceChildren(
             el(
               "p",
               { class: "ax-error" },
-              "The explorer could not load its parameters (" + err.message + ")."
-            )
+              `The explorer could not load its parameters (${err.message}).`,
+            ),
           );
         });
-      }
+      },
     );
   }
 
   // Re-colour when the learner switches light/dark (Material sets these attributes).
-  AFP.onScheme(function () {
+  AFP.onScheme(() => {
     // Material sets them again at start-up with the same values: only a real change counts.
-    var now = schemeKey();
-    live().forEach(function (x) {
+    const now = schemeKey();
+    live().forEach((x) => {
       if (x.coloursFor === now) return;
       x.colours = null;
       x.render();
@@ -840,52 +818,32 @@
 
   AFP.explorer = Object.freeze({
     version: 1,
-    ready: function () {
-      return loadParams().then(function () {
-        return true;
-      });
-    },
+    ready: () => loadParams().then(() => true),
     scan: scan,
-    tokenize: function (text) {
-      return tokenize(text, maxTokens);
-    },
-    compute: function (sentence) {
-      return loadParams().then(function (P) {
-        var r = forward(tokenize(sentence, P.raw.max_tokens), P);
-        var copy = function (m) {
-          return m.map(function (row) {
-            return Array.from(row);
-          });
-        };
+    tokenize: (text) => tokenize(text, maxTokens),
+    compute: (sentence) =>
+      loadParams().then((P) => {
+        const r = forward(tokenize(sentence, P.raw.max_tokens), P);
+        const copy = (m) => m.map((row) => Array.from(row));
         return {
           tokens: r.tokens.slice(),
-          weights: r.heads.map(function (h) {
-            return copy(h.weights);
-          }),
-          outputs: r.heads.map(function (h) {
-            return copy(h.outputs);
-          }),
+          weights: r.heads.map((h) => copy(h.weights)),
+          outputs: r.heads.map((h) => copy(h.outputs)),
           average: copy(r.average),
         };
-      });
-    },
+      }),
     /** Synchronous forward pass on loaded parameters (for benchmarks); null before. */
-    computeNow: function (sentence) {
-      var x = live()[0];
+    computeNow: (sentence) => {
+      const x = live()[0];
       return x ? forward(tokenize(sentence, x.P.raw.max_tokens), x.P) && true : null;
     },
-    embedUnknown: function (word) {
-      return loadParams().then(function (P) {
-        return unknownSem(word, P.raw.unknown_length, P.raw.n_sem);
-      });
-    },
-    weights: function (n) {
-      var x = live()[n || 0];
+    embedUnknown: (word) =>
+      loadParams().then((P) => unknownSem(word, P.raw.unknown_length, P.raw.n_sem)),
+    weights: (n) => {
+      const x = live()[n || 0];
       return x ? x.snapshot() : null;
     },
-    instances: function () {
-      return live().length;
-    },
+    instances: () => live().length,
   });
 
   AFP.onPage(scan);

@@ -1,262 +1,154 @@
-/*
- * Shared base of the course's scripts (quiz, explorer, widgets, course): loaded first on
- * every page (plugins/common/assets.py puts it before every other script), it defines the
- * one global, window.AFP, which the others extend with their own part (AFP.quiz,
- * AFP.explorer, AFP.widgets, AFP.course).
- *
- *   AFP.store      localStorage under the one prefix "afp:"; every access guarded:
- *                  unavailable, full or corrupt storage never throws, bad JSON reads as
- *                  absent. Progress stored by earlier versions under other prefixes is
- *                  moved here once, when this script loads (MOVED below).
- *   AFP.el         element builder (attributes, text only through textContent)
- *   AFP.rgb, .mix, .inkOn
- *                  colours read from Material's variables, blended, and the text colour
- *                  (black or white) that contrasts more with a background
- *   AFP.softmax    stable softmax, optionally over allowed entries only
- *   AFP.onPage     run init on every page load: Material's document$ (instant navigation)
- *                  in a task of its own, else DOMContentLoaded
- *   AFP.claim      idempotent set-up: marks an element with a data- attribute once
- *   AFP.onScheme   call back when the learner switches the colour palette
- *
- * CSP-safe: no inline script, eval or HTML strings.
- */
-(function () {
+/* window.AFP, the one global of the course's scripts, loaded first (they add AFP.quiz,
+ * .explorer, .widgets, .course). Documented in plugins/common/assets.py. */
+(() => {
   "use strict";
   if (window.AFP) return;
 
-  var PREFIX = "afp:";
-  /* Earlier versions' prefixes and where their keys live now (never overwriting a value
-     already stored under the new key; the old key is removed once copied). */
-  var MOVED = [["attention-quiz:v1:", PREFIX + "quiz:"]];
+  const PREFIX = "afp:";
+  const MOVED = [["attention-quiz:v1:", `${PREFIX}quiz:`]];
 
-  // -- storage ---------------------------------------------------------------------------
+  // storage: never throws; bad JSON reads as absent
   function storage() {
     try {
       return window.localStorage || null;
-    } catch (e) {
+    } catch {
       return null;
     }
   }
-
-  /** Every key of the storage (raw names), or [] when it cannot be read. */
-  function allKeys(s) {
-    var keys = [];
+  function keys(s) {
+    const out = [];
     try {
-      for (var i = 0; i < s.length; i++) {
-        var k = s.key(i);
-        if (typeof k === "string") keys.push(k);
-      }
-    } catch (e) {
+      for (let i = 0; i < s.length; i++) out.push(String(s.key(i)));
+    } catch {
       return [];
     }
-    return keys;
+    return out;
   }
-
-  /** The stored value parsed, or undefined when absent, unreadable or not JSON. */
   function parse(s, key) {
     try {
-      var raw = s.getItem(key);
-      return raw === null ? undefined : JSON.parse(raw);
-    } catch (e) {
+      return JSON.parse(s.getItem(key)) ?? undefined;
+    } catch {
       return undefined;
     }
   }
+  function attempt(action) {
+    const s = storage();
+    try {
+      if (s) action(s);
+      return Boolean(s);
+    } catch {
+      return false;
+    }
+  }
 
-  var store = {
-    prefix: PREFIX,
-    /** The value stored under name (JSON), or fallback (null) if absent or corrupt. */
-    get: function (name, fallback) {
-      var s = storage();
-      var value = s ? parse(s, PREFIX + name) : undefined;
-      return value === undefined || value === null
-        ? fallback === undefined
-          ? null
-          : fallback
-        : value;
+  const store = {
+    get: (name, fallback = null) => {
+      const s = storage();
+      return (s && parse(s, PREFIX + name)) ?? fallback;
     },
-    /** Store value as JSON; false when storage is unavailable, full or denied. */
-    set: function (name, value) {
-      var s = storage();
-      if (!s) return false;
-      try {
-        s.setItem(PREFIX + name, JSON.stringify(value));
-        return true;
-      } catch (e) {
-        return false;
-      }
+    set: (name, value) => attempt((s) => s.setItem(PREFIX + name, JSON.stringify(value))),
+    remove: (name) => attempt((s) => s.removeItem(PREFIX + name)),
+    names: (start = "") => {
+      const s = storage();
+      return (s ? keys(s) : [])
+        .filter((k) => k.startsWith(PREFIX + start))
+        .map((k) => k.slice(PREFIX.length));
     },
-    remove: function (name) {
-      var s = storage();
-      if (!s) return;
-      try {
-        s.removeItem(PREFIX + name);
-      } catch (e) {
-        /* denied */
-      }
-    },
-    /** Names (without the prefix) of the stored entries whose name starts with start. */
-    names: function (start) {
-      var s = storage();
-      var head = PREFIX + (start || "");
-      return (s ? allKeys(s) : [])
-        .filter(function (k) {
-          return k.indexOf(head) === 0;
-        })
-        .map(function (k) {
-          return k.slice(PREFIX.length);
-        });
-    },
-    /** Forget every entry whose name starts with start (everything stored, without it). */
-    clear: function (start) {
-      store.names(start).forEach(store.remove);
-    },
+    clear: (start) => store.names(start).forEach(store.remove),
   };
 
-  /* Keys under an old prefix move to the new one: copied when the new key holds nothing
-     readable (a value already there is newer), then removed. A corrupt old value is only
-     removed; one that cannot be copied (storage full) stays for the next page. */
-  function migrate() {
-    var s = storage();
-    if (!s) return;
-    allKeys(s).forEach(function (key) {
-      MOVED.forEach(function (move) {
-        if (key.indexOf(move[0]) !== 0) return;
-        var target = move[1] + key.slice(move[0].length);
-        try {
-          var old = parse(s, key);
-          if (old !== undefined && old !== null && parse(s, target) === undefined) {
+  /* old keys move: copied unless the new key holds a value (newer), then removed */
+  attempt((s) => {
+    for (const key of keys(s)) {
+      for (const [from, to] of MOVED) {
+        if (!key.startsWith(from)) continue;
+        const target = to + key.slice(from.length);
+        const old = parse(s, key);
+        attempt(() => {
+          if (old !== undefined && parse(s, target) === undefined) {
             s.setItem(target, JSON.stringify(old));
           }
           s.removeItem(key);
-        } catch (e) {
-          /* full or denied: tried again on the next page */
-        }
-      });
-    });
-  }
-  migrate();
-
-  // -- DOM ---------------------------------------------------------------------------------
-  /** A new element with attributes and, when given, text (set as textContent). */
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (k) {
-        node.setAttribute(k, attrs[k]);
-      });
+        });
+      }
     }
+  });
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
     if (text !== undefined) node.textContent = text;
     return node;
   }
-
-  /** True the first time for node: marks it with attribute name (value "" unless given). */
-  function claim(node, name, value) {
+  function claim(node, name) {
     if (!node || node.hasAttribute(name)) return false;
-    node.setAttribute(name, value === undefined ? "" : value);
+    node.setAttribute(name, "");
     return true;
   }
-
-  // -- colour ------------------------------------------------------------------------------
-  /** [r, g, b] of a computed colour ("rgb(1, 2, 3)"). */
-  function rgb(text) {
-    var m = String(text).match(/[\d.]+/g) || [0, 0, 0];
-    return [Number(m[0]), Number(m[1]), Number(m[2])];
-  }
-
-  /** The colour at t in [0, 1] from lo to hi (rounded [r, g, b]). */
-  function mix(lo, hi, t) {
-    return [0, 1, 2].map(function (i) {
-      return Math.round(lo[i] + (hi[i] - lo[i]) * t);
-    });
-  }
-
-  /** WCAG relative luminance of [r, g, b]. */
-  function luminance(c) {
-    var lin = c.map(function (v) {
-      v /= 255;
-      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
-    });
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
-  }
-
-  /** "#000" or "#fff", whichever contrasts more with background [r, g, b]. */
+  const rgb = (text) => (String(text).match(/[\d.]+/g) || [0, 0, 0]).slice(0, 3).map(Number);
+  const mix = (lo, hi, t) => lo.map((c, i) => Math.round(c + (hi[i] - c) * t));
+  /** black or white text, whichever contrasts more with [r, g, b] */
   function inkOn(background) {
-    var lum = luminance(background);
+    const [r, g, b] = background.map((v) => {
+      const x = v / 255;
+      return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+    });
+    const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
     return (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) ? "#000" : "#fff";
   }
 
-  // -- numerics ----------------------------------------------------------------------------
-  /** Stable softmax of xs (array or typed array, same kind back); where allowed[i] is
-      false the weight is exactly 0. */
+  /** weight exactly 0 where allowed[i] is false */
   function softmax(xs, allowed) {
-    var max = -Infinity;
-    var total = 0;
-    var i;
-    for (i = 0; i < xs.length; i++) if ((!allowed || allowed[i]) && xs[i] > max) max = xs[i];
-    var out = xs.map(function (x, j) {
-      return !allowed || allowed[j] ? Math.exp(x - max) : 0;
+    const ok = (i) => !allowed || allowed[i];
+    let max = -Infinity;
+    let total = 0;
+    xs.forEach((x, i) => {
+      if (ok(i) && x > max) max = x;
     });
-    for (i = 0; i < out.length; i++) total += out[i];
-    for (i = 0; i < out.length; i++) out[i] /= total;
+    const out = xs.map((x, i) => (ok(i) ? Math.exp(x - max) : 0));
+    for (let i = 0; i < out.length; i++) total += out[i];
+    for (let i = 0; i < out.length; i++) out[i] /= total;
     return out;
   }
 
-  // -- start-up and palette ----------------------------------------------------------------
-  /** Run init on every page: after each of Material's page loads (document$, instant
-      navigation included), in a task after the theme's start-up, which runs every
-      subscriber in one long task; without Material, once the document is parsed. */
+  /* after the theme's start-up task, on every page (instant navigation too) */
   function onPage(init) {
-    var doc$ = window.document$;
-    if (doc$ && typeof doc$.subscribe === "function") {
-      doc$.subscribe(function () {
-        setTimeout(init, 0);
-      });
-    } else if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", function () {
-        init();
-      });
-    } else {
-      init();
-    }
+    const doc$ = window.document$;
+    if (typeof doc$?.subscribe === "function") doc$.subscribe(() => setTimeout(init, 0));
+    else if (document.readyState === "loading")
+      document.addEventListener("DOMContentLoaded", () => init());
+    else init();
   }
 
-  /* One observer for the whole page: Material sets these attributes on <body> when the
-     learner switches the palette (and again, unchanged, at start-up). */
-  var schemeListeners = [];
-  function schemeKey() {
-    var b = document.body;
-    return b.getAttribute("data-md-color-scheme") + "|" + b.getAttribute("data-md-color-primary");
-  }
-  function onScheme(listener) {
-    schemeListeners.push(listener);
-  }
-  if (typeof MutationObserver === "function" && document.body) {
-    new MutationObserver(function () {
-      schemeListeners.forEach(function (listener) {
+  const listeners = [];
+  const schemeKey = () =>
+    ["scheme", "primary"].map((k) => document.body.getAttribute(`data-md-color-${k}`)).join("|");
+  const watch = () =>
+    new MutationObserver(() =>
+      listeners.forEach((listener) => {
         try {
           listener();
-        } catch (e) {
-          /* one failing listener never stops the others */
+        } catch {
+          /* the others still run */
         }
-      });
-    }).observe(document.body, {
+      }),
+    ).observe(document.body, {
       attributes: true,
       attributeFilter: ["data-md-color-scheme", "data-md-color-primary"],
     });
-  }
+  if (document.body) watch();
+  else document.addEventListener("DOMContentLoaded", watch);
 
   window.AFP = {
-    version: 1,
-    store: store,
-    el: el,
-    claim: claim,
-    rgb: rgb,
-    mix: mix,
-    luminance: luminance,
-    inkOn: inkOn,
-    softmax: softmax,
-    onPage: onPage,
-    onScheme: onScheme,
-    schemeKey: schemeKey,
+    store,
+    el,
+    claim,
+    rgb,
+    mix,
+    inkOn,
+    softmax,
+    onPage,
+    schemeKey,
+    onScheme: (listener) => listeners.push(listener),
   };
 })();

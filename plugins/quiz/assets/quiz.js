@@ -1,16 +1,16 @@
 /* Quiz engine (plugins/quiz, see its README): enhances every <form data-quiz>, once.
  * CSP-safe, no request: learner input is only read from .value, text set by .textContent.
  * Uses the shared base (AFP, plugins/common/assets/base.js), loaded before it. */
-(function () {
+(() => {
   "use strict";
-  var AFP = window.AFP;
+  const AFP = window.AFP;
   if (!AFP || AFP.quiz) return;
 
-  var STORE = AFP.store;
-  var NAME = "quiz:"; /* progress of quiz <id> is stored as "quiz:<id>" */
-  var FP = /^[0-9a-f]{16}$/;
-  var QUIZ_ID = /^[A-Za-z0-9][\w-]*$/;
-  var MAX_TEXT = 5000;
+  const STORE = AFP.store;
+  const NAME = "quiz:"; /* progress of quiz <id> is stored as "quiz:<id>" */
+  const FP = /^[0-9a-f]{16}$/;
+  const QUIZ_ID = /^[A-Za-z0-9][\w-]*$/;
+  const MAX_TEXT = 5000;
 
   function isObject(x) {
     return x !== null && typeof x === "object" && !Array.isArray(x);
@@ -22,23 +22,19 @@
   /* A stored record with only its well-formed parts kept: {best, pass, title, fps, q}. */
   function cleanRecord(x) {
     if (!isObject(x) || x.v !== 1) return null;
-    var rec = {
+    const rec = {
       v: 1,
       title: typeof x.title === "string" ? x.title.slice(0, 300) : "",
       pass: typeof x.pass === "number" && x.pass >= 0 && x.pass <= 1 ? x.pass : 0.7,
       best: isInt(x.best, 0, 1000) ? x.best : 0,
       fps: Array.isArray(x.fps)
-        ? x.fps
-            .filter(function (f) {
-              return typeof f === "string" && FP.test(f);
-            })
-            .slice(0, 1000)
+        ? x.fps.filter((f) => typeof f === "string" && FP.test(f)).slice(0, 1000)
         : [],
       q: {},
     };
     if (isObject(x.q)) {
-      Object.keys(x.q).forEach(function (fp) {
-        var e = x.q[fp];
+      Object.keys(x.q).forEach((fp) => {
+        const e = x.q[fp];
         if (FP.test(fp) && isObject(e) && /^(correct|incorrect|pending)$/.test(e.r)) {
           rec.q[fp] = {
             a: e.a,
@@ -56,7 +52,7 @@
   /* ---- answers: read from the form, checked, written back ---- */
 
   function validAnswer(key, a) {
-    var n = key.count;
+    const n = key.count;
     switch (key.type) {
       case "single":
         return isInt(a, 0, n - 1);
@@ -65,9 +61,7 @@
           Array.isArray(a) &&
           a.length > 0 &&
           a.length <= n &&
-          a.every(function (j, i) {
-            return isInt(j, 0, n - 1) && a.indexOf(j) === i;
-          })
+          a.every((j, i) => isInt(j, 0, n - 1) && a.indexOf(j) === i)
         );
       case "truefalse":
         return typeof a === "boolean";
@@ -82,21 +76,9 @@
           /^(yes|no|)$/.test(a.self)
         );
       case "order":
-        return (
-          Array.isArray(a) &&
-          a.length === n &&
-          a.every(function (p) {
-            return isInt(p, 0, n);
-          })
-        );
+        return Array.isArray(a) && a.length === n && a.every((p) => isInt(p, 0, n));
       case "match":
-        return (
-          Array.isArray(a) &&
-          a.length === n &&
-          a.every(function (j) {
-            return isInt(j, -1, key.choices - 1);
-          })
-        );
+        return Array.isArray(a) && a.length === n && a.every((j) => isInt(j, -1, key.choices - 1));
     }
     return false;
   }
@@ -106,7 +88,7 @@
   }
 
   function readAnswer(q) {
-    var el = q.el,
+    let el = q.el,
       key = q.key,
       out = [],
       i,
@@ -119,14 +101,10 @@
         if (!c) return null;
         return key.type === "single" ? Number(c.value) : c.value === "true";
       case "multiple":
-        all(el, "[data-quiz-option]:checked").forEach(function (c) {
+        all(el, "[data-quiz-option]:checked").forEach((c) => {
           out.push(Number(c.value));
         });
-        return out.length
-          ? out.sort(function (a, b) {
-              return a - b;
-            })
-          : null;
+        return out.length ? out.sort((a, b) => a - b) : null;
       case "numeric":
       case "text":
         s = q.input.value.trim().slice(0, 200);
@@ -138,33 +116,29 @@
           : null;
       case "order":
         for (i = 0; i < key.count; i++) {
-          s = el.querySelector('[data-quiz-item="' + i + '"]');
-          out.push(s && s.value ? Number(s.value) : 0);
+          s = el.querySelector(`[data-quiz-item="${i}"]`);
+          out.push(s?.value ? Number(s.value) : 0);
         }
         return out.some(Boolean) ? out : null;
       case "match":
         for (i = 0; i < key.count; i++) {
-          s = el.querySelector('[data-quiz-left="' + i + '"]');
+          s = el.querySelector(`[data-quiz-left="${i}"]`);
           out.push(s && s.value !== "" ? Number(s.value) : -1);
         }
-        return out.some(function (j) {
-          return j >= 0;
-        })
-          ? out
-          : null;
+        return out.some((j) => j >= 0) ? out : null;
     }
     return null;
   }
 
   function writeAnswer(q, a) {
-    var el = q.el,
+    let el = q.el,
       chosen;
     switch (q.key.type) {
       case "single":
       case "multiple":
       case "truefalse":
         chosen = [].concat(a).map(String);
-        all(el, "[data-quiz-option]").forEach(function (c) {
+        all(el, "[data-quiz-option]").forEach((c) => {
           c.checked = chosen.indexOf(c.value) >= 0;
         });
         break;
@@ -174,19 +148,19 @@
         break;
       case "free":
         q.input.value = a.text;
-        all(el, "[data-quiz-self-mark]").forEach(function (c) {
+        all(el, "[data-quiz-self-mark]").forEach((c) => {
           c.checked = c.value === a.self;
         });
         break;
       case "order":
-        a.forEach(function (p, i) {
-          var s = el.querySelector('[data-quiz-item="' + i + '"]');
+        a.forEach((p, i) => {
+          const s = el.querySelector(`[data-quiz-item="${i}"]`);
           if (s) s.value = p ? String(p) : "";
         });
         break;
       case "match":
-        a.forEach(function (j, i) {
-          var s = el.querySelector('[data-quiz-left="' + i + '"]');
+        a.forEach((j, i) => {
+          const s = el.querySelector(`[data-quiz-left="${i}"]`);
           if (s) s.value = j >= 0 ? String(j) : "";
         });
         break;
@@ -194,9 +168,9 @@
   }
 
   function fill(template, values) {
-    return String(template || "").replace(/\{(\w+)\}/g, function (m, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m;
-    });
+    return String(template || "").replace(/\{(\w+)\}/g, (m, name) =>
+      Object.hasOwn(values, name) ? String(values[name]) : m,
+    );
   }
   function normalize(text) {
     return (text.normalize ? text.normalize("NFKC") : text)
@@ -206,20 +180,20 @@
   }
   /* A typed number: {x, shown, typed} or {neutral: message}. The rules: README.md. */
   function parseNumber(text, unit, S) {
-    var s = text.trim().replace(/\u2212/g, "-"),
-      m;
+    let s = text.trim().replace(/\u2212/g, "-");
     if (unit && s.toLowerCase().slice(-unit.length) === unit.toLowerCase())
       s = s.slice(0, -unit.length).trim();
-    var typed = s;
+    const typed = s;
     if (/^[+-]?\d{1,3}([ \u00a0\u202f\u2009]\d{3})+([.,]\d+)?$/.test(s))
       s = s.replace(/[ \u00a0\u202f\u2009]/g, "");
+    const m = /^([+-]?)([1-9]\d{0,2}),(\d{3})$/.exec(s); /* "1,234": a decimal or not? */
     if (/^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(s) && !/^[+-]?\d{1,3},\d{3}$/.test(s)) {
       s = s.replace(/,/g, "");
-    } else if ((m = /^([+-]?)([1-9]\d{0,2}),(\d{3})$/.exec(s))) {
+    } else if (m) {
       return {
         neutral: fill(S.ambiguous, {
           text: text.trim(),
-          a: String(Number(m[1] + m[2] + "." + m[3])),
+          a: String(Number(`${m[1] + m[2]}.${m[3]}`)),
           b: m[1] + m[2] + m[3],
         }),
       };
@@ -227,8 +201,8 @@
       s = s.replace(",", ".");
     }
     if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return { neutral: S.not_a_number };
-    var x = Number(s);
-    return isFinite(x)
+    const x = Number(s);
+    return Number.isFinite(x)
       ? { x: x, typed: typed, shown: x.toLocaleString("en-US", { maximumSignificantDigits: 15 }) }
       : { neutral: S.not_a_number };
   }
@@ -236,7 +210,7 @@
     if (!pattern) return false;
     try {
       return new RegExp(pattern, "i").test(text);
-    } catch (e) {
+    } catch {
       return false;
     }
   }
@@ -251,13 +225,10 @@
   }
   /* Which rows of an order or match question are right: [true, false, ...] in row order. */
   function rowMarks(q, a) {
-    var key = q.key;
-    if (key.type === "match")
-      return a.map(function (j, i) {
-        return j === i;
-      });
-    return a.map(function (p, i) {
-      var r = key.ranges[i] || [i + 1, i + 1];
+    const key = q.key;
+    if (key.type === "match") return a.map((j, i) => j === i);
+    return a.map((p, i) => {
+      const r = key.ranges[i] || [i + 1, i + 1];
       return p >= r[0] && p <= r[1] && a.indexOf(p) === a.lastIndexOf(p);
     });
   }
@@ -265,7 +236,7 @@
   /* The verdict on answer a: {result, text, chosen (feedback entries to show), marks} or,
      for something that is no answer yet, {neutral: message}. */
   function grade(q, a, S) {
-    var key = q.key,
+    let key = q.key,
       ok,
       right,
       n,
@@ -279,9 +250,7 @@
         ok = key.type === "single" ? a === key.correct[0] : a === key.correct;
         return verdict(ok, ok ? S.correct : S.incorrect, [String(a)]);
       case "multiple":
-        right = count(a, function (j) {
-          return key.correct.indexOf(j) >= 0;
-        });
+        right = count(a, (j) => key.correct.indexOf(j) >= 0);
         ok = right === key.correct.length && right === a.length;
         return verdict(
           ok,
@@ -294,7 +263,7 @@
                   wrong: a.length - right,
                 })
               : S.incorrect,
-          a.map(String)
+          a.map(String),
         );
       case "numeric":
         n = parseNumber(a, key.unit, S);
@@ -302,13 +271,11 @@
         ok = Math.abs(n.x - key.answer) <= key.tolerance + 1e-9 * Math.max(1, Math.abs(key.answer));
         g = verdict(ok, ok ? S.correct : n.x > key.answer ? S.too_high : S.too_low, []);
         if (n.shown.replace(/,/g, "") !== n.typed.replace(/,/g, ""))
-          g.text = g.text.replace(/\.$/, " " + fill(S.read_as, { value: n.shown }) + ".");
+          g.text = g.text.replace(/\.$/, ` ${fill(S.read_as, { value: n.shown })}.`);
         return g;
       case "text":
         ok =
-          key.accept.some(function (t) {
-            return normalize(t) === normalize(a);
-          }) ||
+          key.accept.some((t) => normalize(t) === normalize(a)) ||
           matches(key.pattern, a.trim()) ||
           matches(key.pattern, normalize(a));
         return verdict(ok, ok ? S.correct : S.incorrect, []);
@@ -322,7 +289,7 @@
         right = count(marks, Boolean);
         ok = right === key.count;
         wrong = []; /* rows as the learner sees them, numbered from 1 */
-        q.rows.forEach(function (row, i) {
+        q.rows.forEach((row, i) => {
           if (!marks[rowIndex(q, row)]) wrong.push(i + 1);
         });
         n =
@@ -338,7 +305,7 @@
                 total: key.count,
                 rows: fill(n[wrong.length > 1 ? 1 : 0], { list: listOf(wrong, S) }),
               }),
-          []
+          [],
         );
         g.marks = marks;
         return g;
@@ -359,7 +326,7 @@
      settled (k, whether it scores, is fixed at its first right answer); the answer is
      shown after key.reveal wrong tries. */
   function advance(q, a, g) {
-    var st = q.state || { t: 0, s: false },
+    const st = q.state || { t: 0, s: false },
       next = { a: a, r: g.result, t: st.t, s: st.s };
     if ("k" in st) next.k = st.k;
     if (q.key.type === "free") {
@@ -379,24 +346,24 @@
   }
 
   function show(q, g, S) {
-    var st = q.state || {},
+    let st = q.state || {},
       text = g.text,
       open = g.result === "correct" || st.s || q.key.type === "free";
     if (q.key.type !== "free") {
       if (g.result === "correct" && st.k === false)
-        text += " " + (st.s ? S.late_shown : S.late_first);
-      else if (g.revealed) text += " " + S.revealed;
+        text += ` ${st.s ? S.late_shown : S.late_first}`;
+      else if (g.revealed) text += ` ${S.revealed}`;
       else if (g.result === "incorrect" && !st.s && !("k" in st)) {
-        var left = (q.key.reveal || 3) - st.t;
-        text += " " + (left === 1 ? S.try_left : fill(S.tries_left, { left: left }));
-      } else if (g.result === "incorrect" && st.s) text += " " + S.shown;
+        const left = (q.key.reveal || 3) - st.t;
+        text += ` ${left === 1 ? S.try_left : fill(S.tries_left, { left: left })}`;
+      } else if (g.result === "incorrect" && st.s) text += ` ${S.shown}`;
     }
     q.status.textContent = text;
     q.status.setAttribute("data-quiz-state", g.result);
     q.el.setAttribute("data-quiz-state", g.result);
     clear(q.feedback);
-    (g.chosen || []).forEach(function (value) {
-      var entry = q.reveal.querySelector('[data-quiz-fb="' + value + '"]');
+    (g.chosen || []).forEach((value) => {
+      const entry = q.reveal.querySelector(`[data-quiz-fb="${value}"]`);
       if (entry) q.feedback.appendChild(entry.cloneNode(true));
     });
     q.feedback.hidden = !q.feedback.firstChild;
@@ -417,13 +384,13 @@
     return Number(
       row
         .querySelector("select")
-        .getAttribute(q.key.type === "order" ? "data-quiz-item" : "data-quiz-left")
+        .getAttribute(q.key.type === "order" ? "data-quiz-item" : "data-quiz-left"),
     );
   }
   function markRows(q, marks) {
-    q.rows.forEach(function (row) {
-      var select = row.querySelector("select"),
-        right = marks && marks[rowIndex(q, row)];
+    q.rows.forEach((row) => {
+      const select = row.querySelector("select"),
+        right = marks?.[rowIndex(q, row)];
       if (marks) row.setAttribute("data-quiz-mark", right ? "right" : "wrong");
       else row.removeAttribute("data-quiz-mark");
       if (marks && !right) select.setAttribute("aria-invalid", "true");
@@ -448,7 +415,7 @@
      longer scores. Returns whether anything changed. */
   function reveal(q, S, tries) {
     if (q.key.type === "free" || (q.state && (q.state.s || "k" in q.state))) return false;
-    var st = q.state || { a: null, r: "incorrect", t: tries || 0 };
+    const st = q.state || { a: null, r: "incorrect", t: tries || 0 };
     q.state = { a: st.a, r: "incorrect", t: st.t, s: true };
     if (q.explanation) q.explanation.hidden = false;
     q.status.textContent = S.shown;
@@ -462,19 +429,19 @@
   }
 
   function score(quiz) {
-    var S = quiz.S,
+    let S = quiz.S,
       total = quiz.questions.length,
       right = 0,
       done = 0;
-    quiz.questions.forEach(function (q) {
+    quiz.questions.forEach((q) => {
       if (q.state && q.state.r !== "pending") done++;
       if (counts(q.state)) right++;
     });
     quiz.score.textContent = fill(S.score, { score: right, total: total });
-    var passed = right / total >= quiz.pass - 1e-9;
+    const passed = right / total >= quiz.pass - 1e-9;
     quiz.verdict.textContent =
       done === total
-        ? fill(passed ? S.passed : S.not_passed, { pass_mark: Math.round(quiz.pass * 100) + "%" })
+        ? fill(passed ? S.passed : S.not_passed, { pass_mark: `${Math.round(quiz.pass * 100)}%` })
         : "";
     if (done === total)
       quiz.verdict.setAttribute("data-quiz-state", passed ? "correct" : "incorrect");
@@ -484,8 +451,8 @@
 
   function save(quiz, right) {
     quiz.best = Math.max(quiz.best, right);
-    var rec = { v: 1, title: quiz.data.title, pass: quiz.pass, best: quiz.best, fps: [], q: {} };
-    quiz.questions.forEach(function (q) {
+    const rec = { v: 1, title: quiz.data.title, pass: quiz.pass, best: quiz.best, fps: [], q: {} };
+    quiz.questions.forEach((q) => {
       rec.fps.push(q.key.fingerprint);
       if (q.state) rec.q[q.key.fingerprint] = q.state;
     });
@@ -493,20 +460,18 @@
   }
 
   function restore(quiz) {
-    var rec = cleanRecord(STORE.get(NAME + quiz.id));
+    const rec = cleanRecord(STORE.get(NAME + quiz.id));
     if (!rec) return;
     quiz.best = Math.min(rec.best, quiz.questions.length);
-    quiz.questions.forEach(function (q) {
-      var e = Object.prototype.hasOwnProperty.call(rec.q, q.key.fingerprint)
-        ? rec.q[q.key.fingerprint]
-        : null;
+    quiz.questions.forEach((q) => {
+      const e = Object.hasOwn(rec.q, q.key.fingerprint) ? rec.q[q.key.fingerprint] : null;
       if (e && e.a === null && e.s) {
         reveal(q, quiz.S, e.t);
         return;
       }
       if (!e || !validAnswer(q.key, e.a)) return; /* stale (question edited) or corrupt */
       writeAnswer(q, e.a);
-      var g = grade(q, e.a, quiz.S); /* recomputed: a stored verdict is never trusted */
+      const g = grade(q, e.a, quiz.S); /* recomputed: a stored verdict is never trusted */
       if (g.neutral) return;
       q.state = { a: e.a, r: g.result, t: e.t, s: e.s };
       if ("k" in e) q.state.k = e.k;
@@ -516,7 +481,7 @@
   }
 
   function check(quiz, q) {
-    var a = readAnswer(q),
+    const a = readAnswer(q),
       g = grade(q, a, quiz.S);
     if (g.neutral) {
       showNeutral(q, g.neutral);
@@ -529,12 +494,16 @@
 
   function finish(quiz, checked) {
     save(quiz, score(quiz));
-    checked.forEach(function (q) {
-      var detail = { quiz: quiz.id, question: q.index, result: q.state ? q.state.r : "unanswered" };
-      var event;
+    checked.forEach((q) => {
+      const detail = {
+        quiz: quiz.id,
+        question: q.index,
+        result: q.state ? q.state.r : "unanswered",
+      };
+      let event;
       try {
         event = new CustomEvent("attention-quiz:check", { bubbles: true, detail: detail });
-      } catch (e) {
+      } catch {
         return;
       }
       quiz.form.dispatchEvent(event);
@@ -544,9 +513,9 @@
   /* ---- a fresh order for every attempt ---- */
 
   function shuffled(list) {
-    var out = list.slice();
-    for (var i = out.length - 1; i > 0; i--) {
-      var j = Math.floor(Math.random() * (i + 1)),
+    const out = list.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1)),
         t = out[i];
       out[i] = out[j];
       out[j] = t;
@@ -555,21 +524,15 @@
   }
   /* Children of parent in a new random order; those with data-quiz-pin keep their place. */
   function reorder(parent, children) {
-    var free = shuffled(
-      children.filter(function (c) {
-        return !c.hasAttribute("data-quiz-pin");
-      })
-    );
+    const free = shuffled(children.filter((c) => !c.hasAttribute("data-quiz-pin")));
     children
-      .map(function (c) {
-        return c.hasAttribute("data-quiz-pin") ? c : free.shift();
-      })
-      .forEach(function (c) {
+      .map((c) => (c.hasAttribute("data-quiz-pin") ? c : free.shift()))
+      .forEach((c) => {
         parent.appendChild(c);
       });
   }
   function shuffleQuestion(q) {
-    var el = q.el,
+    let el = q.el,
       box,
       tries = 0;
     if (q.key.type === "single" || q.key.type === "multiple") {
@@ -581,26 +544,19 @@
         reorder(box, all(box, "[data-quiz-row]"));
       } while (inOrder(q, box) && ++tries < 20);
     } else if (q.key.type === "match") {
-      var first = el.querySelector("[data-quiz-left]"),
+      let first = el.querySelector("[data-quiz-left]"),
         values;
       do {
         /* never dealt in the order of the left items */
         values = shuffled(
           all(first, "option")
-            .map(function (o) {
-              return o.value;
-            })
-            .filter(Boolean)
+            .map((o) => o.value)
+            .filter(Boolean),
         );
-      } while (
-        values.slice(0, q.key.count).every(function (v, i) {
-          return v === String(i);
-        }) &&
-        ++tries < 20
-      );
-      all(el, "[data-quiz-left]").forEach(function (select) {
-        values.forEach(function (v) {
-          select.appendChild(select.querySelector('option[value="' + v + '"]'));
+      } while (values.slice(0, q.key.count).every((v, i) => v === String(i)) && ++tries < 20);
+      all(el, "[data-quiz-left]").forEach((select) => {
+        values.forEach((v) => {
+          select.appendChild(select.querySelector(`option[value="${v}"]`));
         });
       });
     }
@@ -608,15 +564,15 @@
   }
   /* Whether the rows of an order question are shown in a right order already. */
   function inOrder(q, box) {
-    return all(box, "[data-quiz-item]").every(function (s, row) {
-      var r = q.key.ranges[Number(s.getAttribute("data-quiz-item"))];
+    return all(box, "[data-quiz-item]").every((s, row) => {
+      const r = q.key.ranges[Number(s.getAttribute("data-quiz-item"))];
       return row + 1 >= r[0] && row + 1 <= r[1];
     });
   }
 
   function reset(quiz) {
     quiz.form.reset();
-    quiz.questions.forEach(function (q) {
+    quiz.questions.forEach((q) => {
       unshow(q);
       shuffleQuestion(q);
     });
@@ -626,7 +582,7 @@
   /* Where the learner keeps typing after Check: the input, the chosen (or first) option,
      or the first select marked wrong. */
   function focusAfter(q) {
-    var target =
+    const target =
       q.input ||
       q.el.querySelector("[data-quiz-option]:checked") ||
       q.el.querySelector('[data-quiz-mark="wrong"] select') ||
@@ -641,15 +597,15 @@
   function setup(form) {
     if (form.hasAttribute("data-quiz-ready")) return;
     form.setAttribute("data-quiz-ready", "");
-    var data,
+    let data,
       source = form.querySelector("template[data-quiz-data]");
     try {
       data = JSON.parse(source.content.textContent);
-    } catch (e) {
+    } catch {
       return;
     }
     if (!isObject(data) || !Array.isArray(data.questions)) return;
-    var quiz = {
+    const quiz = {
       form: form,
       data: data,
       id: String(data.id),
@@ -660,11 +616,11 @@
       score: form.querySelector("[data-quiz-score]"),
       verdict: form.querySelector("[data-quiz-verdict]"),
     };
-    all(form, "[data-quiz-q]").forEach(function (el) {
-      var index = Number(el.getAttribute("data-quiz-q")),
+    all(form, "[data-quiz-q]").forEach((el) => {
+      const index = Number(el.getAttribute("data-quiz-q")),
         key = data.questions[index];
       if (!isObject(key)) return;
-      var q = {
+      const q = {
         el: el,
         key: key,
         index: index,
@@ -689,12 +645,8 @@
     if (!quiz.questions.length || !quiz.score) return;
 
     function questionOf(node) {
-      var el = node.closest("[data-quiz-q]");
-      return (
-        quiz.questions.filter(function (q) {
-          return q.el === el;
-        })[0] || null
-      );
+      const el = node.closest("[data-quiz-q]");
+      return quiz.questions.filter((q) => q.el === el)[0] || null;
     }
     function checkOne(q) {
       check(quiz, q);
@@ -702,23 +654,23 @@
       focusAfter(q);
     }
     function checkAll() {
-      quiz.questions.forEach(function (q) {
+      quiz.questions.forEach((q) => {
         check(quiz, q);
       });
       finish(quiz, quiz.questions);
     }
-    form.addEventListener("click", function (event) {
-      var button = event.target.closest && event.target.closest("button");
+    form.addEventListener("click", (event) => {
+      const button = event.target.closest?.("button");
       if (!button || !form.contains(button)) return;
-      var q = questionOf(button);
+      const q = questionOf(button);
       if (button.hasAttribute("data-quiz-check") && q) checkOne(q);
       else if (button.hasAttribute("data-quiz-check-all")) checkAll();
       else if (button.hasAttribute("data-quiz-reset")) reset(quiz);
     });
-    form.addEventListener("change", function (event) {
+    form.addEventListener("change", (event) => {
       if (!event.target.hasAttribute("data-quiz-self-mark")) return;
-      var q = questionOf(event.target);
-      if (q && q.status.hasAttribute("data-quiz-state")) {
+      const q = questionOf(event.target);
+      if (q?.status.hasAttribute("data-quiz-state")) {
         check(quiz, q);
         finish(quiz, [q]);
       }
@@ -726,13 +678,13 @@
     /* "Show answer" opened by the learner: the question no longer scores */
     form.addEventListener(
       "toggle",
-      function (event) {
-        var q = event.target.hasAttribute("data-quiz-reveal") && questionOf(event.target);
+      (event) => {
+        const q = event.target.hasAttribute("data-quiz-reveal") && questionOf(event.target);
         if (q && event.target.open && reveal(q, quiz.S)) save(quiz, score(quiz));
       },
-      true
+      true,
     );
-    form.addEventListener("keydown", function (event) {
+    form.addEventListener("keydown", (event) => {
       /* keys typed in a quiz are the learner's answer, never the theme's page shortcuts */
       if (
         !event.ctrlKey &&
@@ -745,15 +697,15 @@
       }
       if (event.key !== "Enter" || !event.target.matches("input[data-quiz-input]")) return;
       event.preventDefault(); /* Enter in a typed answer checks it, never submits the page */
-      var q = questionOf(event.target);
+      const q = questionOf(event.target);
       if (form.getAttribute("data-quiz-mode") === "end") checkAll();
       else if (q) checkOne(q);
     });
-    form.addEventListener("submit", function (event) {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
     });
 
-    all(form, "[data-quiz-actions], [data-quiz-footer]").forEach(function (node) {
+    all(form, "[data-quiz-actions], [data-quiz-footer]").forEach((node) => {
       node.hidden = false;
     });
     restore(quiz);
@@ -763,30 +715,30 @@
   /* ---- public API ---- */
 
   function init() {
-    all(document, "form[data-quiz]:not([data-quiz-ready])").forEach(function (form) {
+    all(document, "form[data-quiz]:not([data-quiz-ready])").forEach((form) => {
       try {
         setup(form);
-      } catch (e) {
+      } catch {
         /* one broken quiz never stops the others */
       }
     });
   }
 
   function progress() {
-    var out = {};
-    STORE.names(NAME).forEach(function (name) {
-      var id = name.slice(NAME.length);
-      var rec = QUIZ_ID.test(id) && cleanRecord(STORE.get(name));
-      if (!rec || !rec.fps.length) return;
-      var total = rec.fps.length,
+    const out = {};
+    STORE.names(NAME).forEach((name) => {
+      const id = name.slice(NAME.length);
+      const rec = QUIZ_ID.test(id) && cleanRecord(STORE.get(name));
+      if (!rec?.fps.length) return;
+      let total = rec.fps.length,
         answered = 0,
         right = 0;
-      rec.fps.forEach(function (fp) {
-        var e = Object.prototype.hasOwnProperty.call(rec.q, fp) ? rec.q[fp] : null;
+      rec.fps.forEach((fp) => {
+        const e = Object.hasOwn(rec.q, fp) ? rec.q[fp] : null;
         if (e && e.r !== "pending") answered++;
         if (counts(e)) right++;
       });
-      var best = Math.min(Math.max(rec.best, right), total);
+      const best = Math.min(Math.max(rec.best, right), total);
       out[id] = {
         title: rec.title,
         answered: answered,

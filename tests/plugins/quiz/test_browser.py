@@ -364,7 +364,7 @@ NO_THEME_PAGE = """<!doctype html>
 """
 
 
-@pytest.mark.parametrize("where", ["body", "head-defer"])
+@pytest.mark.parametrize("where", ["body", "head", "head-defer"])
 def test_without_the_theme_the_quiz_starts_once_the_page_is_parsed(page: Page, fixture_site, where):
     """No Material (no document$): the quiz starts on DOMContentLoaded, or at once when
     the page is already parsed, exactly once, and works."""
@@ -372,7 +372,8 @@ def test_without_the_theme_the_quiz_starts_once_the_page_is_parsed(page: Page, f
     built = (site / LESSON / "index.html").read_text(encoding="utf-8")
     form = re.search(r"<form[^>]*data-quiz[\s\S]*?</form>", built).group(0)
     tags = '<script src="assets/base.js"{d}></script><script src="assets/quiz/quiz.js"{d}></script>'
-    head, body = ("", tags.format(d="")) if where == "body" else (tags.format(d=" defer"), "")
+    scripts = tags.format(d=" defer" if where == "head-defer" else "")
+    head, body = ("", scripts) if where == "body" else (scripts, "")
     name = f"no-theme-{where}.html"
     (site / name).write_text(NO_THEME_PAGE.format(head=head, form=form, body=body), "utf-8")
     errors = watch_errors(page)
