@@ -316,11 +316,11 @@
     tip.hidden = false;
     term.setAttribute("aria-describedby", tip.id);
     /* below the term, kept inside the viewport; above it when there is no room below */
-    const box = term.getBoundingClientRect(),
-      width = tip.offsetWidth,
-      height = tip.offsetHeight;
-    const view = document.documentElement.clientWidth,
-      gap = 6;
+    const box = term.getBoundingClientRect();
+    const width = tip.offsetWidth;
+    const height = tip.offsetHeight;
+    const view = document.documentElement.clientWidth;
+    const gap = 6;
     const left = Math.max(8, Math.min(box.left, view - width - 8));
     let top = box.bottom + gap;
     if (top + height > window.innerHeight && box.top - gap - height > 0)

@@ -23,8 +23,8 @@
   "use strict";
   const AFP = window.AFP;
   if (!AFP || AFP.widgets) return;
-  const el = AFP.el,
-    softmax = AFP.softmax;
+  const el = AFP.el;
+  const softmax = AFP.softmax;
 
   // -- numerics ----------------------------------------------------------------------
 
@@ -84,9 +84,9 @@
   }
 
   // -- one widget: controls and views shared by the kinds --------------------------------
-  let KINDS = {},
-    instances = new Set(),
-    counter = 0;
+  const KINDS = {};
+  const instances = new Set();
+  let counter = 0;
 
   function Widget(fig, data) {
     this.fig = fig;
@@ -183,8 +183,8 @@
 
   /** A table of weights coloured by size; rebuilt only when its labels change. */
   W.heat = function (buttons) {
-    let key = null,
-      cells = [];
+    let key = null;
+    let cells = [];
     const title = this.add(el("p", { class: "lw-heat__title", id: `${this.id}-table` }));
     const table = this.add(el("div", { class: "lw-scroll" })).appendChild(
       el("table", { class: "lw-heat", "aria-labelledby": title.id }),
@@ -197,8 +197,8 @@
         const k = JSON.stringify([rows, cols]);
         if (k !== key) {
           key = k;
-          const head = el("tr"),
-            body = el("tbody");
+          const head = el("tr");
+          const body = el("tbody");
           head.append(el("td"));
           cols.forEach((c) => {
             head.append(el("th", { scope: "col" }, c));
@@ -219,8 +219,8 @@
         const pal = palette(this.body);
         m.forEach((row, i) => {
           row.forEach((v, j) => {
-            const off = Boolean(blocked?.(i, j)),
-              cell = cells[i][j];
+            const off = Boolean(blocked?.(i, j));
+            const cell = cells[i][j];
             cell.textContent = off ? "0" : fixed(v, 2);
             cell.classList.toggle("is-blocked", off);
             paint(cell, v, pal);
@@ -235,8 +235,8 @@
 
   // Lesson 1: path lengths and the first token's influence on the last state, by length.
   KINDS["rnn-length"] = (w) => {
-    const d = w.data,
-      last = d.lengths.length - 1;
+    const d = w.data;
+    const last = d.lengths.length - 1;
     const s = w.slider("Sequence length n", d.lengths[0], d.lengths[last], d.start);
     const group = w.bars();
     const rnn = bar(group, "RNN: recurrent steps from h\u2081 to h\u2099");
@@ -244,8 +244,8 @@
     const inf = bar(group, "Influence of x\u2081 on h\u2099 (log scale)");
     const live = w.status();
     const logs = d.influence.map(Math.log10);
-    const top = Math.max.apply(null, logs),
-      bottom = Math.min.apply(null, logs);
+    const top = Math.max.apply(null, logs);
+    const bottom = Math.min.apply(null, logs);
     w.draw = () => {
       const i = d.lengths.indexOf(s.value());
       const st = {
@@ -284,8 +284,8 @@
     const rows = d.labels.map((label, i) => bar(group, `${label} (score ${short(d.scores[i])})`));
     const live = w.status();
     w.draw = () => {
-      const t = s.value(),
-        scaled = d.scores.map((x) => x / t);
+      const t = s.value();
+      const scaled = d.scores.map((x) => x / t);
       const weights = softmax(scaled);
       w.state = { t: t, scaled: scaled, weights: weights };
       s.show(`T = ${fixed(t, 1)}`);
@@ -303,10 +303,10 @@
 
   // Lesson 7: the weight matrix; the focused or hovered cell shows how it was computed.
   KINDS["score-cell"] = (w) => {
-    let d = w.data,
-      n = d.tokens.length,
-      root = Math.sqrt(d.d_k),
-      at = d.start.slice();
+    const d = w.data;
+    const n = d.tokens.length;
+    const root = Math.sqrt(d.d_k);
+    let at = d.start.slice();
     const scores = d.q.map((q) => d.k.map((k) => dot(q, k)));
     const weights = scores.map((row) => softmax(row.map((x) => x / root)));
     w.add(
@@ -362,12 +362,12 @@
     };
     const vec = (v) => `(${v.map(short).join(", ")})`;
     w.draw = () => {
-      const i = at[0],
-        j = at[1],
-        q = d.q[i],
-        k = d.k[j];
-      const qt = `\u201c${d.tokens[i]}\u201d`,
-        kt = `\u201c${d.tokens[j]}\u201d`;
+      const i = at[0];
+      const j = at[1];
+      const q = d.q[i];
+      const k = d.k[j];
+      const qt = `\u201c${d.tokens[i]}\u201d`;
+      const kt = `\u201c${d.tokens[j]}\u201d`;
       const st = {
         query: i,
         key: j,
@@ -420,8 +420,8 @@
     const d = w.data;
     const s = w.slider("Key size d\u2096", 0, d.dims.length - 1, d.start_index);
     const spread = w.bars("Spread of q\u00b7k (standard deviation)");
-    const sdNone = bar(spread, "no scaling"),
-      sdSqrt = bar(spread, "divided by \u221ad\u2096");
+    const sdNone = bar(spread, "no scaling");
+    const sdSqrt = bar(spread, "divided by \u221ad\u2096");
     const top = w.bars(
       "Mean largest weight over " +
         d.n_keys +
@@ -429,8 +429,8 @@
         fixed(1 / d.n_keys, 4) +
         ", one-hot 1)",
     );
-    const topNone = bar(top, "no scaling"),
-      topSqrt = bar(top, "divided by \u221ad\u2096");
+    const topNone = bar(top, "no scaling");
+    const topSqrt = bar(top, "divided by \u221ad\u2096");
     const widest = Math.max.apply(null, d.std_none);
     const live = w.status();
     w.draw = () => {
@@ -474,9 +474,9 @@
     const table = w.heat();
     const live = w.status();
     w.draw = () => {
-      const cross = pick() === 1,
-        rows = cross ? d.target : d.source,
-        m = cross ? d.cross : d.self;
+      const cross = pick() === 1;
+      const rows = cross ? d.target : d.source;
+      const m = cross ? d.cross : d.self;
       const kind = cross ? "Cross-attention: " : "Self-attention: ";
       w.state = { mode: cross ? "cross" : "self", rows: rows, cols: d.source, weights: m };
       table.show(
@@ -491,14 +491,14 @@
 
   // Lesson 12: the same scores with and without the causal mask, softmax recomputed.
   KINDS["causal-toggle"] = (w) => {
-    const d = w.data,
-      n = d.tokens.length;
+    const d = w.data;
+    const n = d.tokens.length;
     const mask = w.toggles("Mask", ["Causal mask"], 1);
     const table = w.heat();
     const live = w.status();
     w.draw = () => {
-      let on = mask() === 1,
-        future = 0;
+      const on = mask() === 1;
+      let future = 0;
       const weights = d.scores.map((row, i) => softmax(row, on && row.map((_, j) => j <= i)));
       weights.forEach((row, i) => {
         for (let j = i + 1; j < n; j++) future += row[j] / n;
@@ -521,8 +521,8 @@
 
   // Lesson 13: PE[p]·PE[p+k] from two starting positions, and the formula Σ cos(k ω_i).
   KINDS["position-offset"] = (w) => {
-    const d = w.data,
-      full = d.d_model / 2;
+    const d = w.data;
+    const full = d.d_model / 2;
     const s = w.slider("Offset k", d.offsets[0], d.offsets[d.offsets.length - 1], d.start);
     const group = w.bars();
     const rows = d.starts.map((p) => bar(group, `PE[${p}] \u00b7 PE[${p} + k]`));
@@ -560,8 +560,8 @@
     const table = w.heat();
     const live = w.status();
     w.draw = () => {
-      const i = pick(),
-        h = d.heads[i];
+      const i = pick();
+      const h = d.heads[i];
       w.state = {
         head: i,
         label: h.label,
@@ -582,21 +582,21 @@
 
   // Lesson 17: n² weights and their bytes, and the longest path, for a length n.
   KINDS["cost-length"] = (w) => {
-    const d = w.data,
-      last = d.exponents.length - 1;
+    const d = w.data;
+    const last = d.exponents.length - 1;
     const s = w.slider("Sequence length n", 0, last, d.exponents.indexOf(d.start_exponent));
     const group = w.bars("All bars on one logarithmic scale");
-    const entries = bar(group, "Weights n\u00b2"),
-      b64 = bar(group, "Bytes, 64-bit floats");
-    const b16 = bar(group, "Bytes, 16-bit floats"),
-      rnn = bar(group, "Longest path, RNN");
+    const entries = bar(group, "Weights n\u00b2");
+    const b64 = bar(group, "Bytes, 64-bit floats");
+    const b16 = bar(group, "Bytes, 16-bit floats");
+    const rnn = bar(group, "Longest path, RNN");
     const att = bar(group, "Longest path, attention");
     const live = w.status();
     const most = Math.log(4 ** d.exponents[last] * d.bytes_per_weight);
     const scale = (x) => Math.log(x) / most;
     w.draw = () => {
-      const n = 2 ** d.exponents[s.value()],
-        nn = n * n;
+      const n = 2 ** d.exponents[s.value()];
+      const nn = n * n;
       const st = {
         n: n,
         entries: nn,
@@ -629,8 +629,8 @@
   // -- wiring --------------------------------------------------------------------------
   function mount(fig) {
     fig.setAttribute("data-widget-ready", "loading");
-    let build = KINDS[fig.getAttribute("data-widget")],
-      w = null;
+    const build = KINDS[fig.getAttribute("data-widget")];
+    let w = null;
     try {
       if (!build) throw new Error(`unknown kind ${fig.getAttribute("data-widget")}`);
       const source = fig.querySelector("template[data-widget-data]");

@@ -151,15 +151,15 @@
 
   /** (n, d_model) rows: tag one-hot | meaning | sinusoidal position. */
   function embed(tokens, P) {
-    const raw = P.raw,
-      d = raw.d_model,
-      n = tokens.length;
+    const raw = P.raw;
+    const d = raw.d_model;
+    const n = tokens.length;
     const x = new Float64Array(n * d);
     const rates = [];
     for (let r = 0; r < raw.n_pos; r += 2) rates.push(raw.pos_base ** (-r / raw.n_pos));
     for (let i = 0; i < n; i++) {
-      const word = tokens[i],
-        row = i * d;
+      const word = tokens[i];
+      const row = i * d;
       const tag = P.lexicon.has(word) ? P.lexicon.get(word) : P.unknownTag;
       x[row + tag] = 1;
       let sem = null;
@@ -198,8 +198,8 @@
   /** softmax(Q K^T / sqrt(d_k)) row by row, and the weighted average of V. */
   function attend(q, k, v, n, dk) {
     const scale = Math.sqrt(dk);
-    const weights = [],
-      outputs = [];
+    const weights = [];
+    const outputs = [];
     for (let i = 0; i < n; i++) {
       const scores = new Float64Array(n);
       for (let j = 0; j < n; j++) {
@@ -220,8 +220,8 @@
 
   /** The whole forward pass: per-head weights (n x n), their average, head outputs. */
   function forward(tokens, P) {
-    const n = tokens.length,
-      d = P.raw.d_model;
+    const n = tokens.length;
+    const d = P.raw.d_model;
     const x = embed(tokens, P);
     const heads = P.heads.map((h) => {
       const q = matmul(x, n, d, h.wq, h.dk);
@@ -312,8 +312,8 @@
   };
 
   Explorer.prototype.build = function () {
-    const id = this.id,
-      root = this.root;
+    const id = this.id;
+    const root = this.root;
     root.replaceChildren();
     root.classList.add("ax");
     // Colour probes first: reading their colours now costs a style pass over two spans,
@@ -533,9 +533,9 @@
   };
 
   Explorer.prototype.buildLines = function () {
-    const n = this.tokens.length,
-      rowH = 22,
-      width = 320;
+    const n = this.tokens.length;
+    const rowH = 22;
+    const width = 320;
     const height = Math.max(1, n) * rowH + 8;
     this.lines.replaceChildren();
     this.lines.setAttribute("viewBox", `0 0 ${width} ${height}`);
@@ -581,8 +581,8 @@
   /** Apply the state to the DOM: buttons, status, tables, matrices, lines. */
   Explorer.prototype.render = function () {
     this.renders++;
-    const n = this.tokens.length,
-      q = this.shown();
+    const n = this.tokens.length;
+    const q = this.shown();
     this.results.hidden = n === 0;
     this.buttons.forEach((b, i) => {
       b.setAttribute("aria-pressed", i === this.selected ? "true" : "false");
@@ -604,12 +604,12 @@
     if (!this.colours || this.coloursFor !== schemeKey()) this.colours = this.palette();
     const palette = this.colours;
     this.headIds().forEach((hid) => {
-      const card = this.cards[hid],
-        m = this.matrix(hid);
+      const card = this.cards[hid];
+      const m = this.matrix(hid);
       card.capQuery.textContent = `: weights of ${quote(word)}${where}`;
       card.cells.forEach((td, j) => {
-        const w = m[q][j],
-          colour = heat(palette, w);
+        const w = m[q][j];
+        const colour = heat(palette, w);
         td.textContent = w.toFixed(2);
         td.style.backgroundColor = colour.bg;
         td.style.color = colour.fg;
@@ -625,20 +625,20 @@
   Explorer.prototype.drawMatrix = function (card, m, q, hid) {
     const n = m.length;
     if (card.drawn !== m || card.drawnPalette !== this.colours) {
-      let canvas = card.canvas,
-        ctx;
+      const canvas = card.canvas;
+      let ctx;
       canvas.width = n;
       canvas.height = n;
       ctx = canvas.getContext("2d");
       if (ctx) {
-        const image = ctx.createImageData(n, n),
-          data = image.data;
-        const lo = this.colours.low,
-          hi = this.colours.high;
+        const image = ctx.createImageData(n, n);
+        const data = image.data;
+        const lo = this.colours.low;
+        const hi = this.colours.high;
         for (let i = 0; i < n; i++) {
           for (let j = 0; j < n; j++) {
-            const w = m[i][j],
-              o = 4 * (i * n + j);
+            const w = m[i][j];
+            const o = 4 * (i * n + j);
             data[o] = Math.round(lo[0] + (hi[0] - lo[0]) * w);
             data[o + 1] = Math.round(lo[1] + (hi[1] - lo[1]) * w);
             data[o + 2] = Math.round(lo[2] + (hi[2] - lo[2]) * w);
@@ -667,8 +667,8 @@
   };
 
   Explorer.prototype.drawLines = function (q) {
-    const m = this.matrix(this.view),
-      rowH = this.rowH;
+    const m = this.matrix(this.view);
+    const rowH = this.rowH;
     const y1 = 4 + rowH * q + rowH / 2;
     const best = [];
     this.lineEls.forEach((line, j) => {
@@ -711,8 +711,8 @@
   Explorer.prototype.onKey = function (e) {
     const i = this.buttons.indexOf(document.activeElement);
     if (i < 0) return;
-    let n = this.buttons.length,
-      next = null;
+    const n = this.buttons.length;
+    let next = null;
     if (e.key === "ArrowRight" || e.key === "ArrowDown") next = Math.min(n - 1, i + 1);
     else if (e.key === "ArrowLeft" || e.key === "ArrowUp") next = Math.max(0, i - 1);
     else if (e.key === "Home") next = 0;

@@ -88,12 +88,12 @@
   }
 
   function readAnswer(q) {
-    let el = q.el,
-      key = q.key,
-      out = [],
-      i,
-      c,
-      s;
+    const el = q.el;
+    const key = q.key;
+    const out = [];
+    let i;
+    let c;
+    let s;
     switch (key.type) {
       case "single":
       case "truefalse":
@@ -131,8 +131,8 @@
   }
 
   function writeAnswer(q, a) {
-    let el = q.el,
-      chosen;
+    const el = q.el;
+    let chosen;
     switch (q.key.type) {
       case "single":
       case "multiple":
@@ -236,13 +236,13 @@
   /* The verdict on answer a: {result, text, chosen (feedback entries to show), marks} or,
      for something that is no answer yet, {neutral: message}. */
   function grade(q, a, S) {
-    let key = q.key,
-      ok,
-      right,
-      n,
-      marks,
-      wrong,
-      g;
+    const key = q.key;
+    let ok;
+    let right;
+    let n;
+    let marks;
+    let wrong;
+    let g;
     if (a === null) return { neutral: S.unanswered };
     switch (key.type) {
       case "single":
@@ -326,8 +326,8 @@
      settled (k, whether it scores, is fixed at its first right answer); the answer is
      shown after key.reveal wrong tries. */
   function advance(q, a, g) {
-    const st = q.state || { t: 0, s: false },
-      next = { a: a, r: g.result, t: st.t, s: st.s };
+    const st = q.state || { t: 0, s: false };
+    const next = { a: a, r: g.result, t: st.t, s: st.s };
     if ("k" in st) next.k = st.k;
     if (q.key.type === "free") {
       if (g.result === "correct") next.k = true;
@@ -346,9 +346,9 @@
   }
 
   function show(q, g, S) {
-    let st = q.state || {},
-      text = g.text,
-      open = g.result === "correct" || st.s || q.key.type === "free";
+    const st = q.state || {};
+    let text = g.text;
+    const open = g.result === "correct" || st.s || q.key.type === "free";
     if (q.key.type !== "free") {
       if (g.result === "correct" && st.k === false)
         text += ` ${st.s ? S.late_shown : S.late_first}`;
@@ -389,8 +389,8 @@
   }
   function markRows(q, marks) {
     q.rows.forEach((row) => {
-      const select = row.querySelector("select"),
-        right = marks?.[rowIndex(q, row)];
+      const select = row.querySelector("select");
+      const right = marks?.[rowIndex(q, row)];
       if (marks) row.setAttribute("data-quiz-mark", right ? "right" : "wrong");
       else row.removeAttribute("data-quiz-mark");
       if (marks && !right) select.setAttribute("aria-invalid", "true");
@@ -429,10 +429,10 @@
   }
 
   function score(quiz) {
-    let S = quiz.S,
-      total = quiz.questions.length,
-      right = 0,
-      done = 0;
+    const S = quiz.S;
+    const total = quiz.questions.length;
+    let right = 0;
+    let done = 0;
     quiz.questions.forEach((q) => {
       if (q.state && q.state.r !== "pending") done++;
       if (counts(q.state)) right++;
@@ -481,8 +481,8 @@
   }
 
   function check(quiz, q) {
-    const a = readAnswer(q),
-      g = grade(q, a, quiz.S);
+    const a = readAnswer(q);
+    const g = grade(q, a, quiz.S);
     if (g.neutral) {
       showNeutral(q, g.neutral);
       return false;
@@ -515,8 +515,8 @@
   function shuffled(list) {
     const out = list.slice();
     for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1)),
-        t = out[i];
+      const j = Math.floor(Math.random() * (i + 1));
+      const t = out[i];
       out[i] = out[j];
       out[j] = t;
     }
@@ -532,9 +532,9 @@
       });
   }
   function shuffleQuestion(q) {
-    let el = q.el,
-      box,
-      tries = 0;
+    const el = q.el;
+    let box;
+    let tries = 0;
     if (q.key.type === "single" || q.key.type === "multiple") {
       box = el.querySelector("[data-quiz-options]");
       if (box) reorder(box, all(box, ".quiz__option"));
@@ -544,8 +544,8 @@
         reorder(box, all(box, "[data-quiz-row]"));
       } while (inOrder(q, box) && ++tries < 20);
     } else if (q.key.type === "match") {
-      let first = el.querySelector("[data-quiz-left]"),
-        values;
+      const first = el.querySelector("[data-quiz-left]");
+      let values;
       do {
         /* never dealt in the order of the left items */
         values = shuffled(
@@ -595,10 +595,9 @@
   /* ---- wiring one form ---- */
 
   function setup(form) {
-    if (form.hasAttribute("data-quiz-ready")) return;
-    form.setAttribute("data-quiz-ready", "");
-    let data,
-      source = form.querySelector("template[data-quiz-data]");
+    if (!AFP.claim(form, "data-quiz-ready")) return;
+    let data;
+    const source = form.querySelector("template[data-quiz-data]");
     try {
       data = JSON.parse(source.content.textContent);
     } catch {
@@ -617,8 +616,8 @@
       verdict: form.querySelector("[data-quiz-verdict]"),
     };
     all(form, "[data-quiz-q]").forEach((el) => {
-      const index = Number(el.getAttribute("data-quiz-q")),
-        key = data.questions[index];
+      const index = Number(el.getAttribute("data-quiz-q"));
+      const key = data.questions[index];
       if (!isObject(key)) return;
       const q = {
         el: el,
@@ -730,9 +729,9 @@
       const id = name.slice(NAME.length);
       const rec = QUIZ_ID.test(id) && cleanRecord(STORE.get(name));
       if (!rec?.fps.length) return;
-      let total = rec.fps.length,
-        answered = 0,
-        right = 0;
+      const total = rec.fps.length;
+      let answered = 0;
+      let right = 0;
       rec.fps.forEach((fp) => {
         const e = Object.hasOwn(rec.q, fp) ? rec.q[fp] : null;
         if (e && e.r !== "pending") answered++;
