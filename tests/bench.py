@@ -52,6 +52,8 @@ EDIT_RUNS = 3  # one-lesson edits (each edits the script again, so each reruns i
 # Budgets (README "Budgets"); the size ones are enforced by tests/test_budgets.py.
 PAGE_BUDGET_GZ = 150 * 1024  # a page with everything it loads, Material's bundle included
 QUIZ_BUDGET_GZ = 10 * 1024  # quiz.js + quiz.css
+BASE_BUDGET_GZ = 2 * 1024  # base.js, the shared base every script of ours needs (window.AFP)
+BASE_JS = "assets/base.js"
 EXPLORER_BUDGET_GZ = 30 * 1024  # explorer.js + explorer.css + params.json
 FIGURE_BUDGET_RAW = 40 * 1024  # one inline SVG figure, as written into the page
 FIGURE_BUDGET_GZ = 16 * 1024
@@ -495,6 +497,7 @@ def main() -> None:
         explorer = asset_group(
             site, "assets/explorer/explorer.js", "assets/explorer/explorer.css", EXPLORER_PARAMS
         )
+        base_js = asset_group(site, BASE_JS)
         browser = extra_measures(site, url)
     rows += [
         (
@@ -598,6 +601,15 @@ def main() -> None:
                 f"{kb(QUIZ_BUDGET_GZ)}: {ok(quiz['gz'] <= QUIZ_BUDGET_GZ)}",
             )
         )
+    data["base_js"] = base_js
+    rows.append(
+        (
+            "shared base.js (every page, cached)",
+            f"{base_js['gz']:,} B gz",
+            f"{base_js['raw']:,} B raw; budget {kb(BASE_BUDGET_GZ)}: "
+            f"{ok(base_js['gz'] <= BASE_BUDGET_GZ)}",
+        )
+    )
     data["explorer_assets"] = explorer
     rows.append(
         (

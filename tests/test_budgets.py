@@ -17,6 +17,8 @@ from __future__ import annotations
 import pytest
 
 from tests.bench import (
+    BASE_BUDGET_GZ,
+    BASE_JS,
     EXPLORER_BUDGET_GZ,
     EXPLORER_PARAMS,
     FIGURE_BUDGET_GZ,
@@ -51,6 +53,18 @@ def test_quiz_assets_within_budget(served_site):
     )
 
 
+def test_shared_base_within_budget(served_site):
+    """base.js (window.AFP), which every page loads before our other scripts: at most 2 KB
+    gzipped."""
+    _, site = served_site
+    assert (site / BASE_JS).is_file(), "the shared base is not built"
+    size = asset_group(site, BASE_JS)
+    assert size["gz"] <= BASE_BUDGET_GZ, (
+        f"base.js is {kb(size['gz'])} gzipped, over its {kb(BASE_BUDGET_GZ)} budget "
+        f"(raw {size['raw']:,} B)"
+    )
+
+
 def test_explorer_assets_within_budget(served_site):
     """explorer.js + explorer.css + the generated params.json: at most 30 KB gzipped."""
     _, site = served_site
@@ -67,7 +81,7 @@ def test_page_weight_counts_what_pages_load(served_site):
     _, site = served_site
     lesson = site / "lessons" / "04-softmax" / "index.html"
     assets = page_assets(site, lesson)
-    for rel in ("assets/site.css", "assets/course.js", "assets/quiz/quiz.js"):
+    for rel in ("assets/site.css", BASE_JS, "assets/course.js", "assets/quiz/quiz.js"):
         assert rel in assets, f"{rel} not found among what the lesson page loads: {assets}"
     assert EXPLORER_PARAMS in page_assets(site, site / "playground" / "index.html")
     weight = page_weight(site, lesson)

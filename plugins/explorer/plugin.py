@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..common import store
+from ..common.assets import ship_base
 from ..common.codekey import code_digest, dependencies
 from ..common.pages import PageProblem, where
 from ..common.values import fill_markdown
@@ -54,6 +55,7 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
             config.extra_css.append(css)
         if js not in [str(p) for p in config.extra_javascript]:
             config.extra_javascript.append(js)
+        ship_base(config)  # the shared base (window.AFP), loaded before every script
         return config
 
     def on_files(self, files: Files, config):
@@ -72,6 +74,7 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
             files.remove(existing)
             log.warning("docs/%s is generated at build time; the committed copy is ignored", uri)
         files.append(File.generated(config, uri, content=self.model["params_json"]))
+        ship_base(config, files)
         log.debug("explorer parameters written to %s", uri)
         return files
 

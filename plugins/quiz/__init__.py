@@ -33,9 +33,9 @@ somewhere: one with neither a lesson page nor a block fails the build.
 Browser API
 ===========
 
-``quiz.js`` defines ``window.attentionQuiz``:
+``quiz.js`` defines ``window.AFP.quiz`` (``AFP``: the shared base, ``assets/base.js``):
 
-``attentionQuiz.progress()``
+``AFP.quiz.progress()``
     Stored progress of every quiz the learner has touched, from ``localStorage`` only (no
     quiz needs to be on the page)::
 
@@ -50,9 +50,9 @@ Browser API
     moment; ``passed`` means ``best / total >= pass mark``; ``completed`` means every
     question was checked or had its answer shown. The keys are quiz ids: the lesson
     slug, or a quiz's ``id:`` key. Returns ``{}`` when storage is unavailable.
-``attentionQuiz.clear(id)``
+``AFP.quiz.clear(id)``
     Forget the stored progress of one quiz (every quiz without an argument).
-``attentionQuiz.init()``
+``AFP.quiz.init()``
     Enhance quiz forms added to the page later (already enhanced ones are skipped).
 
 Each check also dispatches ``attention-quiz:check`` (bubbling) on the form, with

@@ -56,6 +56,7 @@ from mkdocs.structure.files import File, Files
 
 from .. import mathml
 from ..common import store
+from ..common.assets import ship_base
 from ..common.codekey import data_files, module_dependencies
 from . import ASSETS_DIR, answers, placement
 from .config import QuizConfig
@@ -135,6 +136,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             config.extra_css.append(ASSET_URIS["quiz.css"])
         if ASSET_URIS["quiz.js"] not in [str(x) for x in config.extra_javascript]:
             config.extra_javascript.append(ASSET_URIS["quiz.js"])
+        ship_base(config)  # the shared base (window.AFP), loaded before every script
         return config
 
     def on_pre_build(self, config):
@@ -175,6 +177,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, uri, abs_src_path=str(ASSETS_DIR / name)))
+        ship_base(config, files)
         return files
 
     def on_page_markdown(self, markdown, page, config, files):

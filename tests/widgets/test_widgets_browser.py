@@ -2,7 +2,7 @@
 
 Every widget is driven by keyboard alone (arrow keys on sliders, Enter and Space on
 toggles, Tab and arrows in a grid), and every number it shows is compared with numpy
-computed here from lesson_code: the full-precision state (window.lessonWidgets.state) to
+computed here from lesson_code: the full-precision state (AFP.widgets.state) to
 1e-9, the visible text to its rounding. Then: no stacked handlers after instant navigation
 there and back, axe-core finds nothing inside the widgets in light and dark, nothing
 overflows at 375 px, the no-JavaScript fallback, and hostile data stays text.
@@ -105,7 +105,7 @@ def lesson(browser, base, path, scheme="light", width=1100, javascript=True):
 
 
 def state(page):
-    return page.evaluate("s => lessonWidgets.state(document.querySelector(s))", WIDGET)
+    return page.evaluate("s => AFP.widgets.state(document.querySelector(s))", WIDGET)
 
 
 def number(text: str) -> float:
@@ -446,7 +446,7 @@ def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, serv
     base, _ = served_site
     with lesson(browser, base, "lessons/02-soft-lookup/") as page:
         page.evaluate("window.__stillHere = true")
-        assert page.evaluate("lessonWidgets.count()") == 0
+        assert page.evaluate("AFP.widgets.count()") == 0
 
         def go(path):
             page.evaluate(
@@ -469,13 +469,13 @@ def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, serv
             for _ in range(2):  # widget page, plain page, widget page again
                 go(path)
                 page.wait_for_selector(READY)
-                assert page.evaluate("lessonWidgets.count()") == 1
+                assert page.evaluate("AFP.widgets.count()") == 1
                 go("lessons/02-soft-lookup/")
                 page.wait_for_selector(WIDGET, state="detached")
-                assert page.evaluate("lessonWidgets.count()") == 0
+                assert page.evaluate("AFP.widgets.count()") == 0
             go(path)
             page.wait_for_selector(READY)
-            page.evaluate("lessonWidgets.scan()")  # a second pass must change nothing
+            page.evaluate("AFP.widgets.scan()")  # a second pass must change nothing
             assert page.locator(f"{WIDGET} .lw-body").count() == 1
             assert page.locator(f"{WIDGET} .lesson-widget__fallback").count() == 0
             before = state(page)
@@ -588,7 +588,7 @@ def test_hostile_data_and_labels_stay_text(browser, served_site):
             """html => {
             const article = document.querySelector('article');
             article.insertAdjacentHTML('beforeend', html);
-            lessonWidgets.scan();
+            AFP.widgets.scan();
         }""",
             block,
         )

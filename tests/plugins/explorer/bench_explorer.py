@@ -34,7 +34,7 @@ TIMING_JS = """([sentence, runs, full]) => {
       input.value = text;
       input.dispatchEvent(new Event('input'));
     } else {
-      attentionExplorer.computeNow(text);
+      AFP.explorer.computeNow(text);
     }
     times.push(performance.now() - start);
   }

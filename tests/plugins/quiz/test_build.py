@@ -10,6 +10,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
+from plugins.common.assets import BASE_SOURCE
 from plugins.quiz.__main__ import check
 
 from .conftest import FIXTURES, SITE_FIXTURE, mkdocs_build
@@ -96,6 +97,9 @@ def test_one_script_and_one_stylesheet_on_every_page(built):
         assert [s.rsplit("/", 1)[-1] for s in scripts] == ["quiz.js"]
         assert [s.rsplit("/", 1)[-1] for s in sheets] == ["quiz.css"]
         assert soup.select("form.quiz script") == []  # no inline script of ours
+        ours = [s["src"] for s in soup.select("script[src]") if "/javascripts/" not in s["src"]]
+        assert [s.rsplit("/", 1)[-1] for s in ours] == ["base.js", "quiz.js"]  # base first
+    assert (built / "assets" / "base.js").read_bytes() == BASE_SOURCE.read_bytes()
     shipped = (built / "assets" / "quiz" / "quiz.js").read_bytes()
     assert (
         shipped
