@@ -10,7 +10,7 @@ BIOME  := node_modules/.bin/biome
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test build bench lint jsfix chromium clean lesson
+.PHONY: serve test build bench lint jsfix chromium clean lesson rename
 
 PORT   ?= 8000
 
@@ -37,6 +37,9 @@ jsfix: $(NODE_STAMP)  ## format the JavaScript and apply Biome's safe fixes
 
 chromium:  ## headless Chromium for browser tests (Debian's package; Playwright's download fails here)
 	@$(PYTHON) tools/ensure_chromium.py
+
+rename: $(STAMP)  ## move a lesson to a new slug: make rename LESSON=20-old-slug TO=20-new-slug
+	$(BIN)/python -m plugins.lessons.rename "$(LESSON)" "$(TO)"
 
 lesson: $(STAMP)  ## scaffold a new lesson: make lesson NAME="Title" [PHASE="Variants"] [SLUG=words]
 	$(BIN)/python -m plugins.lessons.scaffold "$(NAME)" $(if $(PHASE),--phase "$(PHASE)") $(if $(SLUG),--slug "$(SLUG)")
