@@ -7,6 +7,10 @@ JSON file named by the SHA-256 of everything that can change it (see :func:`dige
 there is nothing to invalidate: changed inputs give a new key, and a stale entry is never
 read. Writes go to a temporary file renamed into place, so parallel builds sharing a
 folder see a whole entry or none; a folder that cannot be written only costs the reuse.
+
+A :class:`Store` remembers which entries a build used (read or written), kind by kind, and
+:meth:`Store.prune` deletes the others of those kinds: called by the owner at the end of a
+successful build, it keeps the folder to what the current sources need.
 """
 
 from __future__ import annotations
@@ -83,18 +87,38 @@ class Store:
 
     def __init__(self, folder: Path | None):
         self.folder = folder
+        self.used: dict[str, set[str]] = {}  # kind -> keys read or written since creation
 
     def get(self, kind: str, key: str) -> Any | None:
         if self.folder is None:
             return None
         try:
-            return json.loads((self.folder / kind / f"{key}.json").read_text(encoding="utf-8"))
+            value = json.loads((self.folder / kind / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):  # absent, unreadable or cut short: recompute
             return None
+        self.used.setdefault(kind, set()).add(key)
+        return value
+
+    def prune(self) -> int:
+        """Delete the entries of every kind this store used that it neither read nor wrote
+        (kinds it never touched are left alone); the number deleted."""
+        if self.folder is None:
+            return 0
+        deleted = 0
+        for kind, keep in self.used.items():
+            for path in (self.folder / kind).glob("*.json"):
+                if path.stem not in keep and not path.name.startswith(".tmp-"):
+                    try:
+                        path.unlink()
+                        deleted += 1
+                    except OSError:
+                        pass
+        return deleted
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.folder is None:
             return
+        self.used.setdefault(kind, set()).add(key)
         folder = self.folder / kind
         tmp = None
         try:

@@ -9,7 +9,8 @@ the right type":
 - single and truefalse: exactly one right answer; multiple: at least one;
 - every option has feedback; options of a question are all different;
 - numeric: ``answer`` and/or ``answer_from``; a finite number; ``tolerance`` >= 0;
-  ``answer_from`` is a safe lesson_code call (see ``answers.py``; evaluated later);
+  ``answer_from`` is a safe call of the course code (see ``answers.py``; checked against
+  the package and evaluated later);
 - text: at least one accepted answer, all different once case and spacing are ignored;
   ``accept_regex`` compiles;
 - order and match: items (left and right) all different; an order question's ``groups``

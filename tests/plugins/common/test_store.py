@@ -85,3 +85,19 @@ def test_the_explorer_model_is_kept_until_its_code_changes(course_copy):
     imported = course_copy / "lesson_code" / "attention.py"  # imported by explorer.py
     imported.write_text(imported.read_text() + "\n# edited\n")
     assert "marker" not in plugin._model(course_copy)["values"]
+
+
+def test_prune_keeps_what_this_build_used_in_the_kinds_it_used(tmp_path):
+    old = store.Store(tmp_path / "store")
+    for key in ("a", "b", "c"):
+        old.put("render", key, key)
+    old.put("other", "x", 1)
+    build = store.Store(tmp_path / "store")  # the next build: reads a, writes d
+    assert build.get("render", "a") == "a"
+    assert build.get("render", "missing") is None
+    build.put("render", "d", "d")
+    assert build.prune() == 2  # b and c
+    kept = sorted(p.stem for p in (tmp_path / "store" / "render").glob("*.json"))
+    assert kept == ["a", "d"]
+    assert store.Store(tmp_path / "store").get("other", "x") == 1  # a kind it never used
+    assert store.Store(None).prune() == 0
