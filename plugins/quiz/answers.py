@@ -86,21 +86,27 @@ class Plan:
 # -- parsing ---------------------------------------------------------------------------
 
 
-def parse(source: str, code: CodePackage | None = None) -> Plan:
-    """Check ``source`` and return its :class:`Plan`; ``AnswerFromError`` if not allowed.
-
-    Without ``code`` only the shape is checked (what is called is checked against the
-    package later, by :func:`resolve`)."""
-    example = code.example if code else "package.<module>.<function>(...)"
+def check_syntax(source: str, example: str = "package.<module>.<function>(...)") -> ast.AST:
+    """The expression ``source`` is, parsed; ``AnswerFromError`` if it is none. What the
+    validator checks: whatever package the course code is, this is wrong."""
     if not isinstance(source, str) or not source.strip():
         raise AnswerFromError(f"must be a call of the course code such as {example}")
     if len(source) > MAX_LENGTH:
         raise AnswerFromError(f"is {len(source)} characters long; keep it under {MAX_LENGTH}")
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        return ast.parse(source.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         detail = getattr(exc, "msg", None) or type(exc).__name__
         raise AnswerFromError(f"is not a valid Python expression ({detail})") from None
+
+
+def parse(source: str, code: CodePackage | None = None) -> Plan:
+    """Check ``source`` and return its :class:`Plan`; ``AnswerFromError`` if not allowed.
+
+    Without ``code`` (the validator, which does not know the course) every rule but what
+    may be called is checked: :func:`resolve` checks that against the package."""
+    example = code.example if code else "package.<module>.<function>(...)"
+    tree = check_syntax(source, example)
     chain, base = _split(tree.body, example)
     name = _dotted(base.func)
     module, function = _target(name, code)
@@ -166,7 +172,12 @@ def _dotted(node: ast.AST) -> str | None:
 
 def _target(name: str, code: CodePackage | None) -> tuple[str, str]:
     parts = name.split(".")
-    if code is None:  # the shape alone: what is called is checked with the package
+    if code is None:  # what is called is checked with the package, by resolve()
+        private = [p for p in parts if p.startswith("_")]
+        if private:
+            raise AnswerFromError(
+                f"{private[0]} is private (starts with _); call a public function"
+            )
         return ".".join(parts[:-1]), parts[-1]
     if not code.name:
         raise AnswerFromError(
