@@ -51,7 +51,7 @@ class QuizBlockError(Exception):
 class QuizBlock(Block):
     NAME = "quiz"
     ARGUMENT = None  # required, but checked here, so a missing path is an error, not text
-    OPTIONS = {}
+    OPTIONS = {}  # none: anything under the header is a mistake (see _PlaceQuizzes)
 
     def on_validate(self, parent):
         self.path = (self.argument or "").strip().strip("\"'")
@@ -63,14 +63,6 @@ class QuizBlock(Block):
 
     def on_create(self, parent):
         return etree.SubElement(parent, "div", {SLOT: str(self.number), "data-path": self.path})
-
-    def on_end(self, block):
-        if (block.text or "").strip() or len(block):
-            self.config["extension"].fail(
-                f"the block '/// quiz | {self.path}' needs a closing '///' on the next line",
-                self.number,
-                self.path,
-            )
 
 
 class QuizExtension(BlocksExtension):
@@ -180,6 +172,12 @@ class _PlaceQuizzes(Treeprocessor):
                 level = int(element.tag[1])
             elif element.get(SLOT) is not None:
                 number, path = int(element.get(SLOT)), element.get("data-path")
+                if (element.text or "").strip() or len(element):  # text after the header
+                    self.extension.fail(
+                        f"the block '/// quiz | {path}' needs a closing '///' on the next line",
+                        number,
+                        path,
+                    )
                 html = self.extension.show(number, path, min(level + 1, 6))
                 element.tag = "p"
                 element.attrib.clear()
