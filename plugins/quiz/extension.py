@@ -27,7 +27,6 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from pathlib import Path
 
-from markdown import Markdown
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.blocks import BlocksExtension
@@ -58,7 +57,7 @@ class QuizBlock(Block):
         self.number = self.tracker.setdefault("count", 0)
         self.tracker["count"] += 1
         if not self.path:
-            self.config["extension"].fail(NAME_FILE, self.number, "")
+            self.config["extension"].fail(NAME_FILE, self.number)
         return True
 
     def on_create(self, parent):
@@ -66,6 +65,9 @@ class QuizBlock(Block):
 
 
 class QuizExtension(BlocksExtension):
+    """The ``quiz`` block; its options are those of :class:`~.library.Library`, or a
+    ``library`` and a ``page`` from a host that converts many pages (the MkDocs plugin)."""
+
     def __init__(self, *args, **kwargs):
         self.config = {
             "root": [".", "Project folder: a block's path is relative to it"],
@@ -82,10 +84,8 @@ class QuizExtension(BlocksExtension):
         }
         super().__init__(*args, **kwargs)
         self.library: Library | None = None
-        self.md: Markdown | None = None
 
     def extendMarkdownBlocks(self, md, block_mgr):  # noqa: N802 (the Blocks API's name)
-        self.md = md
         md.registerExtension(self)
         block_mgr.register(QuizBlock, {"extension": self})
         md.preprocessors.register(_KeepSource(md, self), "quiz_source", 1000)
@@ -118,12 +118,14 @@ class QuizExtension(BlocksExtension):
         return current() if callable(current) else Page()
 
     # -- errors ------------------------------------------------------------------------
-    def fail(self, message: str, number: int, path: str):
+    def fail(self, message: str, number: int):
         """Raise ``message`` for block ``number`` of the page, at the line of its header."""
         page = self.page()
         line = _block_line(page.source if page.source is not None else self.source, number)
-        where = ":".join(str(part) for part in (page.name, line) if part) or "a quiz block"
-        where = where if page.name or not line else f"line {line}"
+        if page.name:
+            where = f"{page.name}:{line}" if line else page.name
+        else:
+            where = f"line {line}" if line else "a quiz block"
         raise self.getConfig("error")(f"{where}: {message}")
 
     def show(self, number: int, path: str, level: int) -> str:
@@ -132,7 +134,7 @@ class QuizExtension(BlocksExtension):
         try:
             shown = library.find(path)
         except QuizNotFound as exc:
-            self.fail(f"/// quiz | {path}: {exc}", number, path)
+            self.fail(f"/// quiz | {path}: {exc}", number)
         except QuizError as exc:  # a file loaded now, with problems
             raise error(report(exc.problems)) from None
         dom_id = "quiz-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in shown.quiz_id)
@@ -176,7 +178,6 @@ class _PlaceQuizzes(Treeprocessor):
                     self.extension.fail(
                         f"the block '/// quiz | {path}' needs a closing '///' on the next line",
                         number,
-                        path,
                     )
                 html = self.extension.show(number, path, min(level + 1, 6))
                 element.tag = "p"
@@ -187,7 +188,6 @@ class _PlaceQuizzes(Treeprocessor):
                     "this quiz block could not be read: write '/// quiz | quizzes/name.yaml' "
                     "and '///' alone on the next line (a quiz block takes no options)",
                     -1,
-                    "",
                 )
         return None
 
