@@ -140,18 +140,20 @@ class QuizCache:
             self.store.put("answers", key, results)
         return results
 
-    def render(self, parts: list[Any], produce: Callable[[], str], keep: bool = True) -> str:
-        """The HTML ``produce()`` gives, kept under the key of ``parts`` (prefixed by the
-        code's version) unless a warning was logged meanwhile or ``keep`` is false."""
+    def render(
+        self, parts: list[Any], produce: Callable[[], list[str]], keep: bool = True
+    ) -> list[str]:
+        """The HTML views ``produce()`` gives, kept under the key of ``parts`` (prefixed by
+        the code's version) unless a warning was logged meanwhile or ``keep`` is false."""
         key = store.digest(code_version(), *parts)
         cached = self.store.get("render", key)
-        if isinstance(cached, str):
+        if isinstance(cached, list) and cached and all(isinstance(v, str) for v in cached):
             return cached
         with CountWarnings(self.warnings_from) as warnings:
-            html = produce()
+            views = produce()
         if keep and not warnings.count:
-            self.store.put("render", key, html)
-        return html
+            self.store.put("render", key, views)
+        return views
 
     def prune(self) -> int:
         """Delete the entries this build did not use (call after a successful build)."""

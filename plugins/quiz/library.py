@@ -46,6 +46,9 @@ class Page:
     script: str = ""  # that script, named in messages
     extensions: Sequence[Any] = ()  # more Markdown extensions for quiz text (links, ...)
     key: Any = None  # what else its quizzes' HTML depends on; None: never cached
+    # When a list: (whole quiz, search view) of each quiz shown, appended as rendered, for
+    # a host that shows its search index the search view (see render.render_quiz)
+    search_views: list[tuple[str, str]] | None = None
 
 
 @dataclass
@@ -159,11 +162,20 @@ class Library:
             "pass_mark": self.pass_mark,
         }
 
-        def produce() -> str:
-            return render_quiz(quiz, md=self._markdown(page), **options)
+        def produce() -> list[str]:
+            md = self._markdown(page)
+            views = [render_quiz(quiz, md=md, **options)]
+            if page.search_views is not None:
+                views.append(render_quiz(quiz, md=md, search_view=True, **options))
+            return views
 
-        if page.key is None:
-            return produce()
+        views = produce() if page.key is None else self._kept(shown, quiz, options, page, produce)
+        if page.search_views is not None:
+            page.search_views.append((views[0], views[1]))
+        return views[0]
+
+    def _kept(self, shown: Shown, quiz: Quiz, options: dict, page: Page, produce) -> list[str]:
+        """``produce()``, or what a build kept from it for the same inputs."""
         source = self.root / quiz.path
         return self.cache.render(
             [
@@ -174,6 +186,7 @@ class Library:
                 extension_files(self.extensions, self.root),
                 page.key,
                 page.values if quiz is not shown.quiz else None,
+                page.search_views is not None,
             ],
             produce,
             # A quiz that includes files (snippets) depends on more than the key holds.

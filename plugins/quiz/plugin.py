@@ -13,13 +13,16 @@ being converted. Events:
   lines as ``python -m plugins.quiz check``.
 - ``on_files``: ship ``assets/quiz/quiz.js`` and ``quiz.css`` from the package.
 - ``on_page_markdown``: remember the page, for the extension (its values, links, lines).
+- ``on_page_content``: show the search plugin each quiz's search view (title, prompts);
+  ``on_page_context``, after it indexed the page, puts the whole quiz back.
 - ``on_env``: fail when a quiz file is shown on no page.
 - ``on_post_build``: write ``assets/quiz/quizzes.json`` (id, title, pages, size of every
   quiz) and, outside ``mkdocs serve``, delete cache entries this build did not use.
 - ``on_serve``: watch ``quizzes_dir``.
 
 Search indexes quizzes without their answers: everything that gives one away carries
-``data-search-exclude``, which Material's search plugin honours.
+``data-search-exclude``, but Material's search stops excluding an element at the first end
+tag of a nested element of the same name (options would leak), hence the search view.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import json
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..common import store
@@ -56,6 +59,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         self.library: Library | None = None
         self._page = None  # the MkDocs page being converted, and the Page told the extension
         self._shown: Page | None = None
+        self._views: dict[str, list[tuple[str, str]]] = {}  # page -> (whole, search view)
 
     def on_startup(self, *, command, dirty):
         # Under `mkdocs serve` lesson_code changes between builds, and an imported module
@@ -98,8 +102,25 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         if not self.config.enabled:
             return markdown
         self._page, self._files, self._use_urls = page, files, config.use_directory_urls
+        self._search = "search" in config.plugins or "material/search" in config.plugins
         self._shown = None
         return markdown
+
+    def on_page_content(self, html, page, config, files):
+        if not self.config.enabled or self._shown is None:
+            return html
+        views = self._views[page.file.src_uri] = self._shown.search_views or []
+        for whole, search_view in views:
+            html = self._swap(html, whole, search_view, page)
+        return html
+
+    @event_priority(-100)  # after the search plugin (priority 0) has indexed the search views
+    def on_page_context(self, context, page, config, nav):
+        if not self.config.enabled:
+            return context
+        for whole, search_view in self._views.pop(page.file.src_uri, []):
+            page.content = self._swap(page.content, search_view, whole, page)
+        return context
 
     def on_env(self, env, config, files):
         if not self.config.enabled:
@@ -179,8 +200,17 @@ class QuizPlugin(BasePlugin[QuizConfig]):
                 script=page.meta.get("lesson_script", ""),
                 extensions=[PageLinks(page, files)],
                 key=[page.file.src_uri, self._use_urls, self._site_pages(files)],
+                search_views=[] if self._search else None,
             )
         return self._shown or Page()
+
+    def _swap(self, html: str, old: str, new: str, page) -> str:
+        if html.count(old) != 1:
+            raise PluginError(
+                f"docs/{page.file.src_uri}: a quiz on this page was changed by another plugin "
+                "after it was placed; it cannot be completed"
+            )
+        return html.replace(old, new)
 
     def _site_pages(self, files: Files) -> list[str]:
         """The site's pages (a quiz's links resolve against them), listed once a build."""

@@ -212,6 +212,7 @@ def render_quiz(
     strings: Strings | None = None,
     heading_level: int = 3,
     pass_mark: float = DEFAULT_PASS_MARK,
+    search_view: bool = False,
 ) -> str:
     """The HTML of ``quiz``.
 
@@ -219,8 +220,12 @@ def render_quiz(
     every element id (unique on the page; defaults to ``quiz-<quiz_id>``); ``pass_mark``
     applies when the quiz sets none. Numeric answers must be resolved already.
 
-    Answers, feedback and the answer key are marked ``data-search-exclude``: a search index
-    that honours it (Material's does) takes the title, intro, prompts and buttons only.
+    Answers, feedback and the answer key are marked ``data-search-exclude``. ``search_view``:
+    only what a search index may take from the quiz (title, intro, numbers and prompts, the
+    Check buttons), without those parts. Material's search (9.8) cannot be trusted with the
+    marks alone: an excluded element stops being excluded at the first end tag of a nested
+    element with the same name (the options of a question would be indexed), so a host shows
+    its search plugin this view and puts the whole quiz in its place afterwards.
     """
     md = md or MarkdownRenderer()
     s = strings or Strings()
@@ -238,9 +243,12 @@ def render_quiz(
     keys = []
     for n, question in enumerate(quiz.questions):
         spot = Spot(quiz=quiz, qid=f"{prefix}-q{n + 1}", fp=fingerprint(question), md=md, strings=s)
-        body, key = _question(question, spot, number=n, total=total)
+        body, key = _question(question, spot, number=n, total=total, search_view=search_view)
         parts.append(body)
         keys.append(key)
+    if search_view:
+        parts.append("</form>")
+        return "\n".join(parts)
     parts.append(_footer(quiz, s, prefix, total))
     data = {
         "id": quiz_id,
@@ -283,8 +291,11 @@ class Spot:
     strings: Strings
 
 
-def _question(q: Question, spot: Spot, *, number: int, total: int) -> tuple[str, dict]:
-    """The fieldset of question ``q`` (0-based ``number`` of ``total``) and its answer key."""
+def _question(
+    q: Question, spot: Spot, *, number: int, total: int, search_view: bool = False
+) -> tuple[str, dict]:
+    """The fieldset of question ``q`` (0-based ``number`` of ``total``) and its answer key
+    (``search_view``: its number, prompt and Check button only, and no key)."""
     qid, fp, quiz, md, s = spot.qid, spot.fp, spot.quiz, spot.md, spot.strings
     n = number
     prompt = md.block(q.prompt)
@@ -306,6 +317,8 @@ def _question(q: Question, spot: Spot, *, number: int, total: int) -> tuple[str,
         f'<span class="quiz__number">{number}</span>{legend_prompt}</legend>'
         + ("" if inline_prompt else f'<div class="quiz__prompt" id="{qid}-prompt">{prompt}</div>')
     )
+    if search_view:
+        return f"{head}{check}</fieldset>", {}
     renderer = RENDERERS[type(q)]
     inputs, key_html, key = renderer(q, spot)
     key.update({"type": q.TYPE, "fingerprint": fp})

@@ -140,7 +140,9 @@ def test_manifest_lists_every_quiz(built):
 def test_search_index_leaves_the_answers_out(built):
     index = (built / "search" / "search_index.json").read_text()
     assert "Which letter is" in index  # the quiz is indexed: its prompts
-    assert "B is the second letter" not in index  # not its feedback
+    assert "B is the second letter" not in index  # not its explanation
+    # nor its options (Material's data-search-exclude alone lets them through)
+    assert "onerror" not in index and "It makes the same points" not in index
     page = (built / "lessons" / "01-demo" / "index.html").read_text()
     assert "B is the second letter" in page  # which the page itself has
 
