@@ -64,6 +64,11 @@ from the script: the two scores {{{{ score_a }}}} and {{{{ score_b }}}} become t
 
 - Vaswani, A. et al. (2017). *Attention Is All You Need.*
 
+## End-of-lesson quiz
+
+/// quiz | quizzes/{slug}.yaml
+///
+
 ## What's next
 
 Back to the [course home](../index.md).

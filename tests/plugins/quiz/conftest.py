@@ -22,12 +22,15 @@ from pathlib import Path
 
 import pytest
 
+from plugins.quiz.answers import CodePackage
 from tests import support
 
 HERE = Path(__file__).resolve().parent
 ROOT = support.ROOT
 FIXTURES = HERE / "fixtures"
 SITE_FIXTURE = FIXTURES / "site"
+# The course code answer_from calls (the plugin's defaults)
+COURSE_CODE = CodePackage("lesson_code", ("lesson_code.lessons",))
 
 
 def free_port() -> int:
