@@ -5,10 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+BIOME  := node_modules/.bin/biome
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test build bench lint chromium clean lesson
+.PHONY: serve test build bench lint jsfix chromium clean lesson rename
 
 PORT   ?= 8000
 
@@ -16,7 +18,7 @@ serve: $(STAMP)  ## build and serve at http://127.0.0.1:$(PORT) with live reload
 	@$(BIN)/python tools/port_free.py $(PORT)
 	SITE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --watch lesson_code --watch quizzes
 
-test: $(STAMP) chromium  ## the whole suite: unit, lesson code, builds, browser
+test: $(STAMP) $(NODE_STAMP) chromium  ## the whole suite: unit, lesson code, builds, browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 build: $(STAMP)  ## strict build into site/
@@ -25,12 +27,19 @@ build: $(STAMP)  ## strict build into site/
 bench: $(STAMP) chromium  ## benchmark table (also written to bench.json); budgets in bench/budgets.py
 	$(BIN)/python -m bench
 
-lint: $(STAMP)
+lint: $(STAMP) $(NODE_STAMP)  ## ruff (Python) and Biome (JavaScript: lint and format, biome.json)
 	$(BIN)/ruff check lesson_code plugins tests tools
 	$(BIN)/ruff format --check .
+	$(BIOME) ci --error-on-warnings
+
+jsfix: $(NODE_STAMP)  ## format the JavaScript and apply Biome's safe fixes
+	$(BIOME) check --write
 
 chromium:  ## headless Chromium for browser tests (Debian's package; Playwright's download fails here)
 	@$(PYTHON) tools/ensure_chromium.py
+
+rename: $(STAMP)  ## move a lesson to a new slug: make rename LESSON=20-old-slug TO=20-new-slug
+	$(BIN)/python -m plugins.lessons.rename "$(LESSON)" "$(TO)"
 
 lesson: $(STAMP)  ## scaffold a new lesson: make lesson NAME="Title" [PHASE="Variants"] [SLUG=words]
 	$(BIN)/python -m plugins.lessons.scaffold "$(NAME)" $(if $(PHASE),--phase "$(PHASE)") $(if $(SLUG),--slug "$(SLUG)")
@@ -40,6 +49,12 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+# Biome (the JavaScript linter and formatter) at the version package-lock.json pins; reinstalled
+# when the lock file changes.
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
 	@touch $@
 
 clean:

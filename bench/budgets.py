@@ -62,6 +62,12 @@ SIZE_TEST = "tests/test_budgets.py"
 
 BUDGETS: dict[str, Budget] = {
     "quiz_assets": Budget("quiz JS + CSS (`quiz.js`, `quiz.css`)", 10 * KB, "B gz", test=SIZE_TEST),
+    "base_js": Budget(
+        "shared script base (`base.js`, window.AFP), loaded by every page",
+        2 * KB,
+        "B gz",
+        test=SIZE_TEST,
+    ),
     "explorer_assets": Budget("explorer JS + CSS + `params.json`", 30 * KB, "B gz", test=SIZE_TEST),
     "widgets_js": Budget(
         "lesson widgets script (`widgets.js`)",

@@ -21,7 +21,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from bench.budgets import BUDGETS
-from lesson_code import explorer
+from plugins.explorer import model as explorer
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.plugins.explorer.fixture_site import built_and_served
 
@@ -35,7 +35,7 @@ TIMING_JS = """([sentence, runs, full]) => {
       input.value = text;
       input.dispatchEvent(new Event('input'));
     } else {
-      attentionExplorer.computeNow(text);
+      AFP.explorer.computeNow(text);
     }
     times.push(performance.now() - start);
   }

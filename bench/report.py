@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.budgets import BUDGETS, MKDOCS_QUIZ
 from bench.builds import EDIT_RUNS, WARM_RUNS, build_times, copy_project
-from bench.sizes import EXPLORER_PARAMS, asset_group, page_sizes, quiz_assets
+from bench.sizes import BASE_JS, EXPLORER_PARAMS, asset_group, page_sizes, quiz_assets
 from tests.support import ROOT, SUITE_TIMING, free_port
 
 RESULTS = ROOT / "bench.json"
@@ -82,6 +82,7 @@ def main() -> None:
         explorer = asset_group(
             site, "assets/explorer/explorer.js", "assets/explorer/explorer.css", EXPLORER_PARAMS
         )
+        base_js = asset_group(site, BASE_JS)
         browser = extra_measures(site, url)
     warm, edit_build, edit_lesson = (
         BUDGETS[k] for k in ("warm_over_plain", "edit_build_over_plain", "edit_lesson_over_run")
@@ -190,6 +191,15 @@ def main() -> None:
                 f"{BUDGETS['quiz_assets'].verdict(quiz['gz'])}",
             )
         )
+    data["base_js"] = base_js
+    rows.append(
+        (
+            "shared base.js (every page, cached)",
+            f"{base_js['gz']:,} B gz",
+            f"{base_js['raw']:,} B raw; budget {kb(BUDGETS['base_js'].limit)}: "
+            f"{BUDGETS['base_js'].verdict(base_js['gz'])}",
+        )
+    )
     data["explorer_assets"] = explorer
     rows.append(
         (

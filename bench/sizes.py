@@ -50,6 +50,7 @@ class _Loads(HTMLParser):
 
 MATERIAL_RE = re.compile(r"^assets/(stylesheets|javascripts)/")
 EXPLORER_PARAMS = "assets/explorer/params.json"
+BASE_JS = "assets/base.js"  # the shared base every script of ours needs (window.AFP)
 
 
 def page_assets(site: Path, page: Path) -> list[str]:

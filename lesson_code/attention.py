@@ -9,7 +9,8 @@ Conventions
   A leading batch axis is allowed everywhere: ``(..., n, d)``.
 - Masks are boolean arrays broadcastable to the score matrix ``(n_q, n_k)``:
   ``True`` means "this query may attend to this key", ``False`` means "blocked".
-- Weights are the softmax of the scaled scores, one row per query; every row sums to 1.
+- Weights are the softmax of the scaled scores, one row per query; every row sums to 1,
+  except a row whose keys are all blocked, which is all 0 (see ``masked_softmax``).
 """
 
 from __future__ import annotations
@@ -35,23 +36,34 @@ def softmax(x, axis=-1):
 # --8<-- [end:softmax]
 
 
-def _masked_softmax(scores, mask):
-    """Softmax of ``scores`` where ``mask`` is False gets exactly zero weight.
+# --8<-- [start:masked_softmax]
+def masked_softmax(scores, mask=None):
+    """Softmax of each row of ``scores`` over the keys that ``mask`` allows.
 
-    A row whose keys are all blocked has nothing to attend to; it gets all-zero
-    weights (rather than NaN) so padding queries stay harmless.
+    scores: (..., n_q, n_k); mask: optional bool broadcastable to scores, True = may
+    attend (None: every key may). A blocked score becomes -inf before the softmax, so
+    its exponential is e^-inf = 0: the key gets exactly zero weight and the allowed
+    keys share the whole unit of weight among themselves.
+
+    A row whose keys are all blocked (a query of a padded, empty sequence) has nothing
+    to attend to: the formula gives 0/0. Such a row gets all-zero weights, not NaN, so
+    its output is a zero vector and nothing spreads to the rest of the batch.
+
+    Returns weights (..., n_q, n_k): each row sums to 1, or is all 0 if fully blocked.
     """
+    scores = np.asarray(scores, dtype=float)
     if mask is None:
         return softmax(scores, axis=-1)
-    mask = np.asarray(mask, dtype=bool)
-    assert mask.ndim >= 2, f"mask must be at least 2-D (n_q, n_k), got shape {mask.shape}"
-    blocked = np.broadcast_to(~mask, scores.shape)
-    scores = np.where(blocked, -np.inf, scores)
-    row_max = np.max(scores, axis=-1, keepdims=True)
-    row_max = np.where(np.isfinite(row_max), row_max, 0.0)  # fully blocked rows
-    exps = np.where(blocked, 0.0, np.exp(scores - row_max))
-    totals = np.sum(exps, axis=-1, keepdims=True)
+    blocked = np.broadcast_to(~np.asarray(mask, dtype=bool), scores.shape)
+    scores = np.where(blocked, -np.inf, scores)  # blocked: e^-inf = 0 below
+    row_max = np.max(scores, axis=-1, keepdims=True)  # -inf only if the row is all blocked
+    row_max = np.where(np.isfinite(row_max), row_max, 0.0)
+    exps = np.where(blocked, 0.0, np.exp(scores - row_max))  # (..., n_q, n_k)
+    totals = np.sum(exps, axis=-1, keepdims=True)  # 0 only for a fully blocked row
     return np.divide(exps, totals, out=np.zeros_like(exps), where=totals > 0)
+
+
+# --8<-- [end:masked_softmax]
 
 
 # --8<-- [start:sdpa]
@@ -74,7 +86,9 @@ def scaled_dot_product_attention(q, k, v, mask=None):
         f"keys and values need one row per token: {k.shape[-2]} keys vs {v.shape[-2]} values"
     )
     scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(d_k)  # (..., n_q, n_k)
-    weights = _masked_softmax(scores, mask)  # (..., n_q, n_k), rows sum to 1
+    if mask is not None:
+        assert np.ndim(mask) >= 2, f"mask must be at least 2-D (n_q, n_k), got {np.shape(mask)}"
+    weights = masked_softmax(scores, mask)  # (..., n_q, n_k), rows sum to 1
     output = weights @ v  # (..., n_q, d_v)
     return output, weights
 

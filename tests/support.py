@@ -138,3 +138,12 @@ def csp_handler(policy: str) -> type[QuietHandler]:
             super().end_headers()
 
     return CSPHandler
+
+
+def course_phases() -> dict[str, list[str]]:
+    """The course's phases (nav sections of mkdocs.yml) -> their lesson pages, read as the
+    course plugin reads them."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return config.plugins["course"].phases_in(config)

@@ -19,6 +19,7 @@ import pytest
 
 from bench.budgets import BUDGETS
 from bench.sizes import (
+    BASE_JS,
     EXPLORER_PARAMS,
     asset_group,
     inline_figures,
@@ -32,6 +33,7 @@ pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
 EXPLORER_FILES = ("assets/explorer/explorer.js", "assets/explorer/explorer.css", EXPLORER_PARAMS)
 QUIZ_FILES = ("assets/quiz/quiz.js", "assets/quiz/quiz.css")
 QUIZ_BUDGET_GZ = BUDGETS["quiz_assets"].limit
+BASE_BUDGET_GZ = BUDGETS["base_js"].limit
 EXPLORER_BUDGET_GZ = BUDGETS["explorer_assets"].limit
 PAGE_BUDGET_GZ = BUDGETS["page_weight"].limit
 FIGURE_BUDGET_RAW = BUDGETS["figure_raw"].limit
@@ -53,6 +55,18 @@ def test_quiz_assets_within_budget(served_site):
     )
 
 
+def test_shared_base_within_budget(served_site):
+    """base.js (window.AFP), which every page loads before our other scripts: at most 2 KB
+    gzipped."""
+    _, site = served_site
+    assert (site / BASE_JS).is_file(), "the shared base is not built"
+    size = asset_group(site, BASE_JS)
+    assert size["gz"] <= BASE_BUDGET_GZ, (
+        f"base.js is {kb(size['gz'])} gzipped, over its {kb(BASE_BUDGET_GZ)} budget "
+        f"(raw {size['raw']:,} B)"
+    )
+
+
 def test_explorer_assets_within_budget(served_site):
     """explorer.js + explorer.css + the generated params.json: within their gzipped budget."""
     _, site = served_site
@@ -69,7 +83,7 @@ def test_page_weight_counts_what_pages_load(served_site):
     _, site = served_site
     lesson = site / "lessons" / "04-softmax" / "index.html"
     assets = page_assets(site, lesson)
-    for rel in ("assets/site.css", "assets/course.js", "assets/quiz/quiz.js"):
+    for rel in ("assets/site.css", BASE_JS, "assets/course.js", "assets/quiz/quiz.js"):
         assert rel in assets, f"{rel} not found among what the lesson page loads: {assets}"
     assert EXPLORER_PARAMS in page_assets(site, site / "playground" / "index.html")
     weight = page_weight(site, lesson)

@@ -4,36 +4,25 @@
  * overrides/partials/prereq-note.html), and the Listen button (speech synthesis).
  *
  * Loaded once as a static file; runs on every page load through Material's `document$`
- * (instant navigation), idempotently. Everything stored lives in localStorage under
- * "afp:"; unavailable, full or corrupted storage is ignored (the page still works).
- * Text from storage is only ever inserted with textContent.
+ * (instant navigation), idempotently. Uses the shared base (AFP, loaded first): what it
+ * stores is under AFP.store's one prefix ("afp:visited", "afp:last"); unavailable, full or
+ * corrupted storage is ignored (the page still works). Text from storage is only ever
+ * inserted with textContent.
  */
-(function () {
+(() => {
   "use strict";
+  const AFP = window.AFP;
+  if (!AFP || AFP.course) return;
 
-  var PREFIX = "afp:";
-  var VISITED = PREFIX + "visited";
-  var LAST = PREFIX + "last";
+  const STORE = AFP.store;
+  const VISITED = "visited";
+  const LAST = "last";
 
-  /* ---- storage that never throws ---------------------------------------------------- */
-  function readJSON(key, fallback) {
-    try {
-      var raw = window.localStorage.getItem(key);
-      if (raw === null) return fallback;
-      var value = JSON.parse(raw);
-      /* an array (or any non-record) is corrupt: writing visits into it would be lost */
-      return value && typeof value === "object" && !Array.isArray(value) ? value : fallback;
-    } catch (e) {
-      return fallback;
-    }
-  }
-  function writeJSON(key, value) {
-    try {
-      window.localStorage.setItem(key, JSON.stringify(value));
-      return true;
-    } catch (e) {
-      return false;
-    }
+  /* A stored record, or fallback: an array (or any non-record) is corrupt, and writing
+     visits into it would be lost. */
+  function readRecord(name, fallback) {
+    const value = STORE.get(name);
+    return value && typeof value === "object" && !Array.isArray(value) ? value : fallback;
   }
   function isSlug(value) {
     return typeof value === "string" && /^\d{2}-[a-z0-9-]+$/.test(value);
@@ -41,103 +30,99 @@
 
   /* ---- lesson pages: remember the visit ------------------------------------------------ */
   function recordVisit(frame) {
-    var slug = frame.getAttribute("data-lesson");
+    const slug = frame.getAttribute("data-lesson");
     if (!isSlug(slug)) return;
-    var visited = readJSON(VISITED, {});
+    const visited = readRecord(VISITED, {});
     visited[slug] = Date.now();
-    writeJSON(VISITED, visited);
-    var title = document.querySelector("article h1");
+    STORE.set(VISITED, visited);
+    let title = document.querySelector("article h1");
     if (title) {
       title = title.cloneNode(true);
-      title.querySelectorAll(".headerlink").forEach(function (n) { n.remove(); });
+      title.querySelectorAll(".headerlink").forEach((n) => {
+        n.remove();
+      });
     }
-    writeJSON(LAST, {
+    STORE.set(LAST, {
       slug: slug,
       title: title ? title.textContent.replace(/\s+/g, " ").trim() : slug,
-      path: window.location.pathname
+      path: window.location.pathname,
     });
   }
 
   /* ---- home page: progress marks, continue, reset ------------------------------------ */
+  /* The quiz script's summary of stored progress, read when shown (every script has run by
+     then; a page without the quiz script shows visits only). */
   function quizProgress() {
-    var api = window.attentionQuiz;
+    const api = AFP.quiz;
     if (!api || typeof api.progress !== "function") return {};
     try {
       return api.progress() || {};
-    } catch (e) {
+    } catch {
       return {};
     }
   }
 
   function progressText(entry, visited) {
-    if (entry && entry.total) {
-      if (entry.passed) return "\u2713 quiz passed (" + entry.best + " / " + entry.total + ")";
-      if (entry.answered) return "\u25D0 quiz started (" + entry.correct + " / " + entry.total + ")";
+    if (entry?.total) {
+      if (entry.passed) return `\u2713 quiz passed (${entry.best} / ${entry.total})`;
+      if (entry.answered) return `\u25D0 quiz started (${entry.correct} / ${entry.total})`;
     }
     return visited ? "\u25CB opened" : "";
   }
 
   function showProgress(root) {
-    var progress = quizProgress();
-    var visited = readJSON(VISITED, {});
-    var done = 0;
-    root.querySelectorAll("[data-progress-for]").forEach(function (mark) {
-      var slug = mark.getAttribute("data-progress-for");
-      var entry = progress[slug];
-      var text = progressText(entry, visited[slug]);
+    const progress = quizProgress();
+    const visited = readRecord(VISITED, {});
+    let done = 0;
+    root.querySelectorAll("[data-progress-for]").forEach((mark) => {
+      const slug = mark.getAttribute("data-progress-for");
+      const entry = progress[slug];
+      const text = progressText(entry, visited[slug]);
       mark.textContent = text;
-      mark.setAttribute("data-state", entry && entry.passed ? "passed" : text ? "started" : "none");
-      if (entry && entry.passed) done += 1;
+      mark.setAttribute("data-state", entry?.passed ? "passed" : text ? "started" : "none");
+      if (entry?.passed) done += 1;
     });
     return done;
   }
 
   function showContinue(root) {
-    var slot = root.querySelector("[data-course-continue]");
+    const slot = root.querySelector("[data-course-continue]");
     if (!slot) return;
-    var last = readJSON(LAST, null);
+    const last = readRecord(LAST, null);
     slot.textContent = "";
     /* Only the stored slug is trusted, and only if it names a lesson of this syllabus: the
        title and address come from the syllabus link (so a stale, renamed or corrupted
        record never shows stored text or points anywhere else). */
-    var lesson = last && isSlug(last.slug)
-      ? root.querySelector('.syllabus a[data-lesson="' + last.slug + '"]') : null;
+    const lesson =
+      last && isSlug(last.slug)
+        ? root.querySelector(`.syllabus a[data-lesson="${last.slug}"]`)
+        : null;
     if (!lesson) {
       slot.hidden = true;
       return;
     }
-    var link = document.createElement("a");
-    link.className = "md-button md-button--primary";
-    link.href = lesson.getAttribute("href");
-    link.textContent = "Continue where you left off: " + lesson.textContent.replace(/\s+/g, " ").trim();
-    slot.appendChild(link);
+    slot.appendChild(
+      AFP.el(
+        "a",
+        {
+          class: "md-button md-button--primary",
+          href: lesson.getAttribute("href"),
+        },
+        `Continue where you left off: ${lesson.textContent.replace(/\s+/g, " ").trim()}`,
+      ),
+    );
     slot.hidden = false;
   }
 
   function setupReset(root, refresh) {
-    var slot = root.querySelector("[data-course-reset]");
+    const slot = root.querySelector("[data-course-reset]");
     if (!slot) return;
     slot.textContent = "";
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "md-button";
-    button.textContent = "Reset all progress";
-    var status = document.createElement("span");
-    status.setAttribute("role", "status");
-    status.className = "course-reset__status";
-    button.addEventListener("click", function () {
+    const button = AFP.el("button", { type: "button", class: "md-button" }, "Reset all progress");
+    const status = AFP.el("span", { role: "status", class: "course-reset__status" });
+    button.addEventListener("click", () => {
       if (!window.confirm("Forget every quiz answer and visited lesson in this browser?")) return;
-      try {
-        var keys = [];
-        for (var i = 0; i < window.localStorage.length; i++) keys.push(window.localStorage.key(i));
-        keys.forEach(function (key) {
-          if (key && key.indexOf(PREFIX) === 0) window.localStorage.removeItem(key);
-        });
-      } catch (e) { /* storage unavailable: nothing to forget */ }
-      var api = window.attentionQuiz;
-      if (api && typeof api.clear === "function") {
-        try { api.clear(); } catch (e) { /* keep going */ } /* no argument: every quiz */
-      }
+      STORE.clear(); /* every entry under the one prefix: visits and every quiz */
       refresh();
       status.textContent = "Progress reset.";
     });
@@ -149,76 +134,88 @@
   /* ---- Listen: read the lesson aloud with the browser's own voices -------------------- */
   /* Code blocks are skipped; inline code inside a sentence is read, or the sentence
      would lose its words ("subtract the largest score before calling np.exp"). */
-  var SKIP = "pre, div.highlight, svg, math, figure, form, .lesson-frame, .headerlink, " +
-             "details:not([open]), .md-source-file, script, style, [data-quiz], .admonition-title";
+  const SKIP =
+    "pre, div.highlight, svg, math, figure, form, .lesson-frame, .headerlink, " +
+    "details:not([open]), .md-source-file, script, style, [data-quiz], .admonition-title";
 
   /* A formula is read from its TeX (alttext) in words, never as backslashes and braces. */
-  var TEX_WORDS = {
-    sqrt: " square root of ", approx: " approximately ", times: " times ", cdot: " times ",
-    sum: " sum of ", le: " at most ", leq: " at most ", ge: " at least ", geq: " at least ",
-    to: " to ", infty: " infinity ", top: " transposed ", frac: " ", operatorname: " ",
-    mathrm: " ", text: " ", left: " ", right: " "
+  const TEX_WORDS = {
+    sqrt: " square root of ",
+    approx: " approximately ",
+    times: " times ",
+    cdot: " times ",
+    sum: " sum of ",
+    le: " at most ",
+    leq: " at most ",
+    ge: " at least ",
+    geq: " at least ",
+    to: " to ",
+    infty: " infinity ",
+    top: " transposed ",
+    frac: " ",
+    operatorname: " ",
+    mathrm: " ",
+    text: " ",
+    left: " ",
+    right: " ",
   };
   function speakableTeX(tex) {
     return String(tex)
-      .replace(/\\([A-Za-z]+)/g, function (m, name) {
-        return Object.prototype.hasOwnProperty.call(TEX_WORDS, name) ? TEX_WORDS[name] : " " + name + " ";
-      })
+      .replace(/\\([A-Za-z]+)/g, (_m, name) =>
+        Object.hasOwn(TEX_WORDS, name) ? TEX_WORDS[name] : ` ${name} `,
+      )
       .replace(/\^\s*(\{\s*T\s*\}|T\b)/g, " transposed ")
       .replace(/\^/g, " to the power ")
       .replace(/[\\{}_$]/g, " ");
   }
 
   function readableChunks(article) {
-    var chunks = [];
-    article.querySelectorAll("h1, h2, h3, p, li, blockquote, dd, dt, td").forEach(function (el) {
+    const chunks = [];
+    article.querySelectorAll("h1, h2, h3, p, li, blockquote, dd, dt, td").forEach((el) => {
       if (el.closest(SKIP)) return;
       if (el.querySelector("p, li")) return; /* read the innermost blocks only */
-      var clone = el.cloneNode(true);
-      clone.querySelectorAll(SKIP).forEach(function (n) {
-        var alt = n.getAttribute && (n.getAttribute("alttext") || n.getAttribute("aria-label"));
+      const clone = el.cloneNode(true);
+      clone.querySelectorAll(SKIP).forEach((n) => {
+        let alt = n.getAttribute && (n.getAttribute("alttext") || n.getAttribute("aria-label"));
         if (alt && n.localName === "math") alt = speakableTeX(alt);
-        n.replaceWith(document.createTextNode(alt ? " " + alt + " " : " "));
+        n.replaceWith(document.createTextNode(alt ? ` ${alt} ` : " "));
       });
-      var text = clone.textContent.replace(/\s+/g, " ").trim();
+      const text = clone.textContent.replace(/\s+/g, " ").trim();
       if (text) chunks.push(text);
     });
     return chunks;
   }
 
   function setupListen(frame) {
-    var slot = frame.querySelector("[data-listen-slot]");
+    const slot = frame.querySelector("[data-listen-slot]");
     if (!slot || slot.hasAttribute("data-ready")) return;
-    var synth = window.speechSynthesis;
+    const synth = window.speechSynthesis;
     if (!synth || typeof window.SpeechSynthesisUtterance !== "function") return;
 
     function build() {
       if (slot.hasAttribute("data-ready") || !synth.getVoices().length) return;
       slot.setAttribute("data-ready", "");
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "md-button lesson-listen";
-      button.textContent = "Listen";
-      button.setAttribute("aria-pressed", "false");
-      var stop = document.createElement("button");
-      stop.type = "button";
-      stop.className = "md-button lesson-listen";
-      stop.textContent = "Stop";
+      const button = AFP.el(
+        "button",
+        {
+          type: "button",
+          class: "md-button lesson-listen",
+          "aria-pressed": "false",
+        },
+        "Listen",
+      );
+      const stop = AFP.el("button", { type: "button", class: "md-button lesson-listen" }, "Stop");
       stop.hidden = true;
-      var label = document.createElement("label");
-      label.className = "lesson-listen__speed";
-      label.textContent = "Speed ";
-      var speed = document.createElement("select");
-      [0.75, 1, 1.25, 1.5, 2].forEach(function (rate) {
-        var option = document.createElement("option");
-        option.value = String(rate);
-        option.textContent = rate + "\u00D7";
+      const label = AFP.el("label", { class: "lesson-listen__speed" }, "Speed ");
+      const speed = AFP.el("select");
+      [0.75, 1, 1.25, 1.5, 2].forEach((rate) => {
+        const option = AFP.el("option", { value: String(rate) }, `${rate}\u00D7`);
         if (rate === 1) option.selected = true;
         speed.appendChild(option);
       });
       label.appendChild(speed);
-      var queue = [];
-      var state = "idle";
+      let queue = [];
+      let state = "idle";
 
       function setState(next) {
         state = next;
@@ -227,16 +224,23 @@
         stop.hidden = next === "idle";
       }
       function speakNext() {
-        if (!queue.length) { setState("idle"); return; }
-        var utterance = new window.SpeechSynthesisUtterance(queue.shift());
+        if (!queue.length) {
+          setState("idle");
+          return;
+        }
+        const utterance = new window.SpeechSynthesisUtterance(queue.shift());
         utterance.rate = parseFloat(speed.value) || 1;
-        utterance.onend = function () { if (state === "playing") speakNext(); };
-        utterance.onerror = function () { setState("idle"); };
+        utterance.onend = () => {
+          if (state === "playing") speakNext();
+        };
+        utterance.onerror = () => {
+          setState("idle");
+        };
         synth.speak(utterance);
       }
-      button.addEventListener("click", function () {
+      button.addEventListener("click", () => {
         if (state === "idle") {
-          var article = document.querySelector("article.md-content__inner");
+          const article = document.querySelector("article.md-content__inner");
           queue = article ? readableChunks(article) : [];
           synth.cancel();
           setState("playing");
@@ -249,7 +253,7 @@
           setState("playing");
         }
       });
-      stop.addEventListener("click", function () {
+      stop.addEventListener("click", () => {
         queue = [];
         setState("idle");
         synth.cancel();
@@ -262,7 +266,7 @@
     if (!slot.hasAttribute("data-ready") && synth.addEventListener) {
       /* Voices load asynchronously, sometimes over several events: keep listening until
          there is one (not just once), and stop once built or once this page is gone. */
-      var onVoices = function () {
+      const onVoices = () => {
         if (document.contains(slot)) build();
         if (slot.hasAttribute("data-ready") || !document.contains(slot)) {
           synth.removeEventListener("voiceschanged", onVoices);
@@ -279,23 +283,27 @@
      moves onto it and dismissed with Escape (WCAG 1.4.13). Material's content.tooltips
      would do this for every titled element of every page at start-up; this touches the
      few terms of a lesson and builds a tooltip only when one is first shown. */
-  var openTerm = null;  /* the term whose tooltip shows */
-  var tipCount = 0;
+  let openTerm = null; /* the term whose tooltip shows */
+  let tipCount = 0;
 
   /* The term's tooltip element; built on its first showing (create), else null. */
   function tipOf(term, create) {
-    var id = term.getAttribute("data-tip-id");
-    var tip = id && document.getElementById(id);
+    let id = term.getAttribute("data-tip-id");
+    let tip = id && document.getElementById(id);
     if (tip || !create) return tip;
-    id = "glossary-tip-" + ++tipCount;
-    tip = document.createElement("div");
-    tip.className = "glossary-tip";
-    tip.id = id;
-    tip.setAttribute("role", "tooltip");
+    id = `glossary-tip-${++tipCount}`;
+    tip = AFP.el(
+      "div",
+      { class: "glossary-tip", id: id, role: "tooltip" },
+      term.getAttribute("data-definition"),
+    );
     tip.hidden = true;
-    tip.textContent = term.getAttribute("data-definition");
-    tip.addEventListener("mouseenter", function () { clearTimeout(tip.hideTimer); });
-    tip.addEventListener("mouseleave", function () { hideTip(term, 150); });
+    tip.addEventListener("mouseenter", () => {
+      clearTimeout(tip.hideTimer);
+    });
+    tip.addEventListener("mouseleave", () => {
+      hideTip(term, 150);
+    });
     document.body.appendChild(tip);
     term.setAttribute("data-tip-id", id);
     return tip;
@@ -303,61 +311,71 @@
 
   function showTip(term) {
     if (openTerm && openTerm !== term) hideTip(openTerm, 0);
-    var tip = tipOf(term, true);
+    const tip = tipOf(term, true);
     clearTimeout(tip.hideTimer);
     tip.hidden = false;
     term.setAttribute("aria-describedby", tip.id);
     /* below the term, kept inside the viewport; above it when there is no room below */
-    var box = term.getBoundingClientRect(), width = tip.offsetWidth, height = tip.offsetHeight;
-    var view = document.documentElement.clientWidth, gap = 6;
-    var left = Math.max(8, Math.min(box.left, view - width - 8));
-    var top = box.bottom + gap;
-    if (top + height > window.innerHeight && box.top - gap - height > 0) top = box.top - gap - height;
-    tip.style.left = left + window.scrollX + "px";
-    tip.style.top = top + window.scrollY + "px";
+    const box = term.getBoundingClientRect();
+    const width = tip.offsetWidth;
+    const height = tip.offsetHeight;
+    const view = document.documentElement.clientWidth;
+    const gap = 6;
+    const left = Math.max(8, Math.min(box.left, view - width - 8));
+    let top = box.bottom + gap;
+    if (top + height > window.innerHeight && box.top - gap - height > 0)
+      top = box.top - gap - height;
+    tip.style.left = `${left + window.scrollX}px`;
+    tip.style.top = `${top + window.scrollY}px`;
     openTerm = term;
   }
 
   function hideTip(term, delay) {
-    var tip = tipOf(term, false);
+    const tip = tipOf(term, false);
     if (!tip) return;
     clearTimeout(tip.hideTimer);
-    var hide = function () {
+    const hide = () => {
       tip.hidden = true;
       term.removeAttribute("aria-describedby");
       if (openTerm === term) openTerm = null;
     };
-    if (delay) tip.hideTimer = setTimeout(hide, delay); else hide();
+    if (delay) tip.hideTimer = setTimeout(hide, delay);
+    else hide();
   }
 
   function setupGlossary() {
     if (openTerm && !openTerm.isConnected) openTerm = null;
-    document.querySelectorAll(".glossary-tip").forEach(function (tip) {
+    document.querySelectorAll(".glossary-tip").forEach((tip) => {
       /* instant navigation keeps <body>: a tooltip whose term left with the last page goes */
-      var term = document.querySelector("abbr[data-tip-id='" + tip.id + "']");
+      const term = document.querySelector(`abbr[data-tip-id='${tip.id}']`);
       if (!term) tip.remove();
     });
-    document.querySelectorAll("abbr[data-glossary][title]").forEach(function (term) {
+    document.querySelectorAll("abbr[data-glossary][title]").forEach((term) => {
       term.setAttribute("data-definition", term.getAttribute("title"));
-      term.removeAttribute("title");  /* no second, native tooltip on top of ours */
-      term.addEventListener("mouseenter", function () { showTip(term); });
-      term.addEventListener("mouseleave", function () { hideTip(term, 150); });
-      term.addEventListener("focus", function () { showTip(term); });
-      term.addEventListener("blur", function () { hideTip(term, 0); });
+      term.removeAttribute("title"); /* no second, native tooltip on top of ours */
+      term.addEventListener("mouseenter", () => {
+        showTip(term);
+      });
+      term.addEventListener("mouseleave", () => {
+        hideTip(term, 150);
+      });
+      term.addEventListener("focus", () => {
+        showTip(term);
+      });
+      term.addEventListener("blur", () => {
+        hideTip(term, 0);
+      });
     });
   }
-  if (!window.__afpTipKeys) {
-    window.__afpTipKeys = true;
-    document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && openTerm) hideTip(openTerm, 0);
-    });
-  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && openTerm) hideTip(openTerm, 0);
+  });
 
   /* ---- theme fix: Material adds an unnamed <nav> (copy button) to every code block;
      several unnamed navs on one page are landmarks that cannot be told apart. -------- */
   /* Code blocks scroll sideways on narrow screens: make each one reachable by keyboard. */
   function focusableCode() {
-    document.querySelectorAll(".md-typeset pre > code:not([tabindex])").forEach(function (code) {
+    document.querySelectorAll(".md-typeset pre > code:not([tabindex])").forEach((code) => {
       code.setAttribute("tabindex", "0");
     });
   }
@@ -365,19 +383,18 @@
   /* Material adds the bar when a block is first scrolled into view (content.lazy), in
      any order: a bar is named by its block's place on the page, so names stay unique. */
   function nameCodeNavs() {
-    var navs = document.querySelectorAll("nav.md-code__nav:not([aria-label])");
+    const navs = document.querySelectorAll("nav.md-code__nav:not([aria-label])");
     if (!navs.length) return;
-    var blocks = Array.prototype.slice.call(document.querySelectorAll("pre"));
-    navs.forEach(function (nav) {
-      nav.setAttribute("aria-label", "Code block " + (blocks.indexOf(nav.closest("pre")) + 1) + " tools");
+    const blocks = Array.prototype.slice.call(document.querySelectorAll("pre"));
+    navs.forEach((nav) => {
+      nav.setAttribute("aria-label", `Code block ${blocks.indexOf(nav.closest("pre")) + 1} tools`);
     });
   }
-  if (!window.__afpCodeNavObserver && typeof MutationObserver === "function") {
-    window.__afpCodeNavObserver = new MutationObserver(function () {
+  if (typeof MutationObserver === "function") {
+    new MutationObserver(() => {
       nameCodeNavs();
       focusableCode();
-    });
-    window.__afpCodeNavObserver.observe(document.documentElement, { childList: true, subtree: true });
+    }).observe(document.documentElement, { childList: true, subtree: true });
   }
 
   /* ---- theme fix: the page's colour scheme follows the palette toggle ----------------
@@ -386,17 +403,12 @@
      the bundle's own out of the document). Written only when it changes: any write
      makes the browser restyle the whole page. */
   function followColorScheme() {
-    var meta = document.querySelector("meta[data-course-scheme]");
+    const meta = document.querySelector("meta[data-course-scheme]");
     if (!meta) return;
-    var scheme = window.getComputedStyle(document.body).colorScheme;
+    const scheme = window.getComputedStyle(document.body).colorScheme;
     if (meta.content !== scheme) meta.content = scheme;
   }
-  if (!window.__afpSchemeObserver && typeof MutationObserver === "function") {
-    window.__afpSchemeObserver = new MutationObserver(followColorScheme);
-    window.__afpSchemeObserver.observe(document.body, {
-      attributes: true, attributeFilter: ["data-md-color-scheme"]
-    });
-  }
+  AFP.onScheme(followColorScheme);
 
   /* ---- theme fix: no transitions while the reader switches the palette -------------
      The course plugin moves Material's "no transitions" rule from the attribute its
@@ -404,18 +416,21 @@
      data-course-switching, set here only for a real switch: in the capture phase, so
      before the palette's own handler applies the new colours, and removed once a frame
      has been drawn with them. */
-  if (!window.__afpSwitchListener) {
-    window.__afpSwitchListener = true;
-    document.addEventListener("change", function (event) {
-      var target = event.target;
-      if (!target || !target.closest || !target.closest("[data-md-component='palette']")) return;
-      var body = document.body;
+  document.addEventListener(
+    "change",
+    (event) => {
+      const target = event.target;
+      if (!target?.closest?.("[data-md-component='palette']")) return;
+      const body = document.body;
       body.setAttribute("data-course-switching", "");
-      requestAnimationFrame(function () {
-        requestAnimationFrame(function () { body.removeAttribute("data-course-switching"); });
+      requestAnimationFrame(() => {
+        requestAnimationFrame(() => {
+          body.removeAttribute("data-course-switching");
+        });
       });
-    }, true);
-  }
+    },
+    true,
+  );
 
   /* ---- per page ---------------------------------------------------------------------- */
   function init() {
@@ -423,35 +438,29 @@
     focusableCode();
     setupGlossary();
     if (window.speechSynthesis) {
-      try { window.speechSynthesis.cancel(); } catch (e) { /* nothing was playing */ }
+      try {
+        window.speechSynthesis.cancel();
+      } catch {
+        /* nothing was playing */
+      }
     }
-    var frame = document.querySelector("[data-lesson-frame]");
-    if (frame && !frame.hasAttribute("data-course-ready")) {
-      frame.setAttribute("data-course-ready", "");
+    const frame = document.querySelector("[data-lesson-frame]");
+    if (AFP.claim(frame, "data-course-ready")) {
       recordVisit(frame);
       setupListen(frame);
     }
-    var syllabus = document.querySelector(".syllabus");
-    if (syllabus && !syllabus.hasAttribute("data-course-ready")) {
-      syllabus.setAttribute("data-course-ready", "");
-      var root = syllabus.parentNode;
-      var refresh = function () { showProgress(root); showContinue(root); };
+    const syllabus = document.querySelector(".syllabus");
+    if (AFP.claim(syllabus, "data-course-ready")) {
+      const root = syllabus.parentNode;
+      const refresh = () => {
+        showProgress(root);
+        showContinue(root);
+      };
       refresh();
       setupReset(root, refresh);
-      if (!window.attentionQuiz) {
-        /* the quiz script may run after this one: read its progress once all have loaded */
-        window.addEventListener("load", refresh, { once: true });
-      }
     }
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    /* A task of its own after the theme's start-up, which runs every document$ subscriber
-       in one task: ours would only make that long task longer. */
-    window.document$.subscribe(function () { setTimeout(init, 0); });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  AFP.course = { version: 1, init: init };
+  AFP.onPage(init);
 })();

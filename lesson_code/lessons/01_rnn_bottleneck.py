@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lesson 1: the RNN bottleneck
 #
-# A toy tanh RNN with fixed random weights (`lesson_code.rnn`). We measure how much the
+# A toy tanh RNN with fixed random weights (`lesson_code.topics.rnn`). We measure how much the
 # first token still influences later hidden states, how much of it can be read back
 # from the last state, and compare path lengths with attention.
 
@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch
 
 from lesson_code import report
-from lesson_code.rnn import (
+from lesson_code.topics.rnn import (
     decay_per_step,
     first_token_influence,
     influence_curve,
@@ -211,7 +211,7 @@ report.figure(
 # %% [markdown]
 # ## What the last state still knows: the first token and the newest one
 # Fit a linear read-out from h_n back to one token on 3000 random sentences, test it on
-# 1000 more. `lesson_code.rnn.linear_readout_r2` does this for x_1; the helper below
+# 1000 more. `lesson_code.topics.rnn.linear_readout_r2` does this for x_1; the helper below
 # does it for any position, so we can compare the oldest token with the newest.
 
 
@@ -244,7 +244,9 @@ with report.output("readout"):
             f"{n:>2}  {n * rnn.d_x:>10}  {rnn.d_h:>14}  {r2_by_n[n]:>18.2f}  {r2_newest[n]:>18.2f}"
         )
     # --8<-- [end:readout]
-assert np.isclose(r2_by_n[3], linear_readout_r2(rnn, 3)), "the helper must match lesson_code.rnn"
+assert np.isclose(r2_by_n[3], linear_readout_r2(rnn, 3)), (
+    "the helper must match lesson_code.topics.rnn"
+)
 assert r2_by_n[1] > 0.9, f"one token should be almost fully readable, R²={r2_by_n[1]}"
 assert r2_by_n[8] < 0.05, f"after 8 tokens x_1 should be unreadable, R²={r2_by_n[8]}"
 # At n = 2 the sentence holds no more numbers than the state, yet x_1 is already half gone:
@@ -293,7 +295,7 @@ with report.output("paths"):
         print(f"{n:>3}   {rnn_steps:>21}   {attn_steps:>27}")
     # --8<-- [end:paths]
 assert steps_between("rnn", 1, 500) == 499 and steps_between("attention", 1, 500) == 1
-# lesson_code.rnn.path_length also counts the edge x_1 -> h_1; the recurrent steps are n - 1,
+# lesson_code.topics.rnn.path_length also counts the edge x_1 -> h_1; the recurrent steps are n - 1,
 # the number of factors W_hh in d h_n / d x_1 and the exponent in w^(n - 1):
 for n in (5, 50, 500):
     assert steps_between("rnn", 1, n) == path_length("rnn", n) - 1 == n - 1

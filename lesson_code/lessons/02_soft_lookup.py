@@ -2,7 +2,7 @@
 # # Lesson 2: attention is a soft dictionary lookup
 #
 # A dictionary of thermometer readings (hour -> °C), looked up hard (exact key) and soft
-# (every reading weighted by how close its hour is), with `lesson_code.soft_lookup`.
+# (every reading weighted by how close its hour is), with `lesson_code.topics.soft_lookup`.
 
 # %%
 import matplotlib.pyplot as plt
@@ -10,7 +10,7 @@ import numpy as np
 
 from lesson_code import report
 from lesson_code.attention import scaled_dot_product_attention, softmax
-from lesson_code.soft_lookup import (
+from lesson_code.topics.soft_lookup import (
     HOURS,
     TEMPS,
     as_attention_vectors,

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lesson 3: the dot product measures how aligned two arrows are
 #
-# One 2-D query and four 2-D keys from `lesson_code.dot_product`: scores by hand and with
+# One 2-D query and four 2-D keys from `lesson_code.topics.dot_product`: scores by hand and with
 # `@`, the link to angle and length, and the pitfall of long keys.
 
 # %%
@@ -10,7 +10,7 @@ import numpy as np
 
 from lesson_code import report
 from lesson_code.attention import softmax
-from lesson_code.dot_product import (
+from lesson_code.topics.dot_product import (
     KEY_NAMES,
     KEYS,
     QUERY,

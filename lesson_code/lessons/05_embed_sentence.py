@@ -3,15 +3,25 @@
 #
 # A tiny vocabulary, an embedding matrix with one row per word, and a lookup that turns
 # the sentence "the hungry cat ate fish" into the matrix X that lessons 6 to 8 use.
-# The numbers live in `lesson_code/sentence.py`, so every later lesson reuses the same X.
+# The numbers live in `lesson_code/topics/running_example.py`, so every later lesson
+# reuses the same X.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 
 from lesson_code import report
-from lesson_code.heatmaps import heatmap
-from lesson_code.sentence import D_MODEL, EMBEDDINGS, FEATURES, TOKENS, VOCAB, X, embed, token_ids
+from lesson_code.plotting import heatmap
+from lesson_code.topics.running_example import (
+    D_MODEL,
+    EMBEDDINGS,
+    FEATURES,
+    TOKENS,
+    VOCAB,
+    X,
+    embed,
+    token_ids,
+)
 
 report.style()
 np.set_printoptions(precision=2, suppress=True)

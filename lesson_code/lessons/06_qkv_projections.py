@@ -3,7 +3,7 @@
 #
 # The embedded sentence X (5, 8) from lesson 5 is multiplied by three different matrices
 # to give every token a query, a key and a value. The matrices live in
-# `lesson_code/sentence.py` so that lessons 7 to 9 reuse them.
+# `lesson_code/topics/running_example.py` so that lessons 7 to 9 reuse them.
 
 # %%
 import matplotlib.pyplot as plt
@@ -11,8 +11,8 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from lesson_code import report
-from lesson_code.heatmaps import heatmap
-from lesson_code.sentence import (
+from lesson_code.plotting import heatmap
+from lesson_code.topics.running_example import (
     D_K,
     D_MODEL,
     D_V,

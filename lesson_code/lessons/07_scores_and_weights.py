@@ -2,7 +2,8 @@
 # # Lesson 7: every pairwise score at once, softmax by row
 #
 # Q Kᵀ compares every query with every key in one product. A softmax over each row turns
-# the scores into attention weights. Q and K come from `lesson_code/sentence.py` (lesson 6).
+# the scores into attention weights. Q and K come from
+# `lesson_code/topics/running_example.py` (lesson 6).
 
 # %%
 import matplotlib.pyplot as plt
@@ -10,8 +11,8 @@ import numpy as np
 
 from lesson_code import report
 from lesson_code.attention import scaled_dot_product_attention, softmax
-from lesson_code.heatmaps import heatmap
-from lesson_code.sentence import D_K, TOKENS, X, qkv, table
+from lesson_code.plotting import heatmap
+from lesson_code.topics.running_example import D_K, TOKENS, X, qkv, table
 
 report.style()
 np.set_printoptions(precision=3, suppress=True)

@@ -3,8 +3,9 @@
 #
 # The last step of attention on the course sentence "the hungry cat ate fish": each
 # token's output is a weighted average of the value rows, with the weights from lesson 7.
-# The sentence, its embeddings and projections come from `lesson_code/sentence.py`; the
-# loop and the four named steps from `lesson_code/blend.py`.
+# The sentence, its embeddings and projections come from
+# `lesson_code/topics/running_example.py`; the loop and the four named steps from
+# `lesson_code/topics/blend.py`.
 
 # %%
 import matplotlib.pyplot as plt
@@ -12,9 +13,9 @@ import numpy as np
 
 from lesson_code import report
 from lesson_code.attention import scaled_dot_product_attention, softmax
-from lesson_code.blend import attention_four_steps, blend_loop, is_convex_combination
-from lesson_code.heatmaps import heatmap
-from lesson_code.sentence import D_K, D_V, TOKENS, VALUE_DIMS, W_K, W_Q, W_V, X, qkv
+from lesson_code.plotting import heatmap
+from lesson_code.topics.blend import attention_four_steps, blend_loop, is_convex_combination
+from lesson_code.topics.running_example import D_K, D_V, TOKENS, VALUE_DIMS, W_K, W_Q, W_V, X, qkv
 
 report.style()
 np.set_printoptions(precision=3, suppress=True)

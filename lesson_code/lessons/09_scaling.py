@@ -3,7 +3,7 @@
 #
 # Measure how the spread of a dot product grows with the vector size d, what that does
 # to the softmax, and why attention divides by √d_k rather than by d_k.
-# The simulations live in `lesson_code/scaling.py`.
+# The simulations live in `lesson_code/topics/scaling.py`.
 
 # %%
 import matplotlib.pyplot as plt
@@ -11,7 +11,8 @@ import numpy as np
 
 from lesson_code import report
 from lesson_code.attention import softmax
-from lesson_code.scaling import (
+from lesson_code.topics.running_example import D_K as SENTENCE_D_K
+from lesson_code.topics.scaling import (
     DIVISORS,
     peakiness,
     peakiness_of,
@@ -21,7 +22,6 @@ from lesson_code.scaling import (
     scale_factor,
     softmax_jacobian_norm,
 )
-from lesson_code.sentence import D_K as SENTENCE_D_K
 
 report.style()
 SEED = 9

@@ -3,7 +3,7 @@
 #
 # Three sentences with hand-built keys, queries and values ("The cat sat", the trophy and
 # the suitcase, "bank"), then a check of the trophy/suitcase numbers that popular
-# explanations quote. The vectors live in `lesson_code/examples.py`.
+# explanations quote. The vectors live in `lesson_code/topics/worked_examples.py`.
 
 # %%
 import matplotlib.pyplot as plt
@@ -11,7 +11,7 @@ import numpy as np
 
 from lesson_code import report
 from lesson_code.attention import softmax
-from lesson_code.examples import (
+from lesson_code.topics.worked_examples import (
     PUBLISHED_CLAIM,
     PUBLISHED_D_K,
     PUBLISHED_SCORES,
@@ -262,12 +262,12 @@ with report.output("check"):
         f"trophy + suitcase + small = {quoted_sum:.3f}"
     )
     # --8<-- [end:check]
-# d_k = 8 was read off the quote; lesson_code.examples uses the same inferred value
+# d_k = 8 was read off the quote; lesson_code.topics.worked_examples uses the same value
 assert implied_dk == PUBLISHED_D_K, f"implied d_k {implied_dk} vs examples {PUBLISHED_D_K}"
 assert abs(implied_t - np.sqrt(implied_dk)) < 0.01, f"ratio gives T = {implied_t:.4f}"
-assert np.allclose(unscaled, published_weights(scale=False)), "same softmax as examples.py"
-assert np.allclose(scaled, published_weights(scale=True)), "same softmax as examples.py"
-assert np.allclose(in_sentence, published_weights(scale=True, n_other=n_other))
+assert np.allclose(unscaled, published_weights(d_k=None)), "same softmax as worked_examples"
+assert np.allclose(scaled, published_weights(d_k=8)), "same softmax as worked_examples"
+assert np.allclose(in_sentence, published_weights(d_k=8, n_other=n_other))
 assert n_other == 10, f"13 tokens minus trophy, suitcase, small: {n_other}"
 assert np.allclose(unscaled.round(3), [0.991, 0.006, 0.003]), f"unscaled: {unscaled}"
 assert np.allclose(scaled.round(3), [0.773, 0.127, 0.099]), f"scaled: {scaled}"

@@ -3,7 +3,7 @@
 #
 # The same attention function, fed from one sequence (self-attention) or from two
 # (cross-attention: target tokens ask, source tokens answer). The example is a hand-built
-# English -> French pair from `lesson_code.translation`.
+# English -> French pair from `lesson_code.topics.cross_attention`.
 
 # %%
 import matplotlib.pyplot as plt
@@ -15,8 +15,8 @@ from lesson_code.attention import (
     multi_head_attention,
     scaled_dot_product_attention,
 )
-from lesson_code.labelled import annotated_heatmap, weight_table
-from lesson_code.translation import (
+from lesson_code.plotting import annotated_heatmap, weight_table
+from lesson_code.topics.cross_attention import (
     FEATURES,
     SOURCE_TOKENS,
     TARGET_TOKENS,

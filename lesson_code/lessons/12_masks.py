@@ -13,11 +13,12 @@ from lesson_code import report
 from lesson_code.attention import (
     causal_mask,
     init_projections,
+    masked_softmax,
     multi_head_attention,
     padding_mask,
 )
-from lesson_code.labelled import annotated_heatmap, weight_table
-from lesson_code.masking import (
+from lesson_code.plotting import annotated_heatmap, weight_table
+from lesson_code.topics.masks import (
     D_MODEL,
     OTHER_ENDING,
     SENTENCE,
@@ -26,7 +27,6 @@ from lesson_code.masking import (
     mask_after_softmax,
     mask_scores,
     mask_with_zero,
-    masked_weights,
     max_change_in_prefix,
     token_vectors,
 )
@@ -68,7 +68,7 @@ with report.output("scores"):
 
 with report.output("weights"):
     # --8<-- [start:weights]
-    weights = masked_weights(scores, mask)
+    weights = masked_softmax(scores, mask)
     print(weight_table(weights, SENTENCE, SENTENCE, ".3f"))
     print("row sums:", weights.sum(axis=1).round(3))
     # --8<-- [end:weights]
@@ -76,8 +76,8 @@ assert np.all(weights[~mask] == 0.0), "blocked weights must be exactly 0"
 assert np.allclose(weights.sum(axis=1), 1.0), "each row sums to 1 over its allowed keys"
 assert weights[0, 0] == 1.0, "the first token can only attend to itself"
 assert np.allclose(
-    masked_weights(scores, mask),
-    masked_weights(scores + additive_mask(mask), True),
+    masked_softmax(scores, mask),
+    masked_softmax(scores + additive_mask(mask), True),
 ), "adding 0/-inf to the scores is the same as masking them"
 _, lib_weights = multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads=1, mask=mask)
 assert np.allclose(lib_weights[0], weights), "lesson_code.attention gives the same weights"
@@ -174,7 +174,7 @@ with report.output("bugs"):
     # --8<-- [start:bugs]
     row = 1  # the query "cat" may use "the" and itself
     rows = {
-        "right": masked_weights(scores, mask)[row],
+        "right": masked_softmax(scores, mask)[row],
         "softmax, then mask": mask_after_softmax(scores, mask)[row],
         "0 instead of -inf": mask_with_zero(scores, mask)[row],
     }
@@ -204,7 +204,7 @@ with report.output("bug_leaks"):
         print(f"{name:<18} max change in rows 0-2 = {change:.4f}")
     # --8<-- [end:bug_leaks]
 leaks = {}
-ways = {"after": mask_after_softmax, "zero": mask_with_zero, "right": masked_weights}
+ways = {"after": mask_after_softmax, "zero": mask_with_zero, "right": masked_softmax}
 for name, fn in ways.items():
     o_a, _ = attend(x @ w_q, x @ w_k, x @ w_v, mask, fn)
     o_b, _ = attend(x2 @ w_q, x2 @ w_k, x2 @ w_v, mask, fn)
@@ -243,6 +243,11 @@ noisy[1, 2:] = np.random.default_rng(0).normal(size=(n - 2, D_MODEL)) * 10
 out_noisy, _ = multi_head_attention(noisy, *params, n_heads=1, mask=pad)
 assert np.array_equal(out_noisy[1, :2], out[1, :2]), "padding content must not reach real tokens"
 report.value("w_bark_dogs", w[1, 0][1, 0], ".3f")
+# What the page says of a batch item of length 0: every key blocked, so every weight and
+# the output are exactly zero (masked_softmax's rule for 0/0), never NaN.
+empty = padding_mask([0], n)  # (1, 1, 6): no real key
+out_empty, w_empty = multi_head_attention(x[None], *params, n_heads=1, mask=empty)
+assert np.all(w_empty == 0.0) and np.all(out_empty == 0.0), "a fully blocked row gives zeros"
 
 with report.output("combined"):
     # --8<-- [start:combined]

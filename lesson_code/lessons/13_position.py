@@ -16,8 +16,8 @@ from lesson_code.attention import (
     scaled_dot_product_attention,
     sinusoidal_positions,
 )
-from lesson_code.labelled import annotated_heatmap
-from lesson_code.position import rope, rope_score, sinusoid_dot, sinusoid_shift, word_vectors
+from lesson_code.plotting import annotated_heatmap
+from lesson_code.topics.position import rope, rope_score, sinusoid_dot, sinusoid_shift, word_vectors
 
 report.style()
 

@@ -3,14 +3,14 @@
 #
 # The same four (d_model, d_model) matrices, read as one head of size 8 or as two heads
 # of size 4. Two heads can follow two relations at once; one softmax row cannot.
-# The hand-built example lives in `lesson_code/heads.py`.
+# The hand-built example lives in `lesson_code/topics/heads.py`.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 
 from lesson_code import report
-from lesson_code.heads import (
+from lesson_code.topics.heads import (
     one_head_tradeoff,
     param_count,
     relation_mass,
@@ -76,7 +76,9 @@ with report.output("variants"):
         print(f"{name:<38} d_head = {d_head:3d}: {projection_weights(d_big, h, d_head, kv):>9,d}")
     # --8<-- [end:variants]
 counts = [projection_weights(d_big, h, dh, kv) for _, h, dh, kv in variants]
-assert counts[0] == param_count(d_big, h_big), "the usual sizes give lesson_code.heads.param_count"
+assert counts[0] == param_count(d_big, h_big), (
+    "the usual sizes give lesson_code.topics.heads.param_count"
+)
 assert counts[1] > counts[0] > counts[2] > counts[3], f"other sizes change the count: {counts}"
 assert all(projection_weights(d_big, h, d_big // h) == 4 * d_big**2 for h in (1, 2, 4, 8, 16)), (
     "with d_head = d_model / h the count does not depend on h"

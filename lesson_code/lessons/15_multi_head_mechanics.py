@@ -20,7 +20,7 @@ from lesson_code.attention import (
     softmax,
     split_heads,
 )
-from lesson_code.sentence import TOKENS, W_K, W_Q, W_V, X, embed
+from lesson_code.topics.running_example import TOKENS, W_K, W_Q, W_V, X, embed
 
 report.style()
 
@@ -381,7 +381,7 @@ report.figure(
 # ## Figure: what each head looks at
 
 # %%
-from lesson_code.heatmaps import heatmap  # noqa: E402
+from lesson_code.plotting import heatmap  # noqa: E402
 
 fig, axes = plt.subplots(2, 1, figsize=(4.6, 6.6), layout="constrained")
 for head, ax in enumerate(axes):

@@ -3,7 +3,7 @@
 #
 # A toy layer with four heads on "the keys to the cabinet are". We read its attention
 # weights, then ablate each head (zero its slice before `w_o`) and measure how much the
-# output at "are" changes. The toy model is `lesson_code.heads.agreement_toy`.
+# output at "are" changes. The toy model is `lesson_code.topics.heads.agreement_toy`.
 
 # %%
 import matplotlib.pyplot as plt
@@ -12,7 +12,8 @@ from matplotlib.ticker import PercentFormatter
 
 from lesson_code import report
 from lesson_code.attention import split_heads
-from lesson_code.heads import (
+from lesson_code.plotting import heatmap
+from lesson_code.topics.heads import (
     AGREEMENT_QUERY,
     AGREEMENT_TOKEN,
     ablate_heads,
@@ -23,7 +24,6 @@ from lesson_code.heads import (
     token_contribution_norms,
     weights_on_token,
 )
-from lesson_code.heatmaps import heatmap
 
 report.style()
 

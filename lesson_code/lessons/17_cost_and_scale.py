@@ -25,7 +25,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from lesson_code import report  # noqa: E402
 from lesson_code.attention import softmax  # noqa: E402
-from lesson_code.scale import (  # noqa: E402
+from lesson_code.topics.cost import (  # noqa: E402
     attention_links,
     attention_loop,
     attention_matrix,
@@ -35,10 +35,10 @@ from lesson_code.scale import (  # noqa: E402
     mixing_macs,
     rnn_links,
     rnn_parallel_sweep,
-    rnn_states,
     rnn_sweeps_needed,
     weight_matrix_bytes,
 )
+from lesson_code.topics.rnn import ToyRNN, run_rnn  # noqa: E402
 
 SEED = 17
 report.style()
@@ -92,16 +92,17 @@ with report.output("sweeps"):
     x = rng.normal(size=(n, d))  # (n, d) one input vector per token
     w_h = rng.normal(0, 0.6 / np.sqrt(d), size=(d, d))
     w_x = rng.normal(0, 1.0 / np.sqrt(d), size=(d, d))
-    target = rnn_states(x, w_h, w_x)  # the sequential answer, (n, d)
+    cell = ToyRNN(w_hh=w_h, w_xh=w_x)  # lesson 1's cell: h_t = tanh(W_hh h_t-1 + W_xh x_t)
+    target = run_rnn(cell, x)  # the sequential answer, (n, d)
 
     states = np.zeros_like(target)
     correct_after = []
     for _ in range(n):  # n sweeps
-        states = rnn_parallel_sweep(states, x, w_h, w_x)  # all positions at once
+        states = rnn_parallel_sweep(cell, states, x)  # all positions at once
         correct = int(np.all(states == target, axis=1).sum())
         correct_after.append(correct)
     print("RNN states correct after each parallel sweep:", correct_after)
-    print("sweeps needed for the RNN:", rnn_sweeps_needed(x, w_h, w_x))
+    print("sweeps needed for the RNN:", rnn_sweeps_needed(cell, x))
 
     q, k, v = x @ rng.normal(size=(3, d, d)) / np.sqrt(d)  # (n, d) each
     order = rng.permutation(n)
@@ -113,9 +114,9 @@ with report.output("sweeps"):
     )
     # --8<-- [end:sweeps]
 assert correct_after == list(range(1, n + 1)), f"one more state per sweep: {correct_after}"
-assert rnn_sweeps_needed(x, w_h, w_x) == n, "the RNN needs n sweeps"
+assert rnn_sweeps_needed(cell, x) == n, "the RNN needs n sweeps"
 assert np.allclose(by_rows, attention_matrix(q, k, v)), "attention rows are independent"
-report.value("sweeps_rnn", rnn_sweeps_needed(x, w_h, w_x), "d")
+report.value("sweeps_rnn", rnn_sweeps_needed(cell, x), "d")
 
 # %%
 # Figure: hops from token 0, and correct positions after each sweep.

@@ -2,7 +2,7 @@
 # # Lesson 18: capstone, predict then trace a multi-head causal block
 #
 # A two-head attention block with a causal mask and sinusoidal positions, run on
-# "the dog chased the ball". The parameters are hand-built in `lesson_code/capstone.py`:
+# "the dog chased the ball". The parameters are hand-built in `lesson_code/topics/capstone.py`:
 # head 1 looks at the previous token, head 2 looks for the animate subject.
 # Write down your predictions before running each cell.
 
@@ -13,7 +13,8 @@ from matplotlib.patches import Rectangle
 
 from lesson_code import report
 from lesson_code.attention import causal_mask, multi_head_attention
-from lesson_code.capstone import (
+from lesson_code.plotting import text_colour_for
+from lesson_code.topics.capstone import (
     ANIMATE,
     D_MODEL,
     N_HEADS,
@@ -27,7 +28,6 @@ from lesson_code.capstone import (
     run_block,
     trace,
 )
-from lesson_code.heatmaps import text_colour_for
 
 np.set_printoptions(precision=3, suppress=True)
 report.style()

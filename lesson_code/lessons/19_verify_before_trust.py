@@ -10,26 +10,22 @@ import numpy as np
 
 from lesson_code import report
 from lesson_code.attention import init_projections, scaled_dot_product_attention, softmax
-from lesson_code.claims import (
-    PRONOUN_SCORES,
-    PRONOUN_WORDS,
+from lesson_code.plotting import text_colour_for
+from lesson_code.topics.verify import (
+    MYSTERY_TOKENS,
     contributions,
+    diagnose,
     implied_third_weight,
     mean_top_weight,
-    pronoun_weights,
-    score_spread,
-    sink_example,
-)
-from lesson_code.diagnose import (
-    TOKENS,
-    diagnose,
-    example,
+    mystery_example,
     mystery_layer_a,
     mystery_layer_b,
     mystery_layer_c,
     reference_layer,
+    score_spread,
+    sink_example,
 )
-from lesson_code.heatmaps import text_colour_for
+from lesson_code.topics.worked_examples import PUBLISHED_SCORES, published_weights
 
 np.set_printoptions(precision=3, suppress=True)
 report.style()
@@ -42,18 +38,18 @@ report.style()
 # %%
 with report.output("pronoun"):
     # --8<-- [start:pronoun]
-    print("words            :", PRONOUN_WORDS)
-    print("no scaling       :", pronoun_weights().round(3))
-    print("divided by sqrt 8:", np.array2string(pronoun_weights(d_k=8), precision=4))
-    with_rest = pronoun_weights(d_k=8, n_zero=10)  # ten more tokens scoring 0
+    print("words            :", tuple(PUBLISHED_SCORES))  # scores 8.2, 3.1, 2.4
+    print("no scaling       :", published_weights(d_k=None).round(3))
+    print("divided by sqrt 8:", np.array2string(published_weights(d_k=8), precision=4))
+    with_rest = published_weights(d_k=8, n_other=10)  # ten more tokens scoring 0
     print("+ ten tokens at 0:", with_rest[:3].round(3), "each other token:", with_rest[3].round(3))
     # --8<-- [end:pronoun]
-raw, scaled = pronoun_weights(), pronoun_weights(d_k=8)
+raw, scaled = published_weights(d_k=None), published_weights(d_k=8)
 assert np.allclose(raw, [0.991, 0.006, 0.003], atol=5e-4), f"unscaled weights {raw}"
 assert np.allclose(scaled, [0.773, 0.127, 0.0995], atol=5e-4), f"scaled weights {scaled}"
 assert abs(with_rest[0] - 0.54) < 0.01, f"trophy with ten zero-score tokens: {with_rest[0]}"
 assert scaled[0] < 0.79, "even the three named words alone cannot give the trophy 0.79"
-assert PRONOUN_SCORES == (8.2, 3.1, 2.4)
+assert tuple(PUBLISHED_SCORES.values()) == (8.2, 3.1, 2.4)
 for name, w in zip(("raw", "sc"), (raw, scaled), strict=True):
     for word, wi in zip(("trophy", "suitcase", "small"), w, strict=True):
         report.value(f"{name}_{word}", wi, ".3f" if name == "raw" or word != "small" else ".4f")
@@ -65,7 +61,7 @@ report.value("rest_total", with_rest[3:].sum(), ".2f")
 # %%
 with report.output("implied"):
     # --8<-- [start:implied]
-    w3, temperature = implied_third_weight(0.79, 0.13, *PRONOUN_SCORES)
+    w3, temperature = implied_third_weight(0.79, 0.13, *PUBLISHED_SCORES.values())
     print(f"scale implied by 0.79 / 0.13: {temperature:.3f}  (sqrt 8 = {np.sqrt(8):.3f})")
     print(f"weight 'small' must then get: {w3:.3f}")
     print(f"trophy + suitcase + small   : {0.79 + 0.13 + w3:.3f}")
@@ -203,7 +199,7 @@ report.value("cat_c", share[2], ".2f")
 # %%
 with report.output("symptoms"):
     # --8<-- [start:symptoms]
-    x, w_q, w_k, w_v = example()  # x (5, 4): "the cat sat on mat"
+    x, w_q, w_k, w_v = mystery_example()  # x (5, 4): "the cat sat on mat"
     out_ref, w_ref = reference_layer(x, w_q, w_k, w_v)
     print("correct weights:")
     print(w_ref)
@@ -265,8 +261,8 @@ for ax, (title, w) in zip(axes.flat, panels, strict=True):
                 fontsize=9.5,
                 color=text_colour_for(cmap(min(w[i, j] / 0.5, 1.0))),
             )
-    ax.set_xticks(range(len(TOKENS)), TOKENS, fontsize=10, rotation=30, ha="right")
-    ax.set_yticks(range(len(TOKENS)), TOKENS, fontsize=10)
+    ax.set_xticks(range(len(MYSTERY_TOKENS)), MYSTERY_TOKENS, fontsize=10, rotation=30, ha="right")
+    ax.set_yticks(range(len(MYSTERY_TOKENS)), MYSTERY_TOKENS, fontsize=10)
     ax.set_title(title, fontsize=11)
     for spine in ax.spines.values():
         spine.set_visible(False)

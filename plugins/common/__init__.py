@@ -8,4 +8,5 @@
 - :mod:`.values`: ``{{ name }}`` placeholders.
 - :mod:`.suggest`: "did you mean".
 - :mod:`.logcount`: counting the warnings MkDocs logs.
+- :mod:`.assets`: the shared JavaScript base (``assets/base.js``, ``window.AFP``).
 """

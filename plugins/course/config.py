@@ -5,15 +5,13 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-PHASES = ["Why attention", "By hand", "Worked examples", "Variants", "Multi-head", "Big picture"]
-
 
 class CourseConfig(base.Config):
     enabled = c.Type(bool, default=True)
 
-    # Lesson pages: docs/<pages_dir>/NN-slug.md with front matter
+    # Lesson pages: docs/<pages_dir>/NN-slug.md with front matter; their phases are the
+    # sections of the nav that list them
     pages_dir = c.Type(str, default="lessons")
-    phases = c.ListOfItems(c.Type(str), default=PHASES)
 
     # Home page: this HTML comment is replaced by the syllabus
     syllabus_page = c.Type(str, default="index.md")

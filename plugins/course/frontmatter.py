@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 KIND = {str: "text", int: "whole number", list: "list"}
-REQUIRED = {"title": str, "phase": str, "minutes": int, "prerequisites": list, "objectives": list}
+REQUIRED = {"title": str, "minutes": int, "prerequisites": list, "objectives": list}
 OPTIONAL = {"hide", "search", "description", "status", "template", "glossary_skip"}
 PAGE_RE = re.compile(r"^(?P<num>\d{2})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
@@ -25,7 +25,7 @@ class LessonInfo:
     number: int
     path: str  # relative to docs_dir, e.g. "lessons/04-softmax.md"
     title: str
-    phase: str
+    phase: str  # the nav section the page is in (mkdocs.yml), not front matter
     minutes: int
     prerequisites: list[str]
     objectives: list[str]
@@ -67,8 +67,11 @@ def _load_yaml(block: str):
     return yaml.safe_load(block)
 
 
-def read_lesson(path: Path, rel: str, phases: list[str]) -> LessonInfo:
-    """Parse and check one lesson page's front matter; errors name file:line and the fix."""
+def read_lesson(path: Path, rel: str, phase: str = "") -> LessonInfo:
+    """Parse and check one lesson page's front matter; errors name file:line and the fix.
+
+    ``phase`` is the nav section the page is in: the phases of the course are the nav's
+    sections, declared once there."""
     where = f"docs/{rel}"
     text = path.read_text(encoding="utf-8")
     found = _front_matter(text)
@@ -90,7 +93,12 @@ def read_lesson(path: Path, rel: str, phases: list[str]) -> LessonInfo:
         raise FrontMatterError(f"{where}:2: front matter must be a mapping of keys to values")
     problems = []
     for key in meta:
-        if key not in REQUIRED and key not in OPTIONAL:
+        if key == "phase":
+            problems.append(
+                f"{where}:{_key_line(block, key)}: 'phase' is not set here: a lesson's phase "
+                "is the nav section of mkdocs.yml it is listed in; remove this line"
+            )
+        elif key not in REQUIRED and key not in OPTIONAL:
             close = difflib.get_close_matches(str(key), [*REQUIRED, *OPTIONAL], n=1)
             hint = f'; did you mean "{close[0]}"?' if close else ""
             problems.append(f"{where}:{_key_line(block, key)}: unknown key '{key}'{hint}")
@@ -102,13 +110,6 @@ def read_lesson(path: Path, rel: str, phases: list[str]) -> LessonInfo:
                 f"{where}:{_key_line(block, key)}: '{key}' must be a "
                 f"{KIND[kind]}, got {meta[key]!r}"
             )
-    if isinstance(meta.get("phase"), str) and meta["phase"] not in phases:
-        close = difflib.get_close_matches(meta["phase"], phases, n=1)
-        hint = f'did you mean "{close[0]}"? ' if close else ""
-        problems.append(
-            f"{where}:{_key_line(block, 'phase')}: unknown phase "
-            f"'{meta['phase']}'; {hint}choose one of: {', '.join(phases)}"
-        )
     if isinstance(meta.get("minutes"), int) and not 1 <= meta["minutes"] <= 240:
         problems.append(f"{where}:{_key_line(block, 'minutes')}: minutes must be 1..240")
     for key in ("prerequisites", "objectives"):
@@ -139,7 +140,7 @@ def read_lesson(path: Path, rel: str, phases: list[str]) -> LessonInfo:
         number=int(slug[:2]),
         path=rel,
         title=meta["title"],
-        phase=meta["phase"],
+        phase=phase,
         minutes=meta["minutes"],
         prerequisites=list(meta["prerequisites"]),
         objectives=list(meta["objectives"]),
@@ -152,11 +153,12 @@ def check_prerequisites(lessons: dict[str, LessonInfo], root: Path) -> list[str]
     problems = []
     for info in lessons.values():
         block = _front_matter((root / info.path).read_text(encoding="utf-8"))[0]
-        line = _key_line(block, "prerequisites")
+        key = _key_line(block, "prerequisites")
         for slug in info.prerequisites:
+            line = _item_line(block, key, slug)
             if slug not in lessons:
-                close = difflib.get_close_matches(slug, list(lessons), n=1)
-                hint = f'; did you mean "{close[0]}"?' if close else ""
+                close = _closest_lesson(slug, lessons)
+                hint = f'; did you mean "{close}"?' if close else ""
                 problems.append(
                     f"docs/{info.path}:{line}: prerequisite '{slug}' is not a lesson{hint}"
                 )
@@ -166,3 +168,31 @@ def check_prerequisites(lessons: dict[str, LessonInfo], root: Path) -> list[str]
                     "this lesson; a prerequisite must be an earlier lesson"
                 )
     return problems
+
+
+def _item_line(block: str, key: int, item: str) -> int:
+    """The file line of list item ``item`` of the key on line ``key`` (the key's own line
+    for a one-line list, or when not found)."""
+    lines = block.split("\n")
+    for i in range(key - 1, len(lines)):
+        if i > key - 1 and re.match(r"^\S", lines[i]):  # the next key: the list has ended
+            break
+        if re.search(rf"(?<![\w-]){re.escape(item)}(?![\w-])", lines[i]):
+            return i + 1
+    return key
+
+
+def _closest_lesson(slug: str, lessons: dict[str, LessonInfo]) -> str | None:
+    """The lesson a misspelt slug most likely means: the one with its number when the
+    rest is alike, else the closest by name (numbers left out), else by whole slug."""
+    number, _, name = slug.partition("-")
+    names = {s.partition("-")[2]: s for s in lessons}
+    same_number = [s for s in lessons if s.partition("-")[0] == number]
+    for candidate in same_number:
+        if difflib.SequenceMatcher(None, name, candidate.partition("-")[2]).ratio() >= 0.5:
+            return candidate
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
+    if close:
+        return names[close[0]]
+    close = difflib.get_close_matches(slug, list(lessons), n=1, cutoff=0.6)
+    return close[0] if close else None

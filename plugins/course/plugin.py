@@ -1,6 +1,10 @@
 """MkDocs plugin: the frame that turns lesson pages into a course.
 
-- ``on_files``: read and check every lesson's front matter (errors name file:line).
+- ``on_pre_build`` (first): find the lesson pages and read and check their front matter
+  (errors name file:line). ``self.lessons`` is the course's one list of lessons: the
+  lessons plugin runs the scripts of exactly these, reading it through MkDocs' config
+  (``config.plugins["course"].lessons``) instead of scanning pages again.
+- ``on_files``: read the glossary.
 - ``on_page_markdown``: syllabus on the home page; reading time, prerequisite links and
   glossary tooltips on lesson pages.
 
@@ -17,11 +21,12 @@ import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
+from ..common.pages import where
 from ..common.suggest import did_you_mean
-from . import syllabus, text
+from . import links, phases, syllabus, text
 from .config import CourseConfig
 from .frontmatter import (
     PAGE_RE,
@@ -38,21 +43,30 @@ log = get_plugin_logger(__name__.removeprefix("plugins."))
 class CoursePlugin(BasePlugin[CourseConfig]):
     def __init__(self):
         self.lessons: dict[str, LessonInfo] = {}
+        self.phases: dict[str, list[str]] = {}  # phase -> its lesson pages, in nav order
         self.glossary: dict[str, str] = {}
+        self.pages: set[str] = set()  # every Markdown page of the site (src_uri)
 
-    def on_files(self, files: Files, config):
+    @event_priority(100)  # first: the lessons plugin's on_pre_build reads self.lessons
+    def on_pre_build(self, config):
+        self.lessons = {}
         if not self.config.enabled:
-            return files
+            return
         docs = Path(config.docs_dir)
-        folder = docs / self.config.pages_dir
+        rels = self._lesson_pages(docs)
+        self.phases = phases.from_nav(config.nav, set(rels))
+        phase_of = phases.phase_of(self.phases)
         self.lessons = {}
         problems = []
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-            if not PAGE_RE.match(path.name):
+        for rel, path in rels.items():
+            if config.nav and rel not in phase_of:
+                problems.append(
+                    f"docs/{rel}:1: this lesson is in no section of the nav; list it in "
+                    "mkdocs.yml under the section of its phase"
+                )
                 continue
-            rel = f"{self.config.pages_dir}/{path.name}"
             try:
-                info = read_lesson(path, rel, list(self.config.phases))
+                info = read_lesson(path, rel, phase_of.get(rel, ""))
             except FrontMatterError as exc:
                 problems.append(str(exc))
                 continue
@@ -60,6 +74,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         problems += check_prerequisites(self.lessons, docs) if not problems else []
         if problems:
             raise PluginError("lesson front matter:\n" + "\n".join(problems))
+
+    def on_files(self, files: Files, config):
+        if not self.config.enabled:
+            return files
+        docs = Path(config.docs_dir)
         glossary = docs / self.config.glossary_page
         self.glossary = (
             text.parse_glossary(glossary.read_text(encoding="utf-8")) if glossary.is_file() else {}
@@ -67,18 +86,23 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         problems = self._check_glossary_skips(docs)
         if problems:
             raise PluginError("lesson front matter:\n" + "\n".join(problems))
+        self.pages = {f.src_uri for f in files.documentation_pages()}
+        problems = links.missing_nav_entries(Path(config.config_file_path), config.nav, self.pages)
+        if problems:
+            raise PluginError("nav:\n" + "\n".join(problems))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
             return markdown
         src = page.file.src_uri
+        self._check_links(markdown, page)
         if src == self.config.syllabus_page and self.config.syllabus_marker in markdown:
             ordered = sorted(self.lessons.values(), key=lambda info: info.number)
             folder = str(Path(src).parent).replace(".", "")
             markdown = markdown.replace(
                 self.config.syllabus_marker,
-                syllabus.render(ordered, list(self.config.phases), folder),
+                syllabus.render(ordered, list(self.phases), folder),
             )
         lesson = (
             self.lessons.get(Path(src).stem)
@@ -90,6 +114,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 markdown, self.config.reading_words_per_minute
             )
             page.meta["lesson_slug"] = lesson.slug
+            page.meta["phase"] = lesson.phase
             page.meta["prerequisite_links"] = [
                 {
                     "slug": slug,
@@ -105,6 +130,28 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             glossary = {t: d for t, d in self.glossary.items() if t not in skip}
             markdown = text.mark_first_uses(markdown, glossary, _slug)
         return markdown
+
+    def _lesson_pages(self, docs: Path) -> dict[str, Path]:
+        """Lesson pages (``lessons/04-softmax.md`` -> file), in file order."""
+        folder = docs / self.config.pages_dir
+        found = [p for p in sorted(folder.glob("*.md")) if PAGE_RE.match(p.name)]
+        return {f"{self.config.pages_dir}/{path.name}": path for path in found}
+
+    def phases_in(self, config) -> dict[str, list[str]]:
+        """The course's phases (nav sections holding lessons) -> their lesson pages, for
+        tools that load mkdocs.yml (``make lesson``) without building."""
+        return phases.from_nav(config.nav, set(self._lesson_pages(Path(config.docs_dir))))
+
+    def _check_links(self, markdown: str, page) -> None:
+        """A link to a page the site does not have stops the build at its line."""
+        found = links.missing_links(markdown, page.file.src_uri, self.pages)
+        if not found:
+            return
+        lines = []
+        for line, target, close in found:
+            hint = f"; did you mean {close}?" if close else ""
+            lines.append(f"{where(page, markdown, line)}: link to {target}: no such page{hint}")
+        raise PluginError("links:\n" + "\n".join(lines))
 
     def _check_glossary_skips(self, docs: Path) -> list[str]:
         """Every term a lesson's ``glossary_skip`` names is a glossary term."""

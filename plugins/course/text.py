@@ -16,7 +16,8 @@ import math
 import re
 from collections.abc import Iterable
 
-FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+from ..common.pages import code_lines
+
 PROTECTED_RE = re.compile(
     r"<abbr[^>]*>.*?</abbr>"  # terms already marked
     r"|`[^`]*`"  # inline code
@@ -48,17 +49,11 @@ EMPHASIS_RE = re.compile(
 def prose_lines(markdown: str) -> tuple[tuple[int, str], ...]:
     """(index, line) of lines that are prose: not in code fences, not headings, not HTML."""
     out = []
-    fence = None
     in_math = False
     lines = markdown.split("\n")
+    code = code_lines(lines)
     for i, line in enumerate(lines):
-        m = FENCE_RE.match(line)
-        if fence is None and m:
-            fence = m.group(1)[0] * len(m.group(1))
-            continue
-        if fence is not None:
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                fence = None
+        if i in code:
             continue
         if line.strip().startswith("$$"):
             in_math = not (in_math or line.strip().endswith("$$") and len(line.strip()) > 2)

@@ -13,7 +13,7 @@ class ExplorerConfig(base.Config):
     # itself, so keep these three in one folder)
     assets_dir = c.Type(str, default="assets/explorer")
     # The page whose {{ name }} placeholders are filled with numbers computed by
-    # lesson_code.explorer.documented_values (relative to docs_dir)
+    # plugins.explorer.model.documented_values (relative to docs_dir)
     page = c.Type(str, default="playground/index.md")
 
     # A folder (relative to mkdocs.yml) where a build keeps the exported parameters for the

@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import os
 import platform
+import shutil
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -23,6 +25,8 @@ CACHE_FORMAT = "4"
 KEY_FILE = "KEY"
 IMPORT_MEMO = "imports.json"  # in the cache folder, next to outputs/ and labs/
 LOCK_FILE = ".lock"
+PREVIOUS_DIR = "previous"  # <cache>/previous/<slug>/<key>/: runs a newer run replaced
+KEEP_PREVIOUS = 2  # per lesson: enough to undo an edit, or flip between two versions
 
 
 @contextlib.contextmanager
@@ -102,3 +106,58 @@ def is_fresh(entry: Path, key: str) -> bool:
     """True when ``entry`` holds a complete run for ``key`` (the key is written last)."""
     marker = entry / KEY_FILE
     return marker.is_file() and marker.read_text(encoding="utf-8").strip() == key
+
+
+def _key_of(entry: Path) -> str | None:
+    try:
+        return (entry / KEY_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def retire(entry: Path, previous: Path) -> None:
+    """Move the complete run in ``entry`` aside, under ``previous/<slug>/<its key>``, before
+    a new run replaces it: undoing the edit that made it stale then finds it
+    (:func:`restore`) instead of running the lesson again."""
+    key = _key_of(entry)
+    if key is None:
+        return
+    kept = previous / entry.name / key
+    try:
+        if kept.exists():
+            shutil.rmtree(kept)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(entry, kept)
+        os.utime(kept)  # newest first when pruning
+    except OSError:  # a read-only or busy folder: the run is replaced, not kept
+        pass
+
+
+def restore(entry: Path, key: str, previous: Path) -> bool:
+    """Put back the earlier run of this lesson made under ``key``, if one is kept (the
+    current one is retired in its place); False when there is none."""
+    kept = previous / entry.name / key
+    if not is_fresh(kept, key):
+        return False
+    retire(entry, previous)
+    try:
+        if entry.exists():
+            shutil.rmtree(entry)
+        os.replace(kept, entry)
+    except OSError:
+        return False
+    return is_fresh(entry, key)
+
+
+def prune_previous(previous: Path, slugs: set[str], keep: int = KEEP_PREVIOUS) -> None:
+    """Keep the ``keep`` most recently retired runs of each lesson in ``slugs``; drop the
+    rest, and everything of lessons that no longer exist."""
+    if not previous.is_dir():
+        return
+    for folder in previous.iterdir():
+        if not folder.is_dir() or folder.name not in slugs:
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
+        runs = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in runs[keep:]:
+            shutil.rmtree(old, ignore_errors=True)

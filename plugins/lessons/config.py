@@ -9,8 +9,7 @@ from mkdocs.config import config_options as c
 class LessonsConfig(base.Config):
     enabled = c.Type(bool, default=True)
 
-    # Where lessons live: pages docs/<pages_dir>/NN-slug.md, scripts <scripts_dir>/NN_slug.py
-    pages_dir = c.Type(str, default="lessons")
+    # Each lesson's script: <scripts_dir>/NN_slug.py (the course plugin lists the lessons)
     scripts_dir = c.Type(str, default="lesson_code/lessons")
     # The importable package whose modules are part of every lesson's cache key
     package_dir = c.Type(str, default="lesson_code")

@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import jupytext
 import nbformat
+
+from .cache import KEY_FILE, is_fresh
 
 INTRO = (
     "This notebook is generated from `{script}` in the course repository. "
@@ -129,3 +132,21 @@ def strip_foreign_loaders(html: str) -> str:
     for pattern in _FOREIGN_SCRIPTS:
         html = pattern.sub("", html)
     return html
+
+
+def refresh_lab(
+    source: Path, src_uri: str, entry: Path, key: str, root: Path, timeout: int
+) -> bool:
+    """Make ``entry`` hold the lab ``source`` executed under ``key`` (the executed copy at
+    ``entry / src_uri``, which keeps "labs/<name>.ipynb" at the end of its path); True when
+    it had to execute it, False when the entry was fresh. ``LabError`` when a cell fails."""
+    executed = entry / src_uri
+    if is_fresh(entry, key) and executed.is_file():
+        return False
+    text = execute_lab(source, root, timeout)
+    if entry.exists():
+        shutil.rmtree(entry)
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    executed.write_text(text, encoding="utf-8")
+    (entry / KEY_FILE).write_text(key, encoding="utf-8")  # last: marks the entry complete
+    return True

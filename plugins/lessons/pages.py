@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..common.pages import PageProblem
+from ..common.pages import PageProblem, code_lines
 from ..common.suggest import did_you_mean
 from ..common.values import fill_markdown
 
@@ -26,17 +26,42 @@ def substitute_values(markdown: str, values: dict[str, str], script: str) -> str
     return fill_markdown(markdown, values, script)
 
 
-def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
-    """Raise ``PageProblem`` for a snippet whose file is not found under any base path."""
+def check_snippets(markdown: str, base_paths: Sequence[Path], lesson: bool = False) -> None:
+    """Raise ``PageProblem`` for a snippet whose file is not found under any base path, a
+    missing or unended section, a figure snippet inside code, and (on a ``lesson`` page,
+    where nothing shows the syntax itself) an escaped ``;--8<--`` line."""
     # A page includes several sections of the same file (its lesson script): each file is
     # looked for, read and scanned for sections once per page, not once per snippet.
     found_at: dict[str, Path | None] = {}
     sections_in: dict[Path, tuple[list[str], set[str]]] = {}
-    for i, line in enumerate(markdown.split("\n")):
+    lines = markdown.split("\n")
+    code = code_lines(lines)
+    for i, line in enumerate(lines):
+        if lesson and ESCAPED_SNIPPET_RE.match(line):
+            raise PageProblem(
+                i + 1,
+                "this ';--8<--' line is shown as it is, not replaced by the file: the ';' "
+                "escapes it (the authoring guide's source uses it to show the syntax); "
+                "write '--8<--' without it",
+            )
         m = SNIPPET_RE.match(line)
+        if not m and lesson and SNIPPET_LIKE_RE.match(line) and "[start:" not in line:
+            if "[end:" not in line:
+                raise PageProblem(
+                    i + 1,
+                    f"this line looks like a snippet but is not one ({line.strip()!r}), so it "
+                    'would be shown as text; write it as --8<-- "path" (no spaces inside '
+                    "--8<--, one space before the quoted path)",
+                )
         if not m:
             continue
         target = m.group("path")
+        if i in code and MARKUP_SNIPPET_RE.search(target):
+            raise PageProblem(
+                i + 1,
+                f'snippet "{target}" is inside a code block, so its markup would be shown as '
+                "code instead of the figure; move the line out of the ``` fence",
+            )
         # "file.py:section" and "file.py:10:20" name a part of a file
         file_part = re.sub(r"(:[A-Za-z0-9_\-]+)+$", "", target)
         if file_part not in found_at:
@@ -70,19 +95,41 @@ def check_snippets(markdown: str, base_paths: Sequence[Path]) -> None:
         )
 
 
-SECTION_RE = re.compile(r"-{1,}8<-{1,}\s*\[start:([A-Za-z0-9_\-]+)\]")
-SECTION_END_RE = re.compile(r"-{1,}8<-{1,}\s*\[end:([A-Za-z0-9_\-]+)\]")
+# A marker, not its escaped form ";--8<--" (which pymdownx shows literally)
+SECTION_RE = re.compile(r"(?<![;\-])-{1,}8<-{1,}\s*\[start:([A-Za-z0-9_\-]+)\]")
+SECTION_END_RE = re.compile(r"(?<![;\-])-{1,}8<-{1,}\s*\[end:([A-Za-z0-9_\-]+)\]")
+ESCAPED_SECTION_RE = re.compile(r";-{1,}8<-{1,}\s*\[(?:start|end):([A-Za-z0-9_\-]+)\]")
+ESCAPED_SNIPPET_RE = re.compile(r"""^\s*;-{1,}8<-{1,}(\s|$)""")
+# Anything shaped like a snippet line ("--8 < --", "--8<--'x'", ...): pymdownx reads only
+# SNIPPET_RE; the rest would be shown as text
+SNIPPET_LIKE_RE = re.compile(r"""^\s*-+\s*8\s*<\s*-+""")
+# What a lesson's run writes as Markdown or HTML (a figure, a widget): never inside code
+MARKUP_SNIPPET_RE = re.compile(r"\.(?:fig\.md|md|html)$")
 
 
-def _sections(path: Path) -> tuple[list[str], set[str]]:
-    """Names of the sections started in ``path`` (``--8<-- [start:name]``), in file order,
-    and the names of those that are ended (``--8<-- [end:name]``)."""
+def _sections(path: Path) -> tuple[list[str], set[str], dict[str, int]]:
+    """Names of the sections started in ``path`` (``--8<-- [start:name]``), in file order;
+    the names of those that are ended (``--8<-- [end:name]``); and the file line of each
+    escaped marker (``;--8<-- [start:name]``, copied from the guide's source), by name."""
     text = path.read_text(encoding="utf-8", errors="replace")
-    return SECTION_RE.findall(text), set(SECTION_END_RE.findall(text))
+    escaped: dict[str, int] = {}
+    for m in ESCAPED_SECTION_RE.finditer(text):
+        escaped.setdefault(m.group(1), text.count("\n", 0, m.start()) + 1)
+    return SECTION_RE.findall(text), set(SECTION_END_RE.findall(text)), escaped
 
 
-def _check_section(found: tuple[list[str], set[str]], shown: str, section: str, line: int) -> None:
-    sections, ended = found
+def _check_section(
+    found: tuple[list[str], set[str], dict[str, int]], shown: str, section: str, line: int
+) -> None:
+    sections, ended, escaped = found
+    if section in escaped and section not in sections:
+        raise PageProblem(
+            line,
+            f'snippet section "{section}" of {shown} is marked with ";--8<--" at line '
+            f"{escaped[section]}: the ';' escapes the marker (the authoring guide's source uses "
+            f"it to show the syntax); write '# --8<-- [start:{section}]' and "
+            f"'# --8<-- [end:{section}]' without it",
+        )
     if section in sections and section not in ended:
         raise PageProblem(
             line,

@@ -3,7 +3,8 @@
 Events (thin; the work is in the sibling modules):
 
 - ``on_config``: require pymdownx.snippets, point it at the project and the output cache.
-- ``on_pre_build``: find lessons, run the stale ones in parallel, abort on any failure.
+- ``on_pre_build``: run the stale scripts of the course's lessons (the course plugin lists
+  them) in parallel, abort on any failure.
 - ``on_files``: add each lesson's notebook; execute lab notebooks (cached) and hand the
   executed copies to mkdocs-jupyter.
 - ``on_page_markdown``: fill ``{{ value }}`` placeholders and check snippet paths.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
+import posixpath
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,10 +24,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from lesson_code.report import VALUES_FILE
+from lesson_code.report.protocol import VALUES_FILE
 
 from ..common import codekey
-from ..common.pages import where
+from ..common.pages import rel, where
 from . import cache, notebooks, pages
 from .config import LessonsConfig
 from .runner import Lesson, RunResult, run_lesson
@@ -34,7 +35,11 @@ from .runner import Lesson, RunResult, run_lesson
 log = get_plugin_logger(__name__.removeprefix("plugins."))
 
 NOTEBOOK_FILE = "notebook.ipynb"  # stored with a lesson's outputs, offered as its download
-LESSON_PAGE_RE = re.compile(r"^(?P<num>\d{2})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+
+
+def _notebook_uri(lesson: Lesson) -> str:
+    """Site path of a lesson's notebook: "lessons/notebooks/04-softmax.ipynb"."""
+    return posixpath.join(posixpath.dirname(lesson.page), "notebooks", f"{lesson.slug}.ipynb")
 
 
 def script_name(slug: str) -> str:
@@ -57,20 +62,20 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         self.cache_root = (self.root / self.config.cache_dir).resolve()
         self.outputs_root = self.cache_root / "outputs"
         self.labs_root = self.cache_root / "labs"
+        self.previous_root = self.cache_root / cache.PREVIOUS_DIR
         self.package = Path(self.config.package_dir).name
         self.package_parent = (self.root / self.config.package_dir).resolve().parent
         self.data_dir = (self.root / self.config.data_dir).resolve()
-
-    def _rel(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
 
     # -- events ------------------------------------------------------------------------
     def on_config(self, config):
         if not self.config.enabled:
             return
+        if "course" not in config.plugins:
+            raise PluginError(
+                "lessons: the course plugin lists the lessons whose scripts this plugin "
+                "runs; add '- course' to plugins in mkdocs.yml"
+            )
         self._paths(config)
         if "pymdownx.snippets" not in config.markdown_extensions:
             raise PluginError(
@@ -90,7 +95,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         if not self.config.enabled:
             return
         self.used_entries = set()
-        self.lessons = self._discover()
+        self.lessons = self._discover(config.plugins["course"].lessons)
         with cache.locked(self.cache_root):  # builds sharing this cache take turns
             memo = self.cache_root / cache.IMPORT_MEMO
             codekey.load_import_memo(memo)
@@ -104,12 +109,16 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                     )
                 except SyntaxError as exc:
                     raise PluginError(
-                        f"lesson {lesson.page}: {self._rel(Path(exc.filename))}:{exc.lineno}: "
+                        f"lesson {lesson.page}: {rel(Path(exc.filename), self.root)}:{exc.lineno}: "
                         f"syntax error: {exc.msg}"
                     ) from None
                 if cache.is_fresh(entry, key):
                     log.debug("cache hit: %s", lesson.slug)
                     continue
+                if cache.restore(entry, key, self.previous_root):
+                    log.info("lesson %s: an earlier run of this very code is back", lesson.slug)
+                    continue
+                cache.retire(entry, self.previous_root)
                 stale.append((lesson, entry, key))
             codekey.save_import_memo(memo)
             self.ran = self._run_all(stale)
@@ -120,7 +129,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 f"{len(failures)} lesson script(s) failed; the build stops here:\n"
                 + "\n".join(lines)
                 + "\nRun the script by hand to see the full traceback, e.g. "
-                f".venv/bin/python {self._rel(failures[0].lesson.script)}"
+                f".venv/bin/python {rel(failures[0].lesson.script, self.root)}"
             )
 
     # Runs before other plugins' on_files (default priority 0) so that mkdocs-jupyter
@@ -132,7 +141,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         if self.config.notebooks:
             for lesson in self.lessons.values():
                 nb = self.outputs_root / lesson.slug / NOTEBOOK_FILE
-                uri = f"{self.config.pages_dir}/notebooks/{lesson.slug}.ipynb"
+                uri = _notebook_uri(lesson)
                 files.append(File.generated(config, uri, abs_src_path=str(nb)))
         labs_prefix = self.config.labs_dir.strip("/") + "/"
         for file in list(files):
@@ -160,19 +169,17 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                     if values_file.is_file()
                     else {}
                 )
-                markdown = pages.substitute_values(markdown, values, self._rel(lesson.script))
-            pages.check_snippets(markdown, self.snippet_bases)
+                markdown = pages.substitute_values(markdown, values, rel(lesson.script, self.root))
+            pages.check_snippets(markdown, self.snippet_bases, lesson=lesson is not None)
         except pages.PageProblem as problem:
             raise PluginError(f"{where(page, original, problem.line)}: {problem.message}") from None
         if lesson is not None and self.config.notebooks:
-            notebook = files.get_file_from_path(
-                f"{self.config.pages_dir}/notebooks/{lesson.slug}.ipynb"
-            )
+            notebook = files.get_file_from_path(_notebook_uri(lesson))
             page.meta["notebook"] = notebook.url_relative_to(page.file)
         if lesson is not None:
             # What other plugins may fill from this lesson's run (the quiz fills {{ name }}
             # in its text): the recorded values and the script that recorded them.
-            page.meta["lesson_script"] = self._rel(lesson.script)
+            page.meta["lesson_script"] = rel(lesson.script, self.root)
             page.meta["lesson_values"] = values
         return markdown
 
@@ -196,6 +203,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                     if entry.is_dir() and entry not in self.used_entries:
                         shutil.rmtree(entry, ignore_errors=True)
                         log.debug("dropped unused cache entry %s", entry.name)
+            cache.prune_previous(self.previous_root, set(self.lessons))
 
     def on_serve(self, server, config, builder):
         if not self.config.enabled:
@@ -207,33 +215,28 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         return server
 
     # -- helpers -----------------------------------------------------------------------
-    def _discover(self) -> dict[str, Lesson]:
-        """Lesson pages docs/<pages_dir>/NN-slug.md, each with its script."""
-        folder = self.docs_dir / self.config.pages_dir
+    def _discover(self, listed: dict) -> dict[str, Lesson]:
+        """The course's lessons (slug -> info with ``path``, relative to docs_dir), each
+        with its script."""
         scripts = (self.root / self.config.scripts_dir).resolve()
         found: dict[str, Lesson] = {}
-        if not folder.is_dir():
-            return found
-        for page in sorted(folder.glob("*.md")):
-            if not LESSON_PAGE_RE.match(page.name):
-                continue
-            slug = page.stem
+        for slug, info in sorted(listed.items()):
             script = scripts / script_name(slug)
-            rel_page = f"{self.config.pages_dir}/{page.name}"
             if not script.is_file():
                 raise PluginError(
-                    f"docs/{rel_page}: this lesson has no script; create "
-                    f"{self._rel(script)} (every lesson's code runs at build time)"
+                    f"docs/{info.path}: this lesson has no script; create "
+                    f"{rel(script, self.root)} (every lesson's code runs at build time)"
                 )
-            found[slug] = Lesson(slug=slug, page=rel_page, script=script)
+            found[slug] = Lesson(slug=slug, page=info.path, script=script)
         if scripts.is_dir():
             expected = {script_name(s) for s in found}
+            folder = posixpath.dirname(next(iter(found.values())).page) if found else "lessons"
             for orphan in sorted(scripts.glob("[0-9][0-9]_*.py")):
                 if orphan.name not in expected:
                     log.warning(
                         "%s has no lesson page; create docs/%s/%s.md or delete the script",
-                        self._rel(orphan),
-                        self.config.pages_dir,
+                        rel(orphan, self.root),
+                        folder,
                         orphan.stem.replace("_", "-"),
                     )
         return found
@@ -252,9 +255,14 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             extra = {}
             if self.config.notebooks:
                 extra[NOTEBOOK_FILE] = notebooks.script_to_notebook(
-                    lesson.script, self._rel(lesson.script)
+                    lesson.script, rel(lesson.script, self.root)
                 )
-            return run_lesson(lesson, self.root, entry, key, self.config.run_timeout, extra)
+
+            def waiting(seconds: float) -> None:
+                log.info("lesson %s: still running after %.0f s", lesson.slug, seconds)
+
+            timeout = self.config.run_timeout
+            return run_lesson(lesson, self.root, entry, key, timeout, extra, waiting)
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(work, stale))
@@ -265,10 +273,8 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         return results
 
     def _execute_lab(self, file: File) -> Path:
-        """Execute a lab notebook unless its cache entry is fresh.
-
-        Returns the cache entry, which holds the executed copy at ``entry / file.src_uri``.
-        """
+        """The cache entry holding the executed copy of a lab notebook (at
+        ``entry / file.src_uri``), executed now unless the entry is fresh."""
         source = Path(file.abs_src_path)
         try:
             code = notebooks.code_of(source)
@@ -279,18 +285,12 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             raise PluginError(f"lab docs/{file.src_uri}: cannot read its code: {exc}") from None
         entry = self.labs_root / Path(file.src_uri).stem
         self.used_entries.add(entry)
-        executed = entry / file.src_uri  # keeps "labs/<name>.ipynb" at the end of the path
         with cache.locked(self.cache_root):  # builds sharing this cache take turns
-            if cache.is_fresh(entry, key) and executed.is_file():
-                return entry
-            log.info("executing lab %s", file.src_uri)
             try:
-                text = notebooks.execute_lab(source, self.root, self.config.run_timeout)
+                if notebooks.refresh_lab(
+                    source, file.src_uri, entry, key, self.root, self.config.run_timeout
+                ):
+                    log.info("executed lab %s", file.src_uri)
             except notebooks.LabError as exc:
                 raise PluginError(f"lab docs/{file.src_uri}: {exc}") from None
-            if entry.exists():
-                shutil.rmtree(entry)
-            executed.parent.mkdir(parents=True, exist_ok=True)
-            executed.write_text(text, encoding="utf-8")
-            (entry / cache.KEY_FILE).write_text(key, encoding="utf-8")  # last: complete
         return entry

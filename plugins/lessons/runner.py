@@ -16,15 +16,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lesson_code.report import OUTPUT_ENV, SLUG_ENV
+from lesson_code.report.protocol import OUTPUT_ENV, SLUG_ENV
 
 from .cache import KEY_FILE, is_fresh
 
 SANDBOX_FILE = str(Path("plugins", "lessons", "sandbox.py"))
 FRAME_RE = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)', re.MULTILINE)
+TIMEOUT_ENV = "LESSON_TIMEOUT"  # seconds; the sandbox dumps where the script is, then exits
+# faulthandler's dump: a header, then frames innermost first ('File "x", line 12 in f')
+STUCK_RE = re.compile(r"^Timeout \(\d+:\d\d:\d\d(?:\.\d+)?\)!$", re.MULTILINE)
+DUMP_FRAME_RE = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+) in ', re.MULTILINE)
+HEARTBEAT_SECONDS = 15
 
 
 @dataclass
@@ -47,6 +53,21 @@ def _rel(path: str, root: Path) -> str:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path
+
+
+def stuck_at(stderr: str, root: Path) -> str | None:
+    """Where a script that ran out of time was (``lesson_code/lessons/01_x.py:12``): the
+    innermost project frame of the dump the sandbox writes at the time limit; None when
+    ``stderr`` holds no such dump."""
+    found = STUCK_RE.search(stderr)
+    if not found:
+        return None
+    for m in DUMP_FRAME_RE.finditer(stderr, found.end()):
+        file = m["file"]
+        if file.endswith(SANDBOX_FILE) or ".venv" in file or _rel(file, root) == file:
+            continue
+        return f"{_rel(file, root)}:{m['line']}"
+    return ""
 
 
 def describe_failure(stderr: str, root: Path, script: Path | None = None) -> tuple[str, str]:
@@ -102,11 +123,14 @@ def run_lesson(
     key: str,
     timeout: int,
     extra: dict[str, str] | None = None,
+    waiting: Callable[[float], None] | None = None,
 ) -> RunResult:
     """Run ``lesson`` and, when it succeeds, store its outputs in ``entry`` under ``key``.
 
     ``extra`` maps file names to text stored with the outputs (the notebook download), so
-    the entry is complete the moment it is published.
+    the entry is complete the moment it is published. ``waiting(seconds)`` is called every
+    ``HEARTBEAT_SECONDS`` while the script runs (the plugin says it is still running). At
+    ``timeout`` seconds the script is stopped and the error says which line it was on.
     """
     started = time.perf_counter()
     entry.parent.mkdir(parents=True, exist_ok=True)
@@ -123,37 +147,34 @@ def run_lesson(
         "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
         OUTPUT_ENV: str(out_dir),
         SLUG_ENV: lesson.slug,
+        TIMEOUT_ENV: str(timeout),
     }
     try:
-        try:
-            proc = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "plugins.lessons.sandbox",
-                    str(root),
-                    str(out_dir),
-                    str(work_dir),
-                    "--",
-                    str(lesson.script),
-                ],
-                cwd=work_dir,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-            )
-        except subprocess.TimeoutExpired:
+        command = [sys.executable, "-m", "plugins.lessons.sandbox", str(root), str(out_dir)]
+        command += [str(work_dir), "--", str(lesson.script)]
+        proc = subprocess.Popen(
+            command,
+            cwd=work_dir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        stderr, finished = _wait(proc, timeout, started, waiting)
+        script = _rel(str(lesson.script), root)
+        stuck = stuck_at(stderr, root) if proc.returncode != 0 else None
+        if not finished or stuck is not None:
+            where = f"; it was running {stuck}" if stuck else ""
             return RunResult(
                 lesson,
                 False,
                 time.perf_counter() - started,
-                f"{_rel(str(lesson.script), root)}: did not finish within {timeout} s "
-                "(raise plugins.lessons.run_timeout in mkdocs.yml if it really needs longer)",
+                f"{script}: did not finish within {timeout} s{where} (an endless loop? else "
+                "raise the lessons plugin's run_timeout in mkdocs.yml)",
             )
         if proc.returncode != 0:
-            location, reason = describe_failure(proc.stderr, root, lesson.script)
-            where = location or _rel(str(lesson.script), root)
+            location, reason = describe_failure(stderr, root, lesson.script)
+            where = location or script
             return RunResult(lesson, False, time.perf_counter() - started, f"{where}: {reason}")
         for name, text in (extra or {}).items():
             (out_dir / name).write_text(text, encoding="utf-8")
@@ -161,3 +182,22 @@ def run_lesson(
         return RunResult(lesson, True, time.perf_counter() - started)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _wait(proc: subprocess.Popen, timeout: int, started: float, waiting) -> tuple[str, bool]:
+    """Wait for ``proc``, calling ``waiting(elapsed)`` every ``HEARTBEAT_SECONDS``: (its
+    stderr, whether it finished by itself). The sandbox stops itself at ``timeout`` after
+    dumping where it was; a process still alive a little later is killed."""
+    deadline = started + timeout + 10
+    while True:
+        left = deadline - time.perf_counter()
+        try:
+            _, stderr = proc.communicate(timeout=max(0.1, min(HEARTBEAT_SECONDS, left)))
+            return stderr, True
+        except subprocess.TimeoutExpired:
+            if time.perf_counter() >= deadline:
+                proc.kill()
+                proc.communicate()
+                return "", False
+            if waiting is not None:
+                waiting(time.perf_counter() - started)

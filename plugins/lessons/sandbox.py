@@ -12,6 +12,7 @@ outside the project (temporary files, matplotlib's font cache) are not affected.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import runpy
 import sys
@@ -80,6 +81,9 @@ def main(argv: list[str]) -> None:
     sys.argv = [script, *argv[split + 2 :]]
     sys.path[0] = str(Path(script).resolve().parent)  # as if run as `python script.py`
     sys.addaudithook(make_hook(root, allowed))
+    limit = os.environ.get("LESSON_TIMEOUT", "")
+    if limit.isdigit():  # at the limit: print where the script is (the runner names it), exit
+        faulthandler.dump_traceback_later(int(limit), exit=True)
     runpy.run_path(script, run_name="__main__")
 
 

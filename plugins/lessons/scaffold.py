@@ -15,21 +15,17 @@ replace with your own.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import re
 import sys
 from pathlib import Path
 
-import yaml
-
-from plugins.course.config import PHASES
+from ..common.suggest import did_you_mean
 
 ROOT = Path(__file__).resolve().parents[2]
 
 PAGE = """---
 title: {title_json}
-phase: {phase_json}
 minutes: 15
 prerequisites:
   - {previous}
@@ -67,6 +63,11 @@ from the script: the two scores {{{{ score_a }}}} and {{{{ score_b }}}} become t
 ## Further reading
 
 - Vaswani, A. et al. (2017). *Attention Is All You Need.*
+
+## End-of-lesson quiz
+
+/// quiz | quizzes/{slug}.yaml
+///
 
 ## What's next
 
@@ -155,6 +156,15 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 40
 
 
+def course_phases(mkdocs_yml: Path) -> dict[str, list[str]]:
+    """The course's phases (the nav sections of ``mkdocs_yml`` that list lessons) -> their
+    lesson pages, as the course plugin reads them (through MkDocs' own config loading)."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(mkdocs_yml))
+    return config.plugins["course"].phases_in(config)
+
+
 def slugify(title: str) -> str:
     """At most five of the title's main words, at most 40 characters."""
     words = re.findall(r"[a-z0-9]+", title.lower())
@@ -185,14 +195,6 @@ def next_number(pages: Path) -> int:
 def last_lesson(pages: Path) -> str | None:
     found = sorted(p.stem for p in pages.glob("[0-9][0-9]-*.md"))
     return found[-1] if found else None
-
-
-def phase_of(page: Path) -> str:
-    match = re.search(r"^phase:\s*(.+)$", page.read_text(encoding="utf-8"), re.MULTILINE)
-    if not match:
-        return "Big picture"
-    phase = yaml.safe_load(match.group(1))  # plain or quoted
-    return phase if isinstance(phase, str) else "Big picture"
 
 
 NAV_ENTRY = re.compile(r"^(?P<indent>\s*- )lessons/(?P<slug>[^/\s]+)\.md\s*$")
@@ -282,14 +284,15 @@ def scaffold(
     for path in (page, script, quiz):
         if path.exists():
             raise SystemExit(f"make lesson: {path.relative_to(root)} already exists")
-    if phase is not None and phase not in PHASES:
-        close = difflib.get_close_matches(phase, PHASES, n=1)
-        hint = f'; did you mean "{close[0]}"?' if close else ""
+    phases = course_phases(root / "mkdocs.yml")
+    if phase is not None and phase not in phases:
         raise SystemExit(
-            f'make lesson: "{phase}" is not a phase of the course{hint} '
-            f"(phases: {', '.join(PHASES)})"
+            f'make lesson: "{phase}" is not a phase of the course{did_you_mean(phase, phases)} '
+            f"(phases: {', '.join(phases)})"
         )
-    phase = phase or (phase_of(pages / f"{previous}.md") if previous else "Why attention")
+    if phase is None:  # the previous lesson's, else the first phase
+        listed = {page: name for name, pages in phases.items() for page in pages}
+        phase = listed.get(f"lessons/{previous}.md") or next(iter(phases), "Why attention")
     values = {
         "title": title,
         "phase": phase,
@@ -298,7 +301,6 @@ def scaffold(
         "script_stem": script_stem,
         # YAML double-quoted strings (JSON is YAML): a colon or quote in a title is safe
         "title_json": json.dumps(title, ensure_ascii=False),
-        "phase_json": json.dumps(phase, ensure_ascii=False),
         "quiz_title_json": json.dumps(f"End-of-lesson check: {title}", ensure_ascii=False),
     }
     page_text = PAGE.format(**values)

@@ -106,7 +106,27 @@ def _store_key() -> str:
     return store.digest(Path(__file__).resolve(), store.versions("latex2mathml"))
 
 
+def _unbalanced(tex: str) -> str:
+    """What is wrong with the braces of ``tex`` ("" when they pair up); ``\\{`` and
+    ``\\}`` are literal braces and do not count."""
+    depth = 0
+    for i, ch in enumerate(tex):
+        if ch not in "{}" or (i and tex[i - 1] == "\\"):
+            continue
+        depth += 1 if ch == "{" else -1
+        if depth < 0:
+            return f"a '}}' at character {i + 1} closes nothing"
+    return f"{depth} '{{' never closed" if depth else ""
+
+
 def _convert(tex: str, display: bool) -> str:
+    braces = _unbalanced(tex)
+    if braces:  # latex2mathml would guess, and render something else than was meant
+        raise FormulaError(
+            f"math: the braces of the formula ${tex}$ do not pair up ({braces}); add the "
+            "missing one",
+            tex,
+        )
     try:
         mathml = convert(tex.strip(), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many exception types

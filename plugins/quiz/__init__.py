@@ -3,39 +3,46 @@
 Layers
 ======
 
-The core knows nothing of MkDocs (Material's successor would only need a new adapter):
+The core knows nothing of MkDocs (any Python-Markdown host can show quizzes):
 
 - ``loader.py``: safe YAML with the line and column of every node;
 - ``model.py``: typed dataclasses (one per question type), the single source of the format;
 - ``validate.py``: every rule, reported as ``path:line:col: field: message``;
-- ``answers.py``: ``answer_from``, a numeric key computed by the course code, safely;
+- ``answers.py``: ``answer_from``, a numeric key computed by the course code (the package is
+  configuration, :class:`~plugins.quiz.answers.CodePackage`), safely;
 - ``render.py``: semantic HTML that works without JavaScript;
+- ``library.py``: a project's quizzes, loaded once, and their HTML on a page;
+- ``cache.py``: what a build keeps for the next (loaded quizzes, answer keys, renders);
+- ``extension.py``: the ``/// quiz | path`` block, a ``pymdownx.blocks`` extension
+  registered as the Markdown extension ``quiz``;
+- ``placement.py``: which page shows which quiz (a quiz no page shows is an error);
 - ``schema.py``: the JSON Schema editors use (``quizzes/schema.json``);
 - ``assets/quiz.js`` and ``assets/quiz.css``: the one script and the one stylesheet.
 
-``plugin.py`` and ``config.py`` are the thin MkDocs adapter. ``python -m plugins.quiz``
-is the CLI (``check PATH...``, ``schema``). The format is described in ``README.md``.
+``plugin.py``, ``config.py`` and ``links.py`` are the thin MkDocs adapter. ``python -m
+plugins.quiz`` is the CLI (``check PATH...``, ``schema``). The format is described in
+``README.md``.
 
 Placing quizzes
 ===============
 
-``quizzes/<slug>.yaml`` is attached to ``docs/<pages_dir>/<slug>.md`` under a level-2
-heading "End-of-lesson quiz", placed right before the level-2 heading "What's next" when
-the page has one, else at the end. Any page can show any quiz with a block::
+A page shows a quiz where it has a block (a lesson page, under its heading
+``## End-of-lesson quiz``)::
 
     /// quiz | quizzes/extra.yaml
     ///
 
 (the path is relative to ``mkdocs.yml``; the block may be indented, e.g. in an
-admonition; a line inside a code fence is left alone). Every quiz file must be shown
-somewhere: one with neither a lesson page nor a block fails the build.
+admonition; inside a code fence it is only text). The quiz title becomes a heading one
+level below the heading above the block. Every quiz file must be shown somewhere: one no
+page shows fails the build, naming the page that should show it.
 
 Browser API
 ===========
 
-``quiz.js`` defines ``window.attentionQuiz``:
+``quiz.js`` defines ``window.AFP.quiz`` (``AFP``: the shared base, ``assets/base.js``):
 
-``attentionQuiz.progress()``
+``AFP.quiz.progress()``
     Stored progress of every quiz the learner has touched, from ``localStorage`` only (no
     quiz needs to be on the page)::
 
@@ -50,9 +57,9 @@ Browser API
     moment; ``passed`` means ``best / total >= pass mark``; ``completed`` means every
     question was checked or had its answer shown. The keys are quiz ids: the lesson
     slug, or a quiz's ``id:`` key. Returns ``{}`` when storage is unavailable.
-``attentionQuiz.clear(id)``
+``AFP.quiz.clear(id)``
     Forget the stored progress of one quiz (every quiz without an argument).
-``attentionQuiz.init()``
+``AFP.quiz.init()``
     Enhance quiz forms added to the page later (already enhanced ones are skipped).
 
 Each check also dispatches ``attention-quiz:check`` (bubbling) on the form, with

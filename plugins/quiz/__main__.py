@@ -4,9 +4,9 @@
 computes every ``answer_from`` with the course code and prints one line per problem,
 ``path:line:col: field: message``, exactly as the MkDocs build reports them. Without a
 path it checks the whole project as the build does (run it where ``mkdocs.yml`` is):
-every file under ``quizzes/``, and also that each is shown on a page (its lesson page
-``docs/lessons/<slug>.md`` or a ``/// quiz | path`` block) and that every block names a
-quiz file. Only the build checks ``{{ name }}`` placeholders (they need the lessons' run).
+every file under ``quizzes/``, and also that a ``/// quiz | path`` block of some page
+under ``docs/`` shows each one and that every block names a quiz file. Only the build
+checks ``{{ name }}`` placeholders (they need the lessons' run).
 Exit status: 0 when every file is valid, 1 otherwise (2 for a usage error).
 
 ``schema`` writes the JSON Schema to ``quizzes/schema.json`` (``--output`` to choose);
@@ -21,13 +21,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import answers, placement
+from .answers import CodePackage
 from .errors import Problem, QuizError
 from .schema import SCHEMA_PATH, schema_text
 from .validate import load_file, suggest
 
 QUIZ_SUFFIXES = (".yaml", ".yml")
-# The plugin's defaults (plugins/quiz/config.py): where quizzes, pages and lessons are
-QUIZZES_DIR, DOCS_DIR, PAGES_DIR = "quizzes", "docs", "lessons"
+# The plugin's defaults (plugins/quiz/config.py): where quizzes and pages are, which
+# package answer_from calls
+QUIZZES_DIR, DOCS_DIR = "quizzes", "docs"
+CODE = CodePackage("lesson_code", ("lesson_code.lessons",))
 
 
 def quiz_files(paths: Sequence[str]) -> tuple[list[Path], list[Problem]]:
@@ -57,34 +60,25 @@ def placement_problems(files: list[Path]) -> list[Problem]:
     """Quiz files no page shows, and blocks that name no quiz file (as the build finds)."""
     docs = Path(DOCS_DIR)
     keys = {display_path(f) for f in files}
-    lessons = sorted(p.stem for p in (docs / PAGES_DIR).glob("*.md"))
-    shown = {f"{QUIZZES_DIR}/{slug}{suffix}" for slug in lessons for suffix in QUIZ_SUFFIXES}
+    shown: set[str] = set()
     problems = []
-    for page in sorted(docs.rglob("*.md")):
-        try:
-            _, blocks = placement.replace_blocks(page.read_text(encoding="utf-8"), str)
-        except placement.PlacementError as exc:
-            problems.append(Problem(display_path(page), exc.line, 1, "", exc.message))
-            continue
-        for block in blocks:
-            key = Path(block.path).as_posix()
+    pages = sorted(docs.rglob("*.md"))
+    for page in pages:
+        for line, path in placement.block_paths(page.read_text(encoding="utf-8")):
+            key = Path(path).as_posix()
             shown.add(key)
-            if key not in keys:
+            if not path:
+                message = "a quiz block names its file: '/// quiz | quizzes/name.yaml'"
+            elif key not in keys:
                 close = suggest(key, keys)
-                hint = f"; did you mean {close}?" if close else ""
-                problems.append(
-                    Problem(
-                        display_path(page),
-                        block.line,
-                        1,
-                        "",
-                        f"/// quiz | {block.path}: no such quiz file{hint}",
-                    )
+                message = f"/// quiz | {path}: no such quiz file" + (
+                    f"; did you mean {close}?" if close else ""
                 )
-    problems += [
-        placement.unshown_problem(key, lessons, PAGES_DIR, QUIZZES_DIR)
-        for key in sorted(keys - shown)
-    ]
+            else:
+                continue
+            problems.append(Problem(display_path(page), line, 1, "", message))
+    names = [page.relative_to(docs).as_posix() for page in pages]
+    problems += [placement.unshown_problem(key, names) for key in sorted(keys - shown)]
     return problems
 
 
@@ -106,7 +100,7 @@ def check(paths: Sequence[str], out=sys.stdout, err=sys.stderr) -> int:
             quizzes.append(load_file(str(path), display_path(path)))
         except QuizError as exc:
             problems += exc.problems
-    problems += answers.resolve(quizzes)
+    problems += answers.resolve(quizzes, CODE)
     for problem in sorted(problems):
         print(problem, file=out)
     count = len(files)

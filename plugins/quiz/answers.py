@@ -1,16 +1,20 @@
 """``answer_from``: a numeric answer computed by the course code, safely.
 
-A numeric question may name the lesson_code call that computes its answer::
+A numeric question may name the call of the course code that computes its answer::
 
     answer_from: "lesson_code.attention.softmax([8.2, 3.1, 2.4])[0]"
+
+Which package is the course code is configuration (:class:`CodePackage`: the quiz
+extension's ``code_package`` option), not something this module knows.
 
 The expression is never passed to ``eval``. It is parsed with :mod:`ast` and accepted
 only in this shape:
 
-1. a call of ``lesson_code.<module>.<function>`` (deeper modules allowed, e.g.
+1. a call of ``<package>.<module>.<function>`` (deeper modules allowed, e.g.
    ``lesson_code.pkg.mod.fn``), where the function is a public plain function *defined*
    in that module (so ``lesson_code.attention.np.load`` is refused: ``np`` is not a
-   lesson_code module), and not in ``lesson_code.lessons`` (importing a lesson runs it);
+   module of the package), and not in an excluded subpackage (``lesson_code.lessons``,
+   whose modules run a lesson when imported);
 2. with literal arguments only: numbers, strings, True/False/None, lists and tuples of
    literals, unary minus, and ``+ - * / **`` between numbers (powers are limited so that
    no expression can take long), positional or keyword (``axis=0``);
@@ -19,7 +23,7 @@ only in this shape:
    of the methods in :data:`ALLOWED_METHODS` with literal arguments.
 
 The result must be one real number (a Python or numpy scalar, or a 0-d array); it is
-converted to ``float``. The evaluation imports the lesson_code module, which the build
+converted to ``float``. The evaluation imports the course module, which the build
 runs anyway; :func:`evaluate_isolated` does it in a fresh interpreter so that a
 ``mkdocs serve`` session always sees the current code.
 """
@@ -44,13 +48,23 @@ from typing import Any
 from .errors import Problem
 from .model import NumericQuestion, Quiz
 
-PACKAGE = "lesson_code"
-FORBIDDEN_PACKAGES = ("lesson_code.lessons",)
 ALLOWED_ATTRIBUTES = frozenset({"T", "shape", "ndim", "size"})
 ALLOWED_METHODS = frozenset({"sum", "mean", "max", "min", "argmax", "argmin", "item", "round"})
 MAX_LENGTH = 500
 MAX_EXPONENT = 64
-EXAMPLE = "lesson_code.attention.softmax([8.2, 3.1, 2.4])[0]"
+
+
+@dataclass(frozen=True)
+class CodePackage:
+    """The course code ``answer_from`` may call: the package ``name``, minus the subpackages
+    in ``exclude`` (dotted names; their modules run something when imported)."""
+
+    name: str
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def example(self) -> str:
+        return f"{self.name or 'package'}.<module>.<function>(...)"
 
 
 class AnswerFromError(ValueError):
@@ -72,25 +86,35 @@ class Plan:
 # -- parsing ---------------------------------------------------------------------------
 
 
-def parse(source: str) -> Plan:
-    """Check ``source`` and return its :class:`Plan`; ``AnswerFromError`` if not allowed."""
+def check_syntax(source: str, example: str = "package.<module>.<function>(...)") -> ast.AST:
+    """The expression ``source`` is, parsed; ``AnswerFromError`` if it is none. What the
+    validator checks: whatever package the course code is, this is wrong."""
     if not isinstance(source, str) or not source.strip():
-        raise AnswerFromError(f"must be a lesson_code call such as {EXAMPLE}")
+        raise AnswerFromError(f"must be a call of the course code such as {example}")
     if len(source) > MAX_LENGTH:
         raise AnswerFromError(f"is {len(source)} characters long; keep it under {MAX_LENGTH}")
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        return ast.parse(source.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         detail = getattr(exc, "msg", None) or type(exc).__name__
         raise AnswerFromError(f"is not a valid Python expression ({detail})") from None
-    chain, base = _split(tree.body)
+
+
+def parse(source: str, code: CodePackage | None = None) -> Plan:
+    """Check ``source`` and return its :class:`Plan`; ``AnswerFromError`` if not allowed.
+
+    Without ``code`` (the validator, which does not know the course) every rule but what
+    may be called is checked: :func:`resolve` checks that against the package."""
+    example = code.example if code else "package.<module>.<function>(...)"
+    tree = check_syntax(source, example)
+    chain, base = _split(tree.body, example)
     name = _dotted(base.func)
-    module, function = _target(name)
+    module, function = _target(name, code)
     args, kwargs = _arguments(base)
     return Plan(source, module, function, args, kwargs, tuple(_step(n) for n in reversed(chain)))
 
 
-def _split(node: ast.AST) -> tuple[list[ast.AST], ast.Call]:
+def _split(node: ast.AST, example: str) -> tuple[list[ast.AST], ast.Call]:
     """(steps after the call, outermost first; the call of the dotted function name)."""
     chain: list[ast.AST] = []
     while True:
@@ -112,7 +136,7 @@ def _split(node: ast.AST) -> tuple[list[ast.AST], ast.Call]:
             node = node.value
         else:
             break
-    raise AnswerFromError(f"must be a call of a lesson_code function, like {EXAMPLE}")
+    raise AnswerFromError(f"must be a call of a function of the course code, like {example}")
 
 
 def _step(node: ast.AST) -> tuple:
@@ -146,19 +170,31 @@ def _dotted(node: ast.AST) -> str | None:
     return None
 
 
-def _target(name: str) -> tuple[str, str]:
+def _target(name: str, code: CodePackage | None) -> tuple[str, str]:
     parts = name.split(".")
-    if parts[0] != PACKAGE:
-        raise AnswerFromError(f"only functions under {PACKAGE} may be called, not {name}")
+    if code is None:  # what is called is checked with the package, by resolve()
+        private = [p for p in parts if p.startswith("_")]
+        if private:
+            raise AnswerFromError(
+                f"{private[0]} is private (starts with _); call a public function"
+            )
+        return ".".join(parts[:-1]), parts[-1]
+    if not code.name:
+        raise AnswerFromError(
+            "no course package is configured to compute it (the quiz extension's "
+            "code_package option); set it, or write the answer itself"
+        )
+    if parts[0] != code.name:
+        raise AnswerFromError(f"only functions under {code.name} may be called, not {name}")
     if len(parts) < 3:
         raise AnswerFromError(
-            f"name a module and a function: {PACKAGE}.<module>.<function>, not {name}"
+            f"name a module and a function: {code.name}.<module>.<function>, not {name}"
         )
     private = [p for p in parts if p.startswith("_")]
     if private:
         raise AnswerFromError(f"{private[0]} is private (starts with _); call a public function")
     module = ".".join(parts[:-1])
-    if any(module == p or module.startswith(p + ".") for p in FORBIDDEN_PACKAGES):
+    if any(module == p or module.startswith(p + ".") for p in code.exclude):
         raise AnswerFromError(
             f"{module} is a lesson script (importing it runs the lesson); "
             "call a function of the course code instead"
@@ -276,9 +312,10 @@ def _resolve_function(plan: Plan):
     try:
         module = importlib.import_module(plan.module)
     except ModuleNotFoundError:
+        package = plan.module.split(".")[0]
         raise AnswerFromError(
-            f"{plan.module} is not a module of {PACKAGE}; answer_from calls a function defined "
-            f"in the course code, such as {PACKAGE}.attention.softmax"
+            f"{plan.module} is not a module of {package}; answer_from calls a function defined "
+            f"in the course code, such as {package}.<module>.<function>"
         ) from None
     except ImportError as exc:
         raise AnswerFromError(f"cannot import {plan.module}: {exc}") from None
@@ -355,25 +392,27 @@ def _jobs(quizzes: Sequence[Quiz]) -> list[tuple[Quiz, int, NumericQuestion]]:
 
 def resolve(
     quizzes: Sequence[Quiz],
+    code: CodePackage,
     root: Path | None = None,
     isolated: bool = False,
     results: Sequence[dict] | None = None,
 ) -> list[Problem]:
-    """Compute every ``answer_from`` of ``quizzes``; fill in missing answers, check the others.
+    """Compute every ``answer_from`` of ``quizzes`` with the course ``code``; fill in missing
+    answers, check the others.
 
-    Returns the problems (an evaluation that fails, an answer that drifted from the code by
-    more than its tolerance). With ``isolated``, the code runs in a fresh process in ``root``.
-    ``results`` are the evaluations of :func:`sources_of` computed earlier (a build reusing
-    the last build's values); then no code runs.
+    Returns the problems (a call outside ``code``, an evaluation that fails, an answer that
+    drifted from the code by more than its tolerance). With ``isolated``, the code runs in
+    a fresh process in ``root``. ``results`` are the evaluations of :func:`sources_of`
+    computed earlier (a build reusing the last build's values); then no code runs.
     """
     jobs = _jobs(quizzes)
     sources = [q.answer_from for _, _, q in jobs]
     if results is not None:
         assert len(results) == len(sources), "one result per answer_from"
     elif isolated:
-        results = evaluate_isolated(sources, root or Path.cwd())
+        results = evaluate_isolated(sources, root or Path.cwd(), code)
     else:
-        results = [evaluate_source(s) for s in sources]
+        results = [evaluate_source(s, code) for s in sources]
     problems: list[Problem] = []
     for (quiz, i, q), result in zip(jobs, results, strict=True):
         field_name = f"questions[{i}]"
@@ -415,7 +454,9 @@ def show_number(x: float) -> str:
 # -- in a fresh interpreter ------------------------------------------------------------
 
 
-def evaluate_isolated(sources: Sequence[str], root: Path, timeout: float = 120) -> list[dict]:
+def evaluate_isolated(
+    sources: Sequence[str], root: Path, code: CodePackage, timeout: float = 120
+) -> list[dict]:
     """Evaluate each source in one fresh Python process run in ``root``.
 
     Returns one ``{"value": float}`` or ``{"error": message}`` per source, in order. A
@@ -426,7 +467,9 @@ def evaluate_isolated(sources: Sequence[str], root: Path, timeout: float = 120) 
     try:
         done = subprocess.run(
             [sys.executable, "-m", "plugins.quiz.answers"],
-            input=json.dumps(list(sources)),
+            input=json.dumps(
+                {"sources": list(sources), "package": code.name, "exclude": list(code.exclude)}
+            ),
             capture_output=True,
             text=True,
             cwd=root,
@@ -455,20 +498,21 @@ def _child_env(root: Path) -> dict[str, str]:
     return env
 
 
-def evaluate_source(source: str) -> dict:
+def evaluate_source(source: str, code: CodePackage) -> dict:
     try:
-        return {"value": evaluate(parse(source))}
+        return {"value": evaluate(parse(source, code))}
     except AnswerFromError as exc:
         return {"error": str(exc)}
 
 
 def _main() -> None:  # pragma: no cover - exercised through evaluate_isolated
-    sources = json.loads(sys.stdin.read())
+    job = json.loads(sys.stdin.read())
+    code = CodePackage(job["package"], tuple(job["exclude"]))
     out, sys.stdout = (
         sys.stdout,
         sys.stderr,
     )  # whatever the course code prints stays out of the JSON
-    results = [evaluate_source(s) for s in sources]
+    results = [evaluate_source(s, code) for s in job["sources"]]
     out.write(json.dumps(results))
 
 

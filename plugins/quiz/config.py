@@ -29,24 +29,36 @@ StringsConfig = type(
 )
 
 
+REMOVED = (
+    "quiz: the option '{}' was removed: each lesson page shows its quiz itself, with a heading "
+    "'## End-of-lesson quiz' and the block '/// quiz | quizzes/<slug>.yaml' followed by '///' "
+    "where the quiz goes; delete the option from mkdocs.yml"
+)
+
+
 class QuizConfig(base.Config):
     enabled = c.Type(bool, default=True)
 
-    # Where quizzes and lessons live: quizzes/<slug>.yaml goes on docs/<pages_dir>/<slug>.md
+    # Where quiz files live (relative to mkdocs.yml); pages show them with /// quiz | path
     quizzes_dir = c.Type(str, default="quizzes")
-    pages_dir = c.Type(str, default="lessons")
 
-    # The level-2 heading the quiz is placed under on a lesson page, and the one it goes before
-    heading = c.Type(str, default="End-of-lesson quiz")
-    heading_before = c.Type(str, default="What's next")
+    # The course code answer_from may call, minus subpackages that run a lesson on import
+    code_package = c.Type(str, default="lesson_code")
+    code_exclude = c.ListOfItems(c.Type(str), default=["lesson_code.lessons"])
 
     # Fraction of questions to get right, for quizzes that do not set pass_mark
     pass_mark = c.Type((int, float), default=DEFAULT_PASS_MARK)
 
-    # A folder (relative to mkdocs.yml) where a build keeps rendered quizzes and computed
-    # answer keys for the next build; entries are named by a hash of their inputs, so none
-    # goes stale. Empty (the default): every build renders and computes everything.
+    # A folder (relative to mkdocs.yml) where a build keeps loaded quizzes, rendered quizzes
+    # and computed answer keys for the next build; entries are named by a hash of their
+    # inputs, so none goes stale, and a build deletes those it did not use. Empty (the
+    # default): every build validates, renders and computes everything.
     cache_dir = c.Type(str, default="")
 
     # Translatable UI text (see the module docstring)
     strings = c.SubConfig(StringsConfig)
+
+    # Options of earlier versions: an error that says what to do instead
+    pages_dir = c.Deprecated(removed=True, message=REMOVED)
+    heading = c.Deprecated(removed=True, message=REMOVED)
+    heading_before = c.Deprecated(removed=True, message=REMOVED)

@@ -51,3 +51,11 @@ def describe(value: object) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+def report(problems: Iterable[Problem], found: str = "") -> str:
+    """The message that stops a build: how many problems, then one line each. ``found``
+    says how they were found; by default ``python -m plugins.quiz check`` finds them too."""
+    lines = [str(p) for p in sorted(problems)]
+    found = found or "python -m plugins.quiz check lists them too"
+    return f"quiz: {len(lines)} problem(s) in quiz files ({found}):\n" + "\n".join(lines)

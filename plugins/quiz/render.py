@@ -220,11 +220,12 @@ def render_quiz(
     every element id (unique on the page; defaults to ``quiz-<quiz_id>``); ``pass_mark``
     applies when the quiz sets none. Numeric answers must be resolved already.
 
-    ``search_view``: only what a search index takes from the quiz (title, intro, numbers and
-    prompts, the Check buttons), without the parts marked ``data-search-exclude`` (answers,
-    feedback, the answer key). Indexing it gives the same entries as indexing the whole quiz,
-    with a third of the markup to parse; the plugin shows the search plugin this view and
-    puts the whole quiz in its place afterwards.
+    Answers, feedback and the answer key are marked ``data-search-exclude``. ``search_view``:
+    only what a search index may take from the quiz (title, intro, numbers and prompts, the
+    Check buttons), without those parts. Material's search (9.8) cannot be trusted with the
+    marks alone: an excluded element stops being excluded at the first end tag of a nested
+    element with the same name (the options of a question would be indexed), so a host shows
+    its search plugin this view and puts the whole quiz in its place afterwards.
     """
     md = md or MarkdownRenderer()
     s = strings or Strings()
@@ -241,8 +242,8 @@ def render_quiz(
         parts.append(f'<div class="quiz__intro">{md.block(quiz.intro)}</div>')
     keys = []
     for n, question in enumerate(quiz.questions):
-        qid = f"{prefix}-q{n + 1}"
-        body, key = _question(question, n, total, qid, quiz, md, s, search_view)
+        spot = Spot(quiz=quiz, qid=f"{prefix}-q{n + 1}", fp=fingerprint(question), md=md, strings=s)
+        body, key = _question(question, spot, number=n, total=total, search_view=search_view)
         parts.append(body)
         keys.append(key)
     if search_view:
@@ -279,8 +280,24 @@ def _footer(quiz: Quiz, s: Strings, prefix: str, total: int) -> str:
     )
 
 
-def _question(q, n, total, qid, quiz, md, s, search_view=False) -> tuple[str, dict]:
-    fp = fingerprint(q)
+@dataclass(frozen=True)
+class Spot:
+    """One question's place in its quiz: what its renderer needs besides the question."""
+
+    quiz: Quiz
+    qid: str  # id of the question's fieldset, prefix of its elements' ids
+    fp: str  # the question's fingerprint (seeds its shuffles)
+    md: MarkdownRenderer
+    strings: Strings
+
+
+def _question(
+    q: Question, spot: Spot, *, number: int, total: int, search_view: bool = False
+) -> tuple[str, dict]:
+    """The fieldset of question ``q`` (0-based ``number`` of ``total``) and its answer key
+    (``search_view``: its number, prompt and Check button only, and no key)."""
+    qid, fp, quiz, md, s = spot.qid, spot.fp, spot.quiz, spot.md, spot.strings
+    n = number
     prompt = md.block(q.prompt)
     inline_prompt = _is_one_paragraph(prompt)
     number = html.escape(s.question.format(n=n + 1, total=total))
@@ -303,7 +320,7 @@ def _question(q, n, total, qid, quiz, md, s, search_view=False) -> tuple[str, di
     if search_view:
         return f"{head}{check}</fieldset>", {}
     renderer = RENDERERS[type(q)]
-    inputs, key_html, key = renderer(q, qid, fp, quiz, md, s)
+    inputs, key_html, key = renderer(q, spot)
     key.update({"type": q.TYPE, "fingerprint": fp})
     if q.TYPE != "free":
         key["reveal"] = q.reveal_after or quiz.reveal_after
@@ -328,10 +345,12 @@ def _question(q, n, total, qid, quiz, md, s, search_view=False) -> tuple[str, di
     return body, key
 
 
-# -- one function per question type: (inputs HTML, answer key HTML, answer key data) ----
+# -- one function per question type, (question, spot) -> (inputs HTML, answer key HTML,
+# answer key data) ----------------------------------------------------------------------
 
 
-def _choice(q: ChoiceQuestion, qid, fp, quiz, md, s):
+def _choice(q: ChoiceQuestion, spot: Spot):
+    qid, fp, quiz, md, s = spot.qid, spot.fp, spot.quiz, spot.md, spot.strings
     multiple = isinstance(q, MultipleQuestion)
     kind = "checkbox" if multiple else "radio"
     order = list(range(len(q.options)))
@@ -364,7 +383,8 @@ def shuffled_keeping_pins(order: list[int], pinned: list[bool], seed: str) -> li
     return [j if pinned[j] else next(mixed) for j in order]
 
 
-def _truefalse(q: TrueFalseQuestion, qid, fp, quiz, md, s):
+def _truefalse(q: TrueFalseQuestion, spot: Spot):
+    qid, md, s = spot.qid, spot.md, spot.strings
     rows = []
     for value, label in (("true", s.true), ("false", s.false)):
         rows.append(
@@ -384,7 +404,8 @@ def _truefalse(q: TrueFalseQuestion, qid, fp, quiz, md, s):
     return inputs, why, {"correct": q.answer}
 
 
-def _numeric(q: NumericQuestion, qid, fp, quiz, md, s):
+def _numeric(q: NumericQuestion, spot: Spot):
+    qid, quiz, s = spot.qid, spot.quiz, spot.strings
     if q.answer is None:
         raise ValueError(f"{quiz.path}: numeric answer not resolved; call answers.resolve first")
     unit = ""
@@ -428,7 +449,8 @@ def answer_text(answer: float, tolerance: float) -> str:
     return text
 
 
-def _text(q: TextQuestion, qid, fp, quiz, md, s):
+def _text(q: TextQuestion, spot: Spot):
+    qid, s = spot.qid, spot.strings
     inputs = (
         f'<div class="quiz__field"><label for="{qid}-input">{html.escape(s.your_answer)}</label> '
         f'<input type="text" autocomplete="off" spellcheck="false" id="{qid}-input" '
@@ -440,7 +462,8 @@ def _text(q: TextQuestion, qid, fp, quiz, md, s):
     return inputs, key_html, key
 
 
-def _free(q: FreeQuestion, qid, fp, quiz, md, s):
+def _free(q: FreeQuestion, spot: Spot):
+    qid, md, s = spot.qid, spot.md, spot.strings
     inputs = (
         f'<div class="quiz__field quiz__field--block"><label for="{qid}-input">'
         f'{html.escape(s.your_answer)}</label><textarea id="{qid}-input" name="{qid}" rows="4" '
@@ -466,7 +489,8 @@ def _self_mark(qid: str, value: str, label: str) -> str:
     )
 
 
-def _order(q: OrderQuestion, qid, fp, quiz, md, s):
+def _order(q: OrderQuestion, spot: Spot):
+    qid, fp, md, s = spot.qid, spot.fp, spot.md, spot.strings
     n = len(q.items)
     ranges = position_ranges(n, q.groups)
     shown = list(range(n))
@@ -514,7 +538,8 @@ def position_ranges(n: int, groups: list[list[int]]) -> list[list[int]]:
     return ranges
 
 
-def _match(q: MatchQuestion, qid, fp, quiz, md, s):
+def _match(q: MatchQuestion, spot: Spot):
+    qid, fp, md, s = spot.qid, spot.fp, spot.md, spot.strings
     rights = [md.plain(p.right) for p in q.pairs] + [md.plain(d) for d in q.distractors]
     order = list(range(len(rights)))
     _shuffle(order, fp, avoid_identity=True)

@@ -9,7 +9,8 @@ the right type":
 - single and truefalse: exactly one right answer; multiple: at least one;
 - every option has feedback; options of a question are all different;
 - numeric: ``answer`` and/or ``answer_from``; a finite number; ``tolerance`` >= 0;
-  ``answer_from`` is a safe lesson_code call (see ``answers.py``; evaluated later);
+  ``answer_from`` is a safe expression (what it calls is checked against the course
+  package, and it is evaluated, later by ``answers.resolve``);
 - text: at least one accepted answer, all different once case and spacing are ignored;
   ``accept_regex`` compiles;
 - order and match: items (left and right) all different; an order question's ``groups``
@@ -65,7 +66,8 @@ _MISSING = object()
 def load_quiz(data: bytes | str, path: str) -> Quiz:
     """Parse and validate one quiz file's content; ``QuizError`` lists every problem.
 
-    ``answer_from`` is only checked for safety here; :func:`answers.resolve` computes it.
+    ``answer_from`` is only checked for safety here; :func:`answers.resolve` checks what
+    it calls against the course package and computes it.
     """
     root = parse(data, path)
     return validate(root, path)

@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from ..common.assets import ship_base
 from . import csp, output, stylesheets, theme_patches
 from .config import SiteConfig
 
@@ -44,6 +45,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.stylesheet_sources = []
         if not self.config.enabled:
             return config
+        ship_base(config)  # the site's own scripts (course.js, widgets.js) need window.AFP
         if self.config.staging and not (self.serving or self.dirty):
             # the site is written beside site_dir and replaces it only when all went well
             self.staging = output.Staging(config.site_dir)
@@ -58,6 +60,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def on_files(self, files: Files, config):
         if not self.config.enabled:
             return files
+        ship_base(config, files)
         if self.stylesheet_sources:
             if files.get_file_from_path(self.config.stylesheet) is not None:
                 raise PluginError(

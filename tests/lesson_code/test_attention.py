@@ -8,6 +8,7 @@ import pytest
 from lesson_code.attention import (
     causal_mask,
     init_projections,
+    masked_softmax,
     merge_heads,
     multi_head_attention,
     padding_mask,
@@ -151,6 +152,31 @@ def test_fully_masked_row_is_zero_not_nan():
     assert np.all(np.isfinite(w))
     np.testing.assert_array_equal(w[0], [0.0, 0.0])
     np.testing.assert_array_equal(w[1], [1.0, 0.0])
+
+
+def test_masked_softmax_is_the_softmax_of_minus_infinity_scores_bit_for_bit():
+    scores = RNG.normal(size=(3, 5, 5)) * 4
+    mask = RNG.random(size=(5, 5)) > 0.4
+    mask[:, 0] = True  # every row keeps a key: here the rule "-inf, then softmax" is defined
+    expected = softmax(np.where(mask, scores, -np.inf), axis=-1)
+    np.testing.assert_array_equal(masked_softmax(scores, mask), expected)
+    np.testing.assert_array_equal(masked_softmax(scores), softmax(scores, axis=-1))
+    # an additive 0 / -inf mask with "allow everything" is the same thing
+    additive = np.where(mask, 0.0, -np.inf)
+    np.testing.assert_array_equal(masked_softmax(scores + additive, True), expected)
+
+
+def test_masked_softmax_gives_a_fully_blocked_row_zeros_and_sdpa_uses_it():
+    scores = np.array([[3.0, -1.0, 2.0], [0.5, 0.5, 0.5]])
+    mask = np.array([[True, False, True], [False, False, False]])
+    weights = masked_softmax(scores, mask)
+    np.testing.assert_array_equal(weights[1], [0.0, 0.0, 0.0])  # 0/0 -> 0, never NaN
+    assert weights[0].sum() == pytest.approx(1.0) and weights[0, 1] == 0.0
+    q = np.array([[1.0, 0.0], [0.0, 1.0]])
+    k, v = RNG.normal(size=(3, 2)), RNG.normal(size=(3, 4))
+    out, w = scaled_dot_product_attention(q, k, v, mask)
+    np.testing.assert_array_equal(w, masked_softmax(q @ k.T / np.sqrt(2), mask))
+    np.testing.assert_array_equal(out[1], np.zeros(4))
 
 
 def test_split_and_merge_heads_round_trip():

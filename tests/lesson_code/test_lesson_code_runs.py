@@ -15,8 +15,9 @@ import nbformat
 import pytest
 
 from plugins.common import codekey
+from plugins.course.frontmatter import PAGE_RE as LESSON_PAGE_RE
 from plugins.lessons import notebooks, pages
-from plugins.lessons.plugin import LESSON_PAGE_RE, script_name
+from plugins.lessons.plugin import script_name
 from plugins.lessons.runner import Lesson, run_lesson
 from tests import support
 

@@ -14,9 +14,14 @@ from bench.sizes import site_pages
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
 # extra_css of mkdocs.yml, then what the quiz and explorer plugins add, in that order
-OUR_CSS = ["assets/course.css", "assets/widgets.css", "assets/quiz/quiz.css",
-           "assets/explorer/explorer.css"]
-OUR_JS = ["course.js", "widgets.js", "quiz.js", "explorer.js"]
+OUR_CSS = [
+    "assets/course.css",
+    "assets/widgets.css",
+    "assets/quiz/quiz.css",
+    "assets/explorer/explorer.css",
+]
+# the shared base (window.AFP) first, then mkdocs.yml's scripts and the plugins'
+OUR_JS = ["base.js", "course.js", "widgets.js", "quiz.js", "explorer.js"]
 LESSONS = ["lessons/04-softmax/", "lessons/13-position/"]  # a quiz page; the heaviest page
 
 SHIFTS = """window.__shifts = [];
@@ -29,14 +34,13 @@ new PerformanceObserver(list => {
 def test_every_page_links_our_css_as_one_file(served_site):
     _, site = served_site
     combined = (site / "assets" / "site.css").read_text(encoding="utf-8")
-    starts = [combined.index((site / rel).read_text(encoding="utf-8").rstrip())
-              for rel in OUR_CSS]
+    starts = [combined.index((site / rel).read_text(encoding="utf-8").rstrip()) for rel in OUR_CSS]
     assert starts == sorted(starts), "the combined file keeps the cascade order"
     for page in site_pages(site):
-        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"',
-                            page.read_text(encoding="utf-8"))
-        ours = [href.split("assets/", 1)[1] for href in sheets
-                if "/stylesheets/" not in href]
+        sheets = re.findall(
+            r'<link rel="stylesheet" href="([^"]+)"', page.read_text(encoding="utf-8")
+        )
+        ours = [href.split("assets/", 1)[1] for href in sheets if "/stylesheets/" not in href]
         assert ours == ["site.css"], f"{page.relative_to(site)}: {sheets}"
 
 
@@ -119,7 +123,8 @@ def test_code_blocks_get_uniquely_named_bars_when_scrolled_into_view(served_site
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_colour_scheme_is_declared_before_the_bundle_and_follows_the_toggle(
-        served_site, browser, scheme):
+    served_site, browser, scheme
+):
     """The first <meta name="color-scheme"> (the one the browser reads) is the palette
     script's: right from the start, and after the reader switches the palette."""
     base, _ = served_site
@@ -138,7 +143,8 @@ def test_colour_scheme_is_declared_before_the_bundle_and_follows_the_toggle(
                 break
         other = "dark" if scheme == "light" else "light"
         expect(page.locator("body")).to_have_attribute(
-            "data-md-color-scheme", "slate" if other == "dark" else "default")
+            "data-md-color-scheme", "slate" if other == "dark" else "default"
+        )
         assert page.evaluate(first_meta) == other
     finally:
         context.close()
@@ -161,8 +167,7 @@ new MutationObserver(records => { for (const r of records) window.__switches.pus
   attributeFilter: ['data-course-switching', 'data-md-color-scheme']});"""
 
 
-def test_switching_the_palette_turns_transitions_off_only_while_it_switches(
-        served_site, browser):
+def test_switching_the_palette_turns_transitions_off_only_while_it_switches(served_site, browser):
     base, _ = served_site
     context = browser.new_context(color_scheme="light")
     page = context.new_page()

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
-from plugins.lessons.plugin import LESSON_PAGE_RE
+from plugins.course.frontmatter import PAGE_RE as LESSON_PAGE_RE
 from tests import support
 
 pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]

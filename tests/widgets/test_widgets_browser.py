@@ -2,7 +2,7 @@
 
 Every widget is driven by keyboard alone (arrow keys on sliders, Enter and Space on
 toggles, Tab and arrows in a grid), and every number it shows is compared with numpy
-computed here from lesson_code: the full-precision state (window.lessonWidgets.state) to
+computed here from lesson_code: the full-precision state (AFP.widgets.state) to
 1e-9, the visible text to its rounding. Then: no stacked handlers after instant navigation
 there and back, axe-core finds nothing inside the widgets in light and dark, nothing
 overflows at 375 px, the no-JavaScript fallback, and hostile data stays text.
@@ -22,19 +22,25 @@ from lesson_code import report
 from lesson_code.attention import (
     causal_mask,
     init_projections,
+    masked_softmax,
     multi_head_attention,
     scaled_dot_product_attention,
     sinusoidal_positions,
     softmax,
 )
-from lesson_code.heads import relation_mass, relation_targets, two_relations
-from lesson_code.masking import D_MODEL, SENTENCE, masked_weights, token_vectors
-from lesson_code.position import sinusoid_dot
-from lesson_code.rnn import influence_curve, make_rnn, path_length
-from lesson_code.scale import hop_counts, rnn_links, weight_matrix_bytes
-from lesson_code.scaling import peakiness, random_dot_products
-from lesson_code.sentence import D_K, TOKENS, X, qkv
-from lesson_code.translation import SOURCE_TOKENS, TARGET_TOKENS, source_vectors, target_vectors
+from lesson_code.topics.cost import hop_counts, rnn_links, weight_matrix_bytes
+from lesson_code.topics.cross_attention import (
+    SOURCE_TOKENS,
+    TARGET_TOKENS,
+    source_vectors,
+    target_vectors,
+)
+from lesson_code.topics.heads import relation_mass, relation_targets, two_relations
+from lesson_code.topics.masks import D_MODEL, SENTENCE, token_vectors
+from lesson_code.topics.position import sinusoid_dot
+from lesson_code.topics.rnn import influence_curve, make_rnn, path_length
+from lesson_code.topics.running_example import D_K, TOKENS, X, qkv
+from lesson_code.topics.scaling import peakiness, random_dot_products
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -97,7 +103,7 @@ def lesson(browser, base, path, scheme="light", width=1100, javascript=True):
 
 
 def state(page):
-    return page.evaluate("s => lessonWidgets.state(document.querySelector(s))", WIDGET)
+    return page.evaluate("s => AFP.widgets.state(document.querySelector(s))", WIDGET)
 
 
 def number(text: str) -> float:
@@ -314,7 +320,7 @@ def test_causal_toggle_matches_numpy(browser, served_site):
     w_q, w_k, _, _ = init_projections(D_MODEL, seed=12)
     scores = (x @ w_q) @ (x @ w_k).T / np.sqrt(D_MODEL)
     n = len(SENTENCE)
-    on, off = masked_weights(scores, causal_mask(n)), softmax(scores, axis=-1)
+    on, off = masked_softmax(scores, causal_mask(n)), softmax(scores, axis=-1)
     upper = np.triu(np.ones((n, n), dtype=bool), k=1)
     with lesson(browser, base, "lessons/12-masks/") as page:
         tab_to(page, ".lw-toggle")
@@ -438,7 +444,7 @@ def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, serv
     base, _ = served_site
     with lesson(browser, base, "lessons/02-soft-lookup/") as page:
         page.evaluate("window.__stillHere = true")
-        assert page.evaluate("lessonWidgets.count()") == 0
+        assert page.evaluate("AFP.widgets.count()") == 0
 
         def go(path):
             page.evaluate(
@@ -461,13 +467,13 @@ def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, serv
             for _ in range(2):  # widget page, plain page, widget page again
                 go(path)
                 page.wait_for_selector(READY)
-                assert page.evaluate("lessonWidgets.count()") == 1
+                assert page.evaluate("AFP.widgets.count()") == 1
                 go("lessons/02-soft-lookup/")
                 page.wait_for_selector(WIDGET, state="detached")
-                assert page.evaluate("lessonWidgets.count()") == 0
+                assert page.evaluate("AFP.widgets.count()") == 0
             go(path)
             page.wait_for_selector(READY)
-            page.evaluate("lessonWidgets.scan()")  # a second pass must change nothing
+            page.evaluate("AFP.widgets.scan()")  # a second pass must change nothing
             assert page.locator(f"{WIDGET} .lw-body").count() == 1
             assert page.locator(f"{WIDGET} .lesson-widget__fallback").count() == 0
             before = state(page)
@@ -580,7 +586,7 @@ def test_hostile_data_and_labels_stay_text(browser, served_site):
             """html => {
             const article = document.querySelector('article');
             article.insertAdjacentHTML('beforeend', html);
-            lessonWidgets.scan();
+            AFP.widgets.scan();
         }""",
             block,
         )

@@ -1,59 +1,47 @@
 /* Quiz engine (plugins/quiz, see its README): enhances every <form data-quiz>, once.
- * CSP-safe, no request: learner input is only read from .value, text set by .textContent. */
-(function () {
+ * CSP-safe, no request: learner input is only read from .value, text set by .textContent.
+ * Uses the shared base (AFP, plugins/common/assets/base.js), loaded before it. */
+(() => {
   "use strict";
-  if (window.attentionQuiz) return;
+  const AFP = window.AFP;
+  if (!AFP || AFP.quiz) return;
 
-  var PREFIX = "attention-quiz:v1:";
-  var FP = /^[0-9a-f]{16}$/;
-  var QUIZ_ID = /^[A-Za-z0-9][\w-]*$/;
-  var MAX_TEXT = 5000;
+  const STORE = AFP.store;
+  const NAME = "quiz:"; /* progress of quiz <id> is stored as "quiz:<id>" */
+  const FP = /^[0-9a-f]{16}$/;
+  const QUIZ_ID = /^[A-Za-z0-9][\w-]*$/;
+  const MAX_TEXT = 5000;
 
-  /* ---- storage: every access guarded; unavailable, full or corrupt never throws ---- */
-
-  function storage() {
-    try { return window.localStorage || null; } catch (e) { return null; }
+  function isObject(x) {
+    return x !== null && typeof x === "object" && !Array.isArray(x);
   }
-  function readJSON(key) {
-    var s = storage();
-    if (!s) return null;
-    try {
-      var raw = s.getItem(key);
-      return raw ? JSON.parse(raw) : null;
-    } catch (e) { return null; }
+  function isInt(x, lo, hi) {
+    return typeof x === "number" && x % 1 === 0 && x >= lo && x <= hi;
   }
-  function writeJSON(key, value) {
-    var s = storage();
-    if (!s) return;
-    try { s.setItem(key, JSON.stringify(value)); } catch (e) { /* full or denied */ }
-  }
-  function removeKey(key) {
-    var s = storage();
-    if (!s) return;
-    try { s.removeItem(key); } catch (e) { /* denied */ }
-  }
-
-  function isObject(x) { return x !== null && typeof x === "object" && !Array.isArray(x); }
-  function isInt(x, lo, hi) { return typeof x === "number" && x % 1 === 0 && x >= lo && x <= hi; }
 
   /* A stored record with only its well-formed parts kept: {best, pass, title, fps, q}. */
   function cleanRecord(x) {
     if (!isObject(x) || x.v !== 1) return null;
-    var rec = {
+    const rec = {
       v: 1,
       title: typeof x.title === "string" ? x.title.slice(0, 300) : "",
       pass: typeof x.pass === "number" && x.pass >= 0 && x.pass <= 1 ? x.pass : 0.7,
       best: isInt(x.best, 0, 1000) ? x.best : 0,
-      fps: Array.isArray(x.fps) ? x.fps.filter(function (f) {
-        return typeof f === "string" && FP.test(f);
-      }).slice(0, 1000) : [],
-      q: {}
+      fps: Array.isArray(x.fps)
+        ? x.fps.filter((f) => typeof f === "string" && FP.test(f)).slice(0, 1000)
+        : [],
+      q: {},
     };
     if (isObject(x.q)) {
-      Object.keys(x.q).forEach(function (fp) {
-        var e = x.q[fp];
+      Object.keys(x.q).forEach((fp) => {
+        const e = x.q[fp];
         if (FP.test(fp) && isObject(e) && /^(correct|incorrect|pending)$/.test(e.r)) {
-          rec.q[fp] = { a: e.a, r: e.r, t: isInt(e.t, 0, 1000) ? e.t : e.r === "incorrect" ? 1 : 0, s: e.s === true };
+          rec.q[fp] = {
+            a: e.a,
+            r: e.r,
+            t: isInt(e.t, 0, 1000) ? e.t : e.r === "incorrect" ? 1 : 0,
+            s: e.s === true,
+          };
           if (typeof e.k === "boolean") rec.q[fp].k = e.k;
         }
       });
@@ -64,80 +52,115 @@
   /* ---- answers: read from the form, checked, written back ---- */
 
   function validAnswer(key, a) {
-    var n = key.count;
+    const n = key.count;
     switch (key.type) {
-      case "single": return isInt(a, 0, n - 1);
-      case "multiple": return Array.isArray(a) && a.length > 0 && a.length <= n &&
-        a.every(function (j, i) { return isInt(j, 0, n - 1) && a.indexOf(j) === i; });
-      case "truefalse": return typeof a === "boolean";
-      case "numeric": case "text": return typeof a === "string" && a.length > 0 && a.length <= 200;
-      case "free": return isObject(a) && typeof a.text === "string" && a.text.length <= MAX_TEXT &&
-        /^(yes|no|)$/.test(a.self);
-      case "order": return Array.isArray(a) && a.length === n &&
-        a.every(function (p) { return isInt(p, 0, n); });
-      case "match": return Array.isArray(a) && a.length === n &&
-        a.every(function (j) { return isInt(j, -1, key.choices - 1); });
+      case "single":
+        return isInt(a, 0, n - 1);
+      case "multiple":
+        return (
+          Array.isArray(a) &&
+          a.length > 0 &&
+          a.length <= n &&
+          a.every((j, i) => isInt(j, 0, n - 1) && a.indexOf(j) === i)
+        );
+      case "truefalse":
+        return typeof a === "boolean";
+      case "numeric":
+      case "text":
+        return typeof a === "string" && a.length > 0 && a.length <= 200;
+      case "free":
+        return (
+          isObject(a) &&
+          typeof a.text === "string" &&
+          a.text.length <= MAX_TEXT &&
+          /^(yes|no|)$/.test(a.self)
+        );
+      case "order":
+        return Array.isArray(a) && a.length === n && a.every((p) => isInt(p, 0, n));
+      case "match":
+        return Array.isArray(a) && a.length === n && a.every((j) => isInt(j, -1, key.choices - 1));
     }
     return false;
   }
 
-  function all(root, selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
+  }
 
   function readAnswer(q) {
-    var el = q.el, key = q.key, out = [], i, c, s;
+    const el = q.el;
+    const key = q.key;
+    const out = [];
+    let i;
+    let c;
+    let s;
     switch (key.type) {
-      case "single": case "truefalse":
+      case "single":
+      case "truefalse":
         c = el.querySelector("[data-quiz-option]:checked");
         if (!c) return null;
         return key.type === "single" ? Number(c.value) : c.value === "true";
       case "multiple":
-        all(el, "[data-quiz-option]:checked").forEach(function (c) { out.push(Number(c.value)); });
-        return out.length ? out.sort(function (a, b) { return a - b; }) : null;
-      case "numeric": case "text":
+        all(el, "[data-quiz-option]:checked").forEach((c) => {
+          out.push(Number(c.value));
+        });
+        return out.length ? out.sort((a, b) => a - b) : null;
+      case "numeric":
+      case "text":
         s = q.input.value.trim().slice(0, 200);
         return s || null;
       case "free":
         c = el.querySelector("[data-quiz-self-mark]:checked");
-        return q.input.value.trim() ? { text: q.input.value.slice(0, MAX_TEXT), self: c ? c.value : "" } : null;
+        return q.input.value.trim()
+          ? { text: q.input.value.slice(0, MAX_TEXT), self: c ? c.value : "" }
+          : null;
       case "order":
         for (i = 0; i < key.count; i++) {
-          s = el.querySelector('[data-quiz-item="' + i + '"]');
-          out.push(s && s.value ? Number(s.value) : 0);
+          s = el.querySelector(`[data-quiz-item="${i}"]`);
+          out.push(s?.value ? Number(s.value) : 0);
         }
         return out.some(Boolean) ? out : null;
       case "match":
         for (i = 0; i < key.count; i++) {
-          s = el.querySelector('[data-quiz-left="' + i + '"]');
+          s = el.querySelector(`[data-quiz-left="${i}"]`);
           out.push(s && s.value !== "" ? Number(s.value) : -1);
         }
-        return out.some(function (j) { return j >= 0; }) ? out : null;
+        return out.some((j) => j >= 0) ? out : null;
     }
     return null;
   }
 
   function writeAnswer(q, a) {
-    var el = q.el, chosen;
+    const el = q.el;
+    let chosen;
     switch (q.key.type) {
-      case "single": case "multiple": case "truefalse":
+      case "single":
+      case "multiple":
+      case "truefalse":
         chosen = [].concat(a).map(String);
-        all(el, "[data-quiz-option]").forEach(function (c) { c.checked = chosen.indexOf(c.value) >= 0; });
+        all(el, "[data-quiz-option]").forEach((c) => {
+          c.checked = chosen.indexOf(c.value) >= 0;
+        });
         break;
-      case "numeric": case "text":
+      case "numeric":
+      case "text":
         q.input.value = a;
         break;
       case "free":
         q.input.value = a.text;
-        all(el, "[data-quiz-self-mark]").forEach(function (c) { c.checked = c.value === a.self; });
+        all(el, "[data-quiz-self-mark]").forEach((c) => {
+          c.checked = c.value === a.self;
+        });
         break;
       case "order":
-        a.forEach(function (p, i) {
-          var s = el.querySelector('[data-quiz-item="' + i + '"]');
+        a.forEach((p, i) => {
+          const s = el.querySelector(`[data-quiz-item="${i}"]`);
           if (s) s.value = p ? String(p) : "";
         });
         break;
       case "match":
-        a.forEach(function (j, i) {
-          var s = el.querySelector('[data-quiz-left="' + i + '"]');
+        a.forEach((j, i) => {
+          const s = el.querySelector(`[data-quiz-left="${i}"]`);
           if (s) s.value = j >= 0 ? String(j) : "";
         });
         break;
@@ -145,46 +168,67 @@
   }
 
   function fill(template, values) {
-    return String(template || "").replace(/\{(\w+)\}/g, function (m, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m;
-    });
+    return String(template || "").replace(/\{(\w+)\}/g, (m, name) =>
+      Object.hasOwn(values, name) ? String(values[name]) : m,
+    );
   }
   function normalize(text) {
-    return (text.normalize ? text.normalize("NFKC") : text).trim().replace(/\s+/g, " ").toLowerCase();
+    return (text.normalize ? text.normalize("NFKC") : text)
+      .trim()
+      .replace(/\s+/g, " ")
+      .toLowerCase();
   }
   /* A typed number: {x, shown, typed} or {neutral: message}. The rules: README.md. */
   function parseNumber(text, unit, S) {
-    var s = text.trim().replace(/\u2212/g, "-"), m;
-    if (unit && s.toLowerCase().slice(-unit.length) === unit.toLowerCase()) s = s.slice(0, -unit.length).trim();
-    var typed = s;
-    if (/^[+-]?\d{1,3}([ \u00a0\u202f\u2009]\d{3})+([.,]\d+)?$/.test(s)) s = s.replace(/[ \u00a0\u202f\u2009]/g, "");
+    let s = text.trim().replace(/\u2212/g, "-");
+    if (unit && s.toLowerCase().slice(-unit.length) === unit.toLowerCase())
+      s = s.slice(0, -unit.length).trim();
+    const typed = s;
+    if (/^[+-]?\d{1,3}([ \u00a0\u202f\u2009]\d{3})+([.,]\d+)?$/.test(s))
+      s = s.replace(/[ \u00a0\u202f\u2009]/g, "");
+    const m = /^([+-]?)([1-9]\d{0,2}),(\d{3})$/.exec(s); /* "1,234": a decimal or not? */
     if (/^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(s) && !/^[+-]?\d{1,3},\d{3}$/.test(s)) {
       s = s.replace(/,/g, "");
-    } else if ((m = /^([+-]?)([1-9]\d{0,2}),(\d{3})$/.exec(s))) {
-      return { neutral: fill(S.ambiguous, { text: text.trim(), a: String(Number(m[1] + m[2] + "." + m[3])), b: m[1] + m[2] + m[3] }) };
+    } else if (m) {
+      return {
+        neutral: fill(S.ambiguous, {
+          text: text.trim(),
+          a: String(Number(`${m[1] + m[2]}.${m[3]}`)),
+          b: m[1] + m[2] + m[3],
+        }),
+      };
     } else if (/^[+-]?\d*,\d+$/.test(s)) {
       s = s.replace(",", ".");
     }
     if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return { neutral: S.not_a_number };
-    var x = Number(s);
-    return isFinite(x) ? { x: x, typed: typed, shown: x.toLocaleString("en-US", { maximumSignificantDigits: 15 }) } : { neutral: S.not_a_number };
+    const x = Number(s);
+    return Number.isFinite(x)
+      ? { x: x, typed: typed, shown: x.toLocaleString("en-US", { maximumSignificantDigits: 15 }) }
+      : { neutral: S.not_a_number };
   }
   function matches(pattern, text) {
     if (!pattern) return false;
-    try { return new RegExp(pattern, "i").test(text); } catch (e) { return false; }
+    try {
+      return new RegExp(pattern, "i").test(text);
+    } catch {
+      return false;
+    }
   }
-  function count(list, test) { return list.filter(test).length; }
+  function count(list, test) {
+    return list.filter(test).length;
+  }
 
   function listOf(numbers, S) {
-    return numbers.length < 2 ? String(numbers[0] || "") :
-      numbers.slice(0, -1).join(", ") + S.list_and + numbers[numbers.length - 1];
+    return numbers.length < 2
+      ? String(numbers[0] || "")
+      : numbers.slice(0, -1).join(", ") + S.list_and + numbers[numbers.length - 1];
   }
   /* Which rows of an order or match question are right: [true, false, ...] in row order. */
   function rowMarks(q, a) {
-    var key = q.key;
-    if (key.type === "match") return a.map(function (j, i) { return j === i; });
-    return a.map(function (p, i) {
-      var r = key.ranges[i] || [i + 1, i + 1];
+    const key = q.key;
+    if (key.type === "match") return a.map((j, i) => j === i);
+    return a.map((p, i) => {
+      const r = key.ranges[i] || [i + 1, i + 1];
       return p >= r[0] && p <= r[1] && a.indexOf(p) === a.lastIndexOf(p);
     });
   }
@@ -192,43 +236,77 @@
   /* The verdict on answer a: {result, text, chosen (feedback entries to show), marks} or,
      for something that is no answer yet, {neutral: message}. */
   function grade(q, a, S) {
-    var key = q.key, ok, right, n, marks, wrong, g;
+    const key = q.key;
+    let ok;
+    let right;
+    let n;
+    let marks;
+    let wrong;
+    let g;
     if (a === null) return { neutral: S.unanswered };
     switch (key.type) {
-      case "single": case "truefalse":
+      case "single":
+      case "truefalse":
         ok = key.type === "single" ? a === key.correct[0] : a === key.correct;
         return verdict(ok, ok ? S.correct : S.incorrect, [String(a)]);
       case "multiple":
-        right = count(a, function (j) { return key.correct.indexOf(j) >= 0; });
+        right = count(a, (j) => key.correct.indexOf(j) >= 0);
         ok = right === key.correct.length && right === a.length;
-        return verdict(ok, ok ? S.correct : right ? fill(S.partial, {
-          right: right, total: key.correct.length, wrong: a.length - right
-        }) : S.incorrect, a.map(String));
+        return verdict(
+          ok,
+          ok
+            ? S.correct
+            : right
+              ? fill(S.partial, {
+                  right: right,
+                  total: key.correct.length,
+                  wrong: a.length - right,
+                })
+              : S.incorrect,
+          a.map(String),
+        );
       case "numeric":
         n = parseNumber(a, key.unit, S);
         if (n.neutral) return n;
         ok = Math.abs(n.x - key.answer) <= key.tolerance + 1e-9 * Math.max(1, Math.abs(key.answer));
         g = verdict(ok, ok ? S.correct : n.x > key.answer ? S.too_high : S.too_low, []);
-        if (n.shown.replace(/,/g, "") !== n.typed.replace(/,/g, "")) g.text = g.text.replace(/\.$/, " " + fill(S.read_as, { value: n.shown }) + ".");
+        if (n.shown.replace(/,/g, "") !== n.typed.replace(/,/g, ""))
+          g.text = g.text.replace(/\.$/, ` ${fill(S.read_as, { value: n.shown })}.`);
         return g;
       case "text":
-        ok = key.accept.some(function (t) { return normalize(t) === normalize(a); }) ||
-          matches(key.pattern, a.trim()) || matches(key.pattern, normalize(a));
+        ok =
+          key.accept.some((t) => normalize(t) === normalize(a)) ||
+          matches(key.pattern, a.trim()) ||
+          matches(key.pattern, normalize(a));
         return verdict(ok, ok ? S.correct : S.incorrect, []);
       case "free":
         if (!a.self) return { result: "pending", text: S.self_pending, chosen: [] };
         ok = a.self === "yes";
         return verdict(ok, ok ? S.self_correct : S.self_incorrect, []);
-      case "order": case "match":
+      case "order":
+      case "match":
         marks = rowMarks(q, a);
         right = count(marks, Boolean);
         ok = right === key.count;
         wrong = []; /* rows as the learner sees them, numbered from 1 */
-        q.rows.forEach(function (row, i) { if (!marks[rowIndex(q, row)]) wrong.push(i + 1); });
-        n = key.type === "order" ? [S.row_one, S.rows_many, S.order_partial] : [S.pair_one, S.pairs_many, S.match_partial];
-        g = verdict(ok, ok ? S.correct : fill(n[2], {
-          right: right, total: key.count, rows: fill(n[wrong.length > 1 ? 1 : 0], { list: listOf(wrong, S) })
-        }), []);
+        q.rows.forEach((row, i) => {
+          if (!marks[rowIndex(q, row)]) wrong.push(i + 1);
+        });
+        n =
+          key.type === "order"
+            ? [S.row_one, S.rows_many, S.order_partial]
+            : [S.pair_one, S.pairs_many, S.match_partial];
+        g = verdict(
+          ok,
+          ok
+            ? S.correct
+            : fill(n[2], {
+                right: right,
+                total: key.count,
+                rows: fill(n[wrong.length > 1 ? 1 : 0], { list: listOf(wrong, S) }),
+              }),
+          [],
+        );
         g.marks = marks;
         return g;
     }
@@ -240,42 +318,52 @@
 
   /* ---- applying results to the page ---- */
 
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
 
   /* The state after checking answer a with verdict g: tries counted until the question is
      settled (k, whether it scores, is fixed at its first right answer); the answer is
      shown after key.reveal wrong tries. */
   function advance(q, a, g) {
-    var st = q.state || { t: 0, s: false }, next = { a: a, r: g.result, t: st.t, s: st.s };
+    const st = q.state || { t: 0, s: false };
+    const next = { a: a, r: g.result, t: st.t, s: st.s };
     if ("k" in st) next.k = st.k;
     if (q.key.type === "free") {
       if (g.result === "correct") next.k = true;
       return next;
     }
-    if (!("k" in next) && g.result === "correct") next.k = !next.s && (!q.key.first || next.t === 0);
+    if (!("k" in next) && g.result === "correct")
+      next.k = !next.s && (!q.key.first || next.t === 0);
     if (!("k" in next) && g.result === "incorrect" && !next.s) {
       next.t += 1;
-      if (next.t >= (q.key.reveal || 3)) { next.s = true; g.revealed = true; }
+      if (next.t >= (q.key.reveal || 3)) {
+        next.s = true;
+        g.revealed = true;
+      }
     }
     return next;
   }
 
   function show(q, g, S) {
-    var st = q.state || {}, text = g.text, open = g.result === "correct" || st.s || q.key.type === "free";
+    const st = q.state || {};
+    let text = g.text;
+    const open = g.result === "correct" || st.s || q.key.type === "free";
     if (q.key.type !== "free") {
-      if (g.result === "correct" && st.k === false) text += " " + (st.s ? S.late_shown : S.late_first);
-      else if (g.revealed) text += " " + S.revealed;
+      if (g.result === "correct" && st.k === false)
+        text += ` ${st.s ? S.late_shown : S.late_first}`;
+      else if (g.revealed) text += ` ${S.revealed}`;
       else if (g.result === "incorrect" && !st.s && !("k" in st)) {
-        var left = (q.key.reveal || 3) - st.t;
-        text += " " + (left === 1 ? S.try_left : fill(S.tries_left, { left: left }));
-      } else if (g.result === "incorrect" && st.s) text += " " + S.shown;
+        const left = (q.key.reveal || 3) - st.t;
+        text += ` ${left === 1 ? S.try_left : fill(S.tries_left, { left: left })}`;
+      } else if (g.result === "incorrect" && st.s) text += ` ${S.shown}`;
     }
     q.status.textContent = text;
     q.status.setAttribute("data-quiz-state", g.result);
     q.el.setAttribute("data-quiz-state", g.result);
     clear(q.feedback);
-    (g.chosen || []).forEach(function (value) {
-      var entry = q.reveal.querySelector('[data-quiz-fb="' + value + '"]');
+    (g.chosen || []).forEach((value) => {
+      const entry = q.reveal.querySelector(`[data-quiz-fb="${value}"]`);
       if (entry) q.feedback.appendChild(entry.cloneNode(true));
     });
     q.feedback.hidden = !q.feedback.firstChild;
@@ -293,11 +381,16 @@
   }
 
   function rowIndex(q, row) {
-    return Number(row.querySelector("select").getAttribute(q.key.type === "order" ? "data-quiz-item" : "data-quiz-left"));
+    return Number(
+      row
+        .querySelector("select")
+        .getAttribute(q.key.type === "order" ? "data-quiz-item" : "data-quiz-left"),
+    );
   }
   function markRows(q, marks) {
-    q.rows.forEach(function (row) {
-      var select = row.querySelector("select"), right = marks && marks[rowIndex(q, row)];
+    q.rows.forEach((row) => {
+      const select = row.querySelector("select");
+      const right = marks?.[rowIndex(q, row)];
       if (marks) row.setAttribute("data-quiz-mark", right ? "right" : "wrong");
       else row.removeAttribute("data-quiz-mark");
       if (marks && !right) select.setAttribute("aria-invalid", "true");
@@ -322,7 +415,7 @@
      longer scores. Returns whether anything changed. */
   function reveal(q, S, tries) {
     if (q.key.type === "free" || (q.state && (q.state.s || "k" in q.state))) return false;
-    var st = q.state || { a: null, r: "incorrect", t: tries || 0 };
+    const st = q.state || { a: null, r: "incorrect", t: tries || 0 };
     q.state = { a: st.a, r: "incorrect", t: st.t, s: true };
     if (q.explanation) q.explanation.hidden = false;
     q.status.textContent = S.shown;
@@ -331,44 +424,54 @@
     return true;
   }
 
-  function counts(e) { return e && e.r === "correct" && e.k !== false; }
+  function counts(e) {
+    return e && e.r === "correct" && e.k !== false;
+  }
 
   function score(quiz) {
-    var S = quiz.S, total = quiz.questions.length, right = 0, done = 0;
-    quiz.questions.forEach(function (q) {
+    const S = quiz.S;
+    const total = quiz.questions.length;
+    let right = 0;
+    let done = 0;
+    quiz.questions.forEach((q) => {
       if (q.state && q.state.r !== "pending") done++;
       if (counts(q.state)) right++;
     });
     quiz.score.textContent = fill(S.score, { score: right, total: total });
-    var passed = right / total >= quiz.pass - 1e-9;
-    quiz.verdict.textContent = done === total
-      ? fill(passed ? S.passed : S.not_passed, { pass_mark: Math.round(quiz.pass * 100) + "%" })
-      : "";
-    if (done === total) quiz.verdict.setAttribute("data-quiz-state", passed ? "correct" : "incorrect");
+    const passed = right / total >= quiz.pass - 1e-9;
+    quiz.verdict.textContent =
+      done === total
+        ? fill(passed ? S.passed : S.not_passed, { pass_mark: `${Math.round(quiz.pass * 100)}%` })
+        : "";
+    if (done === total)
+      quiz.verdict.setAttribute("data-quiz-state", passed ? "correct" : "incorrect");
     else quiz.verdict.removeAttribute("data-quiz-state");
     return right;
   }
 
   function save(quiz, right) {
     quiz.best = Math.max(quiz.best, right);
-    var rec = { v: 1, title: quiz.data.title, pass: quiz.pass, best: quiz.best, fps: [], q: {} };
-    quiz.questions.forEach(function (q) {
+    const rec = { v: 1, title: quiz.data.title, pass: quiz.pass, best: quiz.best, fps: [], q: {} };
+    quiz.questions.forEach((q) => {
       rec.fps.push(q.key.fingerprint);
       if (q.state) rec.q[q.key.fingerprint] = q.state;
     });
-    writeJSON(PREFIX + quiz.id, rec);
+    STORE.set(NAME + quiz.id, rec);
   }
 
   function restore(quiz) {
-    var rec = cleanRecord(readJSON(PREFIX + quiz.id));
+    const rec = cleanRecord(STORE.get(NAME + quiz.id));
     if (!rec) return;
     quiz.best = Math.min(rec.best, quiz.questions.length);
-    quiz.questions.forEach(function (q) {
-      var e = Object.prototype.hasOwnProperty.call(rec.q, q.key.fingerprint) ? rec.q[q.key.fingerprint] : null;
-      if (e && e.a === null && e.s) { reveal(q, quiz.S, e.t); return; }
+    quiz.questions.forEach((q) => {
+      const e = Object.hasOwn(rec.q, q.key.fingerprint) ? rec.q[q.key.fingerprint] : null;
+      if (e && e.a === null && e.s) {
+        reveal(q, quiz.S, e.t);
+        return;
+      }
       if (!e || !validAnswer(q.key, e.a)) return; /* stale (question edited) or corrupt */
       writeAnswer(q, e.a);
-      var g = grade(q, e.a, quiz.S); /* recomputed: a stored verdict is never trusted */
+      const g = grade(q, e.a, quiz.S); /* recomputed: a stored verdict is never trusted */
       if (g.neutral) return;
       q.state = { a: e.a, r: g.result, t: e.t, s: e.s };
       if ("k" in e) q.state.k = e.k;
@@ -378,8 +481,12 @@
   }
 
   function check(quiz, q) {
-    var a = readAnswer(q), g = grade(q, a, quiz.S);
-    if (g.neutral) { showNeutral(q, g.neutral); return false; }
+    const a = readAnswer(q);
+    const g = grade(q, a, quiz.S);
+    if (g.neutral) {
+      showNeutral(q, g.neutral);
+      return false;
+    }
     q.state = advance(q, a, g);
     show(q, g, quiz.S);
     return true;
@@ -387,10 +494,18 @@
 
   function finish(quiz, checked) {
     save(quiz, score(quiz));
-    checked.forEach(function (q) {
-      var detail = { quiz: quiz.id, question: q.index, result: q.state ? q.state.r : "unanswered" };
-      var event;
-      try { event = new CustomEvent("attention-quiz:check", { bubbles: true, detail: detail }); } catch (e) { return; }
+    checked.forEach((q) => {
+      const detail = {
+        quiz: quiz.id,
+        question: q.index,
+        result: q.state ? q.state.r : "unanswered",
+      };
+      let event;
+      try {
+        event = new CustomEvent("attention-quiz:check", { bubbles: true, detail: detail });
+      } catch {
+        return;
+      }
       quiz.form.dispatchEvent(event);
     });
   }
@@ -398,9 +513,10 @@
   /* ---- a fresh order for every attempt ---- */
 
   function shuffled(list) {
-    var out = list.slice();
-    for (var i = out.length - 1; i > 0; i--) {
-      var j = Math.floor(Math.random() * (i + 1)), t = out[i];
+    const out = list.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      const t = out[i];
       out[i] = out[j];
       out[j] = t;
     }
@@ -408,47 +524,66 @@
   }
   /* Children of parent in a new random order; those with data-quiz-pin keep their place. */
   function reorder(parent, children) {
-    var free = shuffled(children.filter(function (c) { return !c.hasAttribute("data-quiz-pin"); }));
-    children.map(function (c) { return c.hasAttribute("data-quiz-pin") ? c : free.shift(); })
-      .forEach(function (c) { parent.appendChild(c); });
+    const free = shuffled(children.filter((c) => !c.hasAttribute("data-quiz-pin")));
+    children
+      .map((c) => (c.hasAttribute("data-quiz-pin") ? c : free.shift()))
+      .forEach((c) => {
+        parent.appendChild(c);
+      });
   }
   function shuffleQuestion(q) {
-    var el = q.el, box, tries = 0;
+    const el = q.el;
+    let box;
+    let tries = 0;
     if (q.key.type === "single" || q.key.type === "multiple") {
       box = el.querySelector("[data-quiz-options]");
       if (box) reorder(box, all(box, ".quiz__option"));
     } else if (q.key.type === "order") {
       box = el.querySelector("[data-quiz-rows]");
-      do { reorder(box, all(box, "[data-quiz-row]")); } while (inOrder(q, box) && ++tries < 20);
+      do {
+        reorder(box, all(box, "[data-quiz-row]"));
+      } while (inOrder(q, box) && ++tries < 20);
     } else if (q.key.type === "match") {
-      var first = el.querySelector("[data-quiz-left]"), values;
-      do { /* never dealt in the order of the left items */
-        values = shuffled(all(first, "option").map(function (o) { return o.value; }).filter(Boolean));
-      } while (values.slice(0, q.key.count).every(function (v, i) { return v === String(i); }) && ++tries < 20);
-      all(el, "[data-quiz-left]").forEach(function (select) {
-        values.forEach(function (v) { select.appendChild(select.querySelector('option[value="' + v + '"]')); });
+      const first = el.querySelector("[data-quiz-left]");
+      let values;
+      do {
+        /* never dealt in the order of the left items */
+        values = shuffled(
+          all(first, "option")
+            .map((o) => o.value)
+            .filter(Boolean),
+        );
+      } while (values.slice(0, q.key.count).every((v, i) => v === String(i)) && ++tries < 20);
+      all(el, "[data-quiz-left]").forEach((select) => {
+        values.forEach((v) => {
+          select.appendChild(select.querySelector(`option[value="${v}"]`));
+        });
       });
     }
     q.rows = all(el, "[data-quiz-row]");
   }
   /* Whether the rows of an order question are shown in a right order already. */
   function inOrder(q, box) {
-    return all(box, "[data-quiz-item]").every(function (s, row) {
-      var r = q.key.ranges[Number(s.getAttribute("data-quiz-item"))];
+    return all(box, "[data-quiz-item]").every((s, row) => {
+      const r = q.key.ranges[Number(s.getAttribute("data-quiz-item"))];
       return row + 1 >= r[0] && row + 1 <= r[1];
     });
   }
 
   function reset(quiz) {
     quiz.form.reset();
-    quiz.questions.forEach(function (q) { unshow(q); shuffleQuestion(q); });
+    quiz.questions.forEach((q) => {
+      unshow(q);
+      shuffleQuestion(q);
+    });
     save(quiz, score(quiz));
   }
 
   /* Where the learner keeps typing after Check: the input, the chosen (or first) option,
      or the first select marked wrong. */
   function focusAfter(q) {
-    var target = q.input ||
+    const target =
+      q.input ||
       q.el.querySelector("[data-quiz-option]:checked") ||
       q.el.querySelector('[data-quiz-mark="wrong"] select') ||
       q.el.querySelector("[data-quiz-option], select");
@@ -460,30 +595,45 @@
   /* ---- wiring one form ---- */
 
   function setup(form) {
-    if (form.hasAttribute("data-quiz-ready")) return;
-    form.setAttribute("data-quiz-ready", "");
-    var data, source = form.querySelector("template[data-quiz-data]");
-    try { data = JSON.parse(source.content.textContent); } catch (e) { return; }
+    if (!AFP.claim(form, "data-quiz-ready")) return;
+    let data;
+    const source = form.querySelector("template[data-quiz-data]");
+    try {
+      data = JSON.parse(source.content.textContent);
+    } catch {
+      return;
+    }
     if (!isObject(data) || !Array.isArray(data.questions)) return;
-    var quiz = {
-      form: form, data: data, id: String(data.id), S: data.strings || {}, best: 0, questions: [],
+    const quiz = {
+      form: form,
+      data: data,
+      id: String(data.id),
+      S: data.strings || {},
+      best: 0,
+      questions: [],
       pass: typeof data.passMark === "number" ? data.passMark : 0.7,
       score: form.querySelector("[data-quiz-score]"),
-      verdict: form.querySelector("[data-quiz-verdict]")
+      verdict: form.querySelector("[data-quiz-verdict]"),
     };
-    all(form, "[data-quiz-q]").forEach(function (el) {
-      var index = Number(el.getAttribute("data-quiz-q")), key = data.questions[index];
+    all(form, "[data-quiz-q]").forEach((el) => {
+      const index = Number(el.getAttribute("data-quiz-q"));
+      const key = data.questions[index];
       if (!isObject(key)) return;
-      var q = {
-        el: el, key: key, index: index, state: null, rows: [],
+      const q = {
+        el: el,
+        key: key,
+        index: index,
+        state: null,
+        rows: [],
         status: el.querySelector("[data-quiz-status]"),
         feedback: el.querySelector("[data-quiz-feedback]"),
         reveal: el.querySelector("[data-quiz-reveal]"),
         input: el.querySelector("[data-quiz-input]"),
         self: el.querySelector("[data-quiz-self]"),
-        explanation: el.querySelector("[data-quiz-explanation]")
+        explanation: el.querySelector("[data-quiz-explanation]"),
       };
-      if (q.explanation) { /* shown after a right answer or once the answer is shown */
+      if (q.explanation) {
+        /* shown after a right answer or once the answer is shown */
         q.explanation.hidden = true;
         el.querySelector("[data-quiz-result]").appendChild(q.explanation);
       }
@@ -494,8 +644,8 @@
     if (!quiz.questions.length || !quiz.score) return;
 
     function questionOf(node) {
-      var el = node.closest("[data-quiz-q]");
-      return quiz.questions.filter(function (q) { return q.el === el; })[0] || null;
+      const el = node.closest("[data-quiz-q]");
+      return quiz.questions.filter((q) => q.el === el)[0] || null;
     }
     function checkOne(q) {
       check(quiz, q);
@@ -503,41 +653,60 @@
       focusAfter(q);
     }
     function checkAll() {
-      quiz.questions.forEach(function (q) { check(quiz, q); });
+      quiz.questions.forEach((q) => {
+        check(quiz, q);
+      });
       finish(quiz, quiz.questions);
     }
-    form.addEventListener("click", function (event) {
-      var button = event.target.closest && event.target.closest("button");
+    form.addEventListener("click", (event) => {
+      const button = event.target.closest?.("button");
       if (!button || !form.contains(button)) return;
-      var q = questionOf(button);
+      const q = questionOf(button);
       if (button.hasAttribute("data-quiz-check") && q) checkOne(q);
       else if (button.hasAttribute("data-quiz-check-all")) checkAll();
       else if (button.hasAttribute("data-quiz-reset")) reset(quiz);
     });
-    form.addEventListener("change", function (event) {
+    form.addEventListener("change", (event) => {
       if (!event.target.hasAttribute("data-quiz-self-mark")) return;
-      var q = questionOf(event.target);
-      if (q && q.status.hasAttribute("data-quiz-state")) { check(quiz, q); finish(quiz, [q]); }
+      const q = questionOf(event.target);
+      if (q?.status.hasAttribute("data-quiz-state")) {
+        check(quiz, q);
+        finish(quiz, [q]);
+      }
     });
     /* "Show answer" opened by the learner: the question no longer scores */
-    form.addEventListener("toggle", function (event) {
-      var q = event.target.hasAttribute("data-quiz-reveal") && questionOf(event.target);
-      if (q && event.target.open && reveal(q, quiz.S)) save(quiz, score(quiz));
-    }, true);
-    form.addEventListener("keydown", function (event) {
+    form.addEventListener(
+      "toggle",
+      (event) => {
+        const q = event.target.hasAttribute("data-quiz-reveal") && questionOf(event.target);
+        if (q && event.target.open && reveal(q, quiz.S)) save(quiz, score(quiz));
+      },
+      true,
+    );
+    form.addEventListener("keydown", (event) => {
       /* keys typed in a quiz are the learner's answer, never the theme's page shortcuts */
-      if (!event.ctrlKey && !event.metaKey && !event.altKey && event.key !== "Escape" && event.key !== "Tab") {
+      if (
+        !event.ctrlKey &&
+        !event.metaKey &&
+        !event.altKey &&
+        event.key !== "Escape" &&
+        event.key !== "Tab"
+      ) {
         event.stopPropagation();
       }
       if (event.key !== "Enter" || !event.target.matches("input[data-quiz-input]")) return;
       event.preventDefault(); /* Enter in a typed answer checks it, never submits the page */
-      var q = questionOf(event.target);
+      const q = questionOf(event.target);
       if (form.getAttribute("data-quiz-mode") === "end") checkAll();
       else if (q) checkOne(q);
     });
-    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+    });
 
-    all(form, "[data-quiz-actions], [data-quiz-footer]").forEach(function (node) { node.hidden = false; });
+    all(form, "[data-quiz-actions], [data-quiz-footer]").forEach((node) => {
+      node.hidden = false;
+    });
     restore(quiz);
     score(quiz);
   }
@@ -545,53 +714,48 @@
   /* ---- public API ---- */
 
   function init() {
-    all(document, "form[data-quiz]:not([data-quiz-ready])").forEach(function (form) {
-      try { setup(form); } catch (e) { /* one broken quiz never stops the others */ }
+    all(document, "form[data-quiz]:not([data-quiz-ready])").forEach((form) => {
+      try {
+        setup(form);
+      } catch {
+        /* one broken quiz never stops the others */
+      }
     });
   }
 
   function progress() {
-    var out = {}, keys = [], s = storage();
-    if (!s) return out;
-    try {
-      for (var i = 0; i < s.length; i++) {
-        var k = s.key(i);
-        if (k && k.indexOf(PREFIX) === 0 && QUIZ_ID.test(k.slice(PREFIX.length))) keys.push(k);
-      }
-    } catch (e) { return out; }
-    keys.forEach(function (k) {
-      var rec = cleanRecord(readJSON(k));
-      if (!rec || !rec.fps.length) return;
-      var total = rec.fps.length, answered = 0, right = 0;
-      rec.fps.forEach(function (fp) {
-        var e = Object.prototype.hasOwnProperty.call(rec.q, fp) ? rec.q[fp] : null;
+    const out = {};
+    STORE.names(NAME).forEach((name) => {
+      const id = name.slice(NAME.length);
+      const rec = QUIZ_ID.test(id) && cleanRecord(STORE.get(name));
+      if (!rec?.fps.length) return;
+      const total = rec.fps.length;
+      let answered = 0;
+      let right = 0;
+      rec.fps.forEach((fp) => {
+        const e = Object.hasOwn(rec.q, fp) ? rec.q[fp] : null;
         if (e && e.r !== "pending") answered++;
         if (counts(e)) right++;
       });
-      var best = Math.min(Math.max(rec.best, right), total);
-      out[k.slice(PREFIX.length)] = {
-        title: rec.title, answered: answered, correct: right, total: total, best: best,
-        passed: best / total >= rec.pass - 1e-9, completed: answered === total
+      const best = Math.min(Math.max(rec.best, right), total);
+      out[id] = {
+        title: rec.title,
+        answered: answered,
+        correct: right,
+        total: total,
+        best: best,
+        passed: best / total >= rec.pass - 1e-9,
+        completed: answered === total,
       };
     });
     return out;
   }
 
   function clearProgress(id) {
-    if (id !== undefined) { removeKey(PREFIX + id); return; }
-    var s = storage(), keys = [];
-    if (!s) return;
-    try {
-      for (var i = 0; i < s.length; i++) if ((s.key(i) || "").indexOf(PREFIX) === 0) keys.push(s.key(i));
-    } catch (e) { return; }
-    keys.forEach(removeKey);
+    if (id !== undefined) STORE.remove(NAME + id);
+    else STORE.clear(NAME);
   }
 
-  window.attentionQuiz = { version: 1, progress: progress, clear: clearProgress, init: init };
-
-  var doc$ = typeof window.document$ !== "undefined" ? window.document$ : null;
-  /* in a task after the theme's start-up, which runs every document$ subscriber in one task */
-  if (doc$ && typeof doc$.subscribe === "function") doc$.subscribe(function () { setTimeout(init, 0); });
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  AFP.quiz = { version: 1, progress: progress, clear: clearProgress, init: init };
+  AFP.onPage(init);
 })();

@@ -64,10 +64,10 @@ def test_a_folder_that_cannot_be_written_only_costs_the_reuse(tmp_path):
 
 @pytest.fixture()
 def course_copy(tmp_path):
-    """A project folder with its own copy of the explorer's course code."""
+    """A project folder with its own copy of the course code the explorer's model imports."""
     code = tmp_path / "lesson_code"
     code.mkdir()
-    for name in ("__init__.py", "explorer.py", "attention.py"):
+    for name in ("__init__.py", "attention.py"):
         (code / name).write_text((ROOT / "lesson_code" / name).read_text())
     return tmp_path
 
@@ -82,7 +82,7 @@ def test_the_explorer_model_is_kept_until_its_code_changes(course_copy):
     kept["values"]["marker"] = "from the store"
     entry.write_text(json.dumps(kept))
     assert plugin._model(course_copy)["values"]["marker"] == "from the store"
-    imported = course_copy / "lesson_code" / "attention.py"  # imported by explorer.py
+    imported = course_copy / "lesson_code" / "attention.py"  # imported by the model
     imported.write_text(imported.read_text() + "\n# edited\n")
     assert "marker" not in plugin._model(course_copy)["values"]
 

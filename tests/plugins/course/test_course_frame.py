@@ -11,7 +11,6 @@ import markdown
 import pytest
 
 from plugins.course import syllabus, text
-from plugins.course.config import PHASES
 from plugins.course.frontmatter import (
     PAGE_RE,
     FrontMatterError,
@@ -23,7 +22,7 @@ from tests import support
 
 GOOD = """---
 title: Softmax
-phase: Why attention
+description: Softmax by hand.
 minutes: 15
 prerequisites: []
 objectives:
@@ -43,7 +42,7 @@ def write(tmp_path: Path, body: str, name="04-softmax.md") -> Path:
 
 
 def test_good_front_matter(tmp_path):
-    info = read_lesson(write(tmp_path, GOOD), "lessons/04-softmax.md", PHASES)
+    info = read_lesson(write(tmp_path, GOOD), "lessons/04-softmax.md", "Why attention")
     assert (info.slug, info.number, info.minutes, info.phase) == (
         "04-softmax",
         4,
@@ -56,9 +55,9 @@ def test_good_front_matter(tmp_path):
     ("change", "message"),
     [
         (
-            ("phase: Why attention", "phase: Why attentoin"),
-            "docs/lessons/04-softmax.md:3: unknown phase 'Why attentoin'; did you mean "
-            '"Why attention"? choose one of: Why attention, By hand',
+            ("description: Softmax by hand.", "phase: Why attention"),
+            "docs/lessons/04-softmax.md:3: 'phase' is not set here: a lesson's phase is the nav "
+            "section of mkdocs.yml it is listed in; remove this line",
         ),
         (
             ("minutes: 15", "minutes: soon"),
@@ -80,20 +79,20 @@ def test_good_front_matter(tmp_path):
 def test_front_matter_errors_name_file_line_and_fix(tmp_path, change, message):
     path = write(tmp_path, GOOD.replace(*change))
     with pytest.raises(FrontMatterError) as err:
-        read_lesson(path, "lessons/04-softmax.md", PHASES)
+        read_lesson(path, "lessons/04-softmax.md")
     assert message in str(err.value)
 
 
 def test_missing_front_matter(tmp_path):
     with pytest.raises(FrontMatterError, match=r"04-softmax.md:1: a lesson page starts with"):
-        read_lesson(write(tmp_path, "# No front matter\n"), "lessons/04-softmax.md", PHASES)
+        read_lesson(write(tmp_path, "# No front matter\n"), "lessons/04-softmax.md")
 
 
 def test_prerequisites_must_exist_and_come_earlier(tmp_path):
     write(tmp_path, GOOD.replace("prerequisites: []", "prerequisites: [05-embed, 04-sofmax]"))
     write(tmp_path, GOOD.replace("title: Softmax", "title: Embed"), "05-embed.md")
     lessons = {
-        slug: read_lesson(tmp_path / "lessons" / f"{slug}.md", f"lessons/{slug}.md", PHASES)
+        slug: read_lesson(tmp_path / "lessons" / f"{slug}.md", f"lessons/{slug}.md")
         for slug in ("04-softmax", "05-embed")
     }
     problems = check_prerequisites(lessons, tmp_path)
@@ -102,6 +101,24 @@ def test_prerequisites_must_exist_and_come_earlier(tmp_path):
         "a prerequisite must be an earlier lesson",
         "docs/lessons/04-softmax.md:5: prerequisite '04-sofmax' is not a lesson; did you "
         'mean "04-softmax"?',
+    ]
+
+
+def test_a_misspelt_prerequisite_points_at_its_item_and_the_lesson_it_likely_means(tmp_path):
+    """A block list: the item's own line; the suggestion keeps the number the author wrote
+    when the name is alike, else the lesson whose name is alike."""
+    listed = "prerequisites:\n  - 02-soft-lookups\n  - 09-embed\n"
+    write(tmp_path, GOOD.replace("prerequisites: []\n", listed))
+    lessons = {}
+    for slug, title in (("02-soft-lookup", "Lookup"), ("03-embed", "Embed")):
+        write(tmp_path, GOOD.replace("title: Softmax", f"title: {title}"), f"{slug}.md")
+    for slug in ("02-soft-lookup", "03-embed", "04-softmax"):
+        lessons[slug] = read_lesson(tmp_path / "lessons" / f"{slug}.md", f"lessons/{slug}.md")
+    assert check_prerequisites(lessons, tmp_path) == [
+        "docs/lessons/04-softmax.md:6: prerequisite '02-soft-lookups' is not a lesson; did you "
+        'mean "02-soft-lookup"?',
+        "docs/lessons/04-softmax.md:7: prerequisite '09-embed' is not a lesson; did you "
+        'mean "03-embed"?',
     ]
 
 
@@ -175,8 +192,9 @@ def test_syllabus_groups_lessons_by_phase_with_minutes():
         LessonInfo("02-b", 2, "lessons/02-b.md", "B", "By hand", 20, [], ["x"]),
         LessonInfo("03-c", 3, "lessons/03-c.md", "C", "By hand", 5, [], ["x"]),
     ]
-    md = syllabus.render(lessons, PHASES, "")
-    assert "3 lessons in 6 phases, about 0 h 35 min in all." in md
+    phases = ["Why attention", "By hand", "Worked examples"]
+    md = syllabus.render(lessons, phases, "")
+    assert "3 lessons in 3 phases, about 0 h 35 min in all." in md
     assert '**Phase 2 · By hand** <span class="syllabus-minutes">25 min</span>' in md
     assert (
         '    - <span class="syllabus-num">2</span> [B](lessons/02-b.md){ data-lesson="02-b" }' in md
@@ -187,7 +205,7 @@ def test_syllabus_groups_lessons_by_phase_with_minutes():
 def test_invalid_yaml_names_the_line_it_is_on(tmp_path):
     path = write(tmp_path, GOOD.replace("title: Softmax", "title: Softmax: the sequel"))
     with pytest.raises(FrontMatterError, match=r"04-softmax.md:2: front matter is not valid YAML"):
-        read_lesson(path, "lessons/04-softmax.md", PHASES)
+        read_lesson(path, "lessons/04-softmax.md")
 
 
 # -- glossary: never inside a link text, a heading or emphasis (a title) ------------------
@@ -340,7 +358,7 @@ def skip_plugin(tmp_path, skip):
     errors, _ = plugin.load_config({})
     assert not errors
     page = write(tmp_path, GOOD.replace("minutes: 15\n", f"minutes: 15\nglossary_skip: {skip}\n"))
-    info = read_lesson(page, "lessons/04-softmax.md", PHASES)
+    info = read_lesson(page, "lessons/04-softmax.md")
     plugin.lessons = {info.slug: info}
     plugin.glossary = {
         "Temperature": "A number the scores are divided by.",
@@ -372,3 +390,22 @@ def test_an_unknown_glossary_skip_names_file_line_and_the_nearest_term(tmp_path)
     ]
     with pytest.raises(FrontMatterError, match=r"04-softmax\.md:5: 'glossary_skip' is a list"):
         skip_plugin(tmp_path, "Temperature")
+
+
+def test_the_phases_are_the_nav_sections_that_list_lessons_in_nav_order():
+    from plugins.course import phases
+
+    nav = [
+        {"Home": "index.md"},
+        {"Why attention": ["lessons/01-a.md", {"Lookup": "lessons/02-b.md"}]},
+        {"Explorer": "playground/index.md"},
+        {"By hand": [{"Deeper": ["lessons/03-c.md"]}]},
+        {"Reference": ["glossary.md", "faq.md"]},
+    ]
+    lessons = {"lessons/01-a.md", "lessons/02-b.md", "lessons/03-c.md", "lessons/04-d.md"}
+    found = phases.from_nav(nav, lessons)
+    assert found == {
+        "Why attention": ["lessons/01-a.md", "lessons/02-b.md"],
+        "By hand": ["lessons/03-c.md"],
+    }
+    assert phases.phase_of(found)["lessons/03-c.md"] == "By hand"

@@ -24,7 +24,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from plugins.course import text
-from plugins.course.config import PHASES
 from plugins.course.frontmatter import PAGE_RE, read_lesson
 from plugins.course.plugin import _slug
 from plugins.lessons import pages as lesson_pages
@@ -35,7 +34,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 ROOT = support.ROOT
 DOCS = ROOT / "docs"
 LESSON_FILES = sorted(p for p in (DOCS / "lessons").glob("*.md") if PAGE_RE.match(p.name))
-LESSONS = {p.stem: read_lesson(p, f"lessons/{p.name}", PHASES) for p in LESSON_FILES}
+PHASES = support.course_phases()  # phase -> its lesson pages, as the course plugin reads them
+PHASE_OF = {page: phase for phase, pages in PHASES.items() for page in pages}
+LESSONS = {
+    p.stem: read_lesson(p, f"lessons/{p.name}", PHASE_OF[f"lessons/{p.name}"]) for p in LESSON_FILES
+}
 GLOSSARY = {
     _slug(term): definition
     for term, definition in text.parse_glossary(
@@ -45,7 +48,8 @@ GLOSSARY = {
 
 QUIZ_LESSON = "04-softmax"  # its prerequisite is 03-dot-product
 PREREQ = LESSONS[QUIZ_LESSON].prerequisites[0]
-QUIZ_KEY = f"attention-quiz:v1:{QUIZ_LESSON}"
+QUIZ_KEY = f"afp:quiz:{QUIZ_LESSON}"  # every script stores under the shared base's "afp:"
+OLD_QUIZ_KEY = f"attention-quiz:v1:{QUIZ_LESSON}"  # the quiz's own prefix before that
 AFP_KEYS = ("afp:visited", "afp:last")
 
 
@@ -207,7 +211,7 @@ def test_home_progress_continue_and_reset_across_instant_navigation(page: Page, 
         lesson_url(base, QUIZ_LESSON),
     )
     answer_quiz_right(page)
-    progress = page.evaluate("() => window.attentionQuiz.progress()")
+    progress = page.evaluate("() => window.AFP.quiz.progress()")
     assert progress[QUIZ_LESSON]["passed"], progress
 
     # lesson -> home by the header's logo link: the mark and "continue" are there
@@ -254,7 +258,7 @@ def test_home_progress_continue_and_reset_across_instant_navigation(page: Page, 
     expect(page.locator("[data-course-continue]")).to_be_hidden()
     leftover = [k for k in stored_keys(page) if k.startswith(("afp:", "attention-quiz:"))]
     assert leftover == [], f"reset left stored progress: {leftover}"
-    assert page.evaluate("() => window.attentionQuiz.progress()") == {}
+    assert page.evaluate("() => window.AFP.quiz.progress()") == {}
 
     # the lesson's quiz comes back empty; home after the reset is a clean syllabus again
     click_instant(
@@ -577,6 +581,44 @@ GARBAGE = [
 ]
 
 
+def test_progress_stored_by_earlier_versions_is_kept(page: Page, served_site):
+    """A learner's quiz progress under the quiz's old prefix and the lessons they opened
+    show on the home page and the lesson as before; the quiz's record now lives under the
+    one prefix and the old key is gone."""
+    base, _ = served_site
+    errors = watch_errors(page)
+    visit(page, lesson_url(base, QUIZ_LESSON))
+    answer_quiz_right(page)
+    record = page.evaluate("k => JSON.parse(localStorage.getItem(k))", QUIZ_KEY)
+    total = len(record["fps"])
+    page.evaluate(
+        """([old, k, v, visited]) => {
+            localStorage.clear();
+            localStorage.setItem(old, v);
+            localStorage.setItem("afp:visited", visited);
+        }""",
+        [OLD_QUIZ_KEY, QUIZ_KEY, json.dumps(record), json.dumps({PREREQ: 1, QUIZ_LESSON: 2})],
+    )
+    visit(page, base)
+    expect(page.locator(f"[data-progress-for='{QUIZ_LESSON}']")).to_have_text(
+        f"✓ quiz passed ({total} / {total})"
+    )
+    expect(page.locator(f"[data-progress-for='{PREREQ}']")).to_have_text("○ opened")
+    assert page.evaluate("k => JSON.parse(localStorage.getItem(k))", QUIZ_KEY) == record
+    assert OLD_QUIZ_KEY not in stored_keys(page)
+    click_instant(
+        page,
+        page.locator(f".syllabus a[data-lesson='{QUIZ_LESSON}']"),
+        lesson_url(base, QUIZ_LESSON),
+    )
+    expect(page.locator("[data-prereq-note]")).to_be_hidden()  # the prerequisite was opened
+    states = page.locator("form.quiz [data-quiz-q]").evaluate_all(
+        "qs => qs.map(q => q.getAttribute('data-quiz-state'))"
+    )
+    assert states == ["correct"] * total, states
+    assert errors == []
+
+
 def assert_no_garbage(page: Page) -> None:
     body = page.locator("body").inner_text()
     assert "GARBAGE" not in body and "evil" not in body and "[object" not in body
@@ -589,7 +631,7 @@ def test_corrupted_storage_is_ignored(page: Page, served_site, garbage):
     base, _ = served_site
     errors = watch_errors(page)
     visit(page, base)
-    keys = [*AFP_KEYS, QUIZ_KEY, "attention-quiz:v1:GARBAGE"]
+    keys = [*AFP_KEYS, QUIZ_KEY, "afp:quiz:GARBAGE", OLD_QUIZ_KEY, "attention-quiz:v1:GARBAGE"]
     page.evaluate("([keys, v]) => keys.forEach(k => localStorage.setItem(k, v))", [keys, garbage])
     visit(page, base)
     expect(page.locator(".syllabus a[data-lesson]")).to_have_count(len(LESSONS))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from plugins.common.pages import code_lines
 from plugins.course import text
 from plugins.course.frontmatter import PAGE_RE
 from tests import support
@@ -67,17 +68,11 @@ def visible_lines(markdown: str) -> list[tuple[int, str]]:
         while i < len(lines) and lines[i].strip() != "---":
             i += 1
         i += 1
-    fence = None
+    code = code_lines(lines)
     in_math = False
     for n in range(i, len(lines)):
         line = lines[n]
-        m = text.FENCE_RE.match(line)
-        if fence is None and m:
-            fence = m.group(1)[0] * len(m.group(1))
-            continue
-        if fence is not None:
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                fence = None
+        if n in code:
             continue
         stripped = line.strip()
         if stripped.startswith("$$"):

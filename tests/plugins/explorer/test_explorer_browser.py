@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from lesson_code import explorer as ex
+from plugins.explorer import model as ex
 from tests import support
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("explorer")]
@@ -57,7 +57,7 @@ def open_page(browser, url, **context_args):
 
 
 def shown(page):
-    return page.evaluate("attentionExplorer.weights(0)")
+    return page.evaluate("AFP.explorer.weights(0)")
 
 
 def tables(page):
@@ -99,7 +99,7 @@ def test_browser_weights_equal_numpy(browser, explorer_site, site_params):
                 assert len(table["cells"]) == len(tokens)
                 shown_values = np.array([float(c) for c in table["cells"]])
                 assert np.abs(shown_values - row).max() <= 0.005 + 1e-9, (sentence, name)
-            computed = page.evaluate("s => attentionExplorer.compute(s)", sentence)
+            computed = page.evaluate("s => AFP.explorer.compute(s)", sentence)
             assert np.abs(np.array(computed["outputs"]) - expected["outputs"]).max() <= 1e-9
         assert worst <= 1e-9, f"largest difference from numpy: {worst:.3g}"
 
@@ -108,9 +108,9 @@ def test_tokens_and_unknown_embeddings_are_bit_identical(browser, explorer_site,
     url, _ = explorer_site
     with open_page(browser, url + "playground/") as page:
         for text in SENTENCES + ["Cafe\u0301 x_y", "ǅemal ﬁx Ⅻ ²"]:
-            assert page.evaluate("t => attentionExplorer.tokenize(t)", text) == ex.tokenize(text)
+            assert page.evaluate("t => AFP.explorer.tokenize(t)", text) == ex.tokenize(text)
         for word in ["glorp", "zürich", "日本語", "x"]:
-            js = page.evaluate("w => attentionExplorer.embedUnknown(w)", word)
+            js = page.evaluate("w => AFP.explorer.embedUnknown(w)", word)
             assert js == ex.unknown_sem(word, site_params["unknown_length"])  # exact
 
 
@@ -185,13 +185,13 @@ def test_instant_navigation_initialises_once(browser, explorer_site):
         def arrive():
             page.wait_for_selector(READY)
             assert page.evaluate("window.__stillHere === true"), "not an instant navigation"
-            assert page.evaluate("attentionExplorer.instances()") == 1
+            assert page.evaluate("AFP.explorer.instances()") == 1
 
         go(page.locator("article a[href$='playground/']").click)
         arrive()
         go(page.go_back)
         page.wait_for_selector("article a[href$='lesson/']")
-        assert page.evaluate("attentionExplorer.instances()") == 0
+        assert page.evaluate("AFP.explorer.instances()") == 0
         go(page.locator("article a[href$='lesson/']").click)
         arrive()
         assert page.locator(".ax-token[aria-pressed='true']").text_content() == "it"
@@ -201,7 +201,7 @@ def test_instant_navigation_initialises_once(browser, explorer_site):
         arrive()
         go(page.go_forward)
         arrive()
-        page.evaluate("attentionExplorer.scan()")  # a second init pass must change nothing
+        page.evaluate("AFP.explorer.scan()")  # a second init pass must change nothing
         assert page.locator(".attention-explorer .ax-field").count() == 1
         before = shown(page)["renders"]
         page.locator(".ax-token").nth(1).dispatch_event("click")  # a click, without hover
@@ -296,7 +296,7 @@ def test_the_first_draw_happens_once_and_only_a_real_scheme_change_redraws(brows
     must not redraw every table and matrix (it was a second long task on page load)."""
     url, _ = explorer_site
     with open_page(browser, url + "playground/", color_scheme="dark") as page:
-        settle = "new Promise(r => setTimeout(() => r(attentionExplorer.weights(0).renders), 50))"
+        settle = "new Promise(r => setTimeout(() => r(AFP.explorer.weights(0).renders), 50))"
         assert page.evaluate(settle) == 1
         page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")  # same
         assert page.evaluate(settle) == 1

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bench.budgets import BUDGETS
-from lesson_code import explorer as ex
+from plugins.explorer import model as ex
 
 from .fixture_site import DOCS, build, write_project
 
@@ -21,7 +21,7 @@ def test_params_json_is_generated_from_the_code_not_committed(explorer_site):
     _, site = explorer_site
     assert not (DOCS / "assets" / "explorer" / "params.json").exists()
     built = (site / "assets" / "explorer" / "params.json").read_text(encoding="utf-8")
-    assert built == ex.export_params()  # regenerated: cannot drift from lesson_code
+    assert built == ex.export_params()  # regenerated: cannot drift from the model
 
 
 def test_playground_page_is_filled_in_and_loads_one_script(explorer_site):

@@ -1,4 +1,4 @@
-"""lesson_code.explorer: tokens, hashing, the three heads, and the documented numbers."""
+"""plugins/explorer/model.py: tokens, hashing, the three heads, and the documented numbers."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import re
 import numpy as np
 import pytest
 
-from lesson_code import explorer as ex
+from plugins.explorer import model as ex
+from tests.support import ROOT
 
 PARAMS = ex.build_params()
 HEAD = {head_id: i for i, (head_id, _) in enumerate(ex.HEADS)}
-PAGE = ex.__file__.replace("lesson_code/explorer.py", "docs/playground/index.md")
+PAGE = str(ROOT / "docs" / "playground" / "index.md")
 
 
 def run(sentence):

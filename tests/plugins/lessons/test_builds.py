@@ -57,6 +57,28 @@ def test_cold_build_embeds_values_outputs_and_figures(site):
     assert "Count: 7." in page(site, "02-other")
 
 
+def test_undoing_an_edit_runs_nothing_and_a_comment_edit_runs_nothing(site):
+    assert build(site).returncode == 0
+    deep = site / "demo_code" / "deep.py"
+    original = deep.read_text()
+    deep.write_text("def base_value():\n    return 50\n")
+    edited = build(site)
+    assert edited.returncode == 0 and runs(edited) == 1, edited.stderr
+    assert "The answer is 100." in page(site, "01-demo")
+    deep.write_text(original)  # undo: the earlier run is still kept
+    undone = build(site)
+    assert undone.returncode == 0 and runs(undone) == 0, undone.stderr
+    assert "lesson 01-demo: an earlier run of this very code is back" in undone.stderr
+    assert "The answer is 42." in page(site, "01-demo")
+    deep.write_text("def base_value():\n    return 50\n")  # and the edit again: kept too
+    redone = build(site)
+    assert redone.returncode == 0 and runs(redone) == 0, redone.stderr
+    assert "The answer is 100." in page(site, "01-demo")
+    deep.write_text("# why fifty\ndef base_value():\n\n    return 50  # the demo's number\n")
+    commented = build(site)
+    assert commented.returncode == 0 and runs(commented) == 0, commented.stderr
+
+
 def test_warm_build_runs_nothing_and_an_edit_reruns_only_what_it_touches(site):
     assert build(site).returncode == 0
     warm = build(site)
@@ -103,7 +125,7 @@ def test_unknown_value_names_page_line_and_suggestion(site):
     result = build(site)
     assert result.returncode == 1
     assert (
-        'docs/lessons/01-demo.md:7: "{{ answr }}" is not a value recorded by '
+        'docs/lessons/01-demo.md:11: "{{ answr }}" is not a value recorded by '
         'demo_code/lessons/01_demo.py; did you mean "answer"?'
     ) in result.stderr
 
@@ -114,13 +136,28 @@ def test_missing_output_snippet_names_page_line_and_choices(site):
     result = build(site)
     assert result.returncode == 1
     assert (
-        'docs/lessons/01-demo.md:10: snippet "01-demo/numbrs.txt" not found; '
+        'docs/lessons/01-demo.md:14: snippet "01-demo/numbrs.txt" not found; '
         'did you mean "01-demo/numbers.txt"?'
     ) in result.stderr
 
 
+def test_a_lesson_in_no_nav_section_is_an_error(site):
+    other = (site / "docs" / "lessons" / "02-other.md").read_text()
+    (site / "docs" / "lessons" / "03-lonely.md").write_text(other)
+    result = build(site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        "docs/lessons/03-lonely.md:1: this lesson is in no section of the nav; list it in "
+        "mkdocs.yml under the section of its phase"
+    ) in result.stderr
+
+
 def test_lesson_page_without_script_is_an_error(site):
-    (site / "docs" / "lessons" / "03-lonely.md").write_text("# Lonely\n")
+    other = (site / "docs" / "lessons" / "02-other.md").read_text()
+    front = other.split("\n---\n")[0] + "\n---\n"
+    (site / "docs" / "lessons" / "03-lonely.md").write_text(front + "# Lonely\n")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text() + "      - lessons/03-lonely.md\n")
     result = build(site)
     assert result.returncode == 1
     assert (
@@ -132,10 +169,15 @@ def test_lesson_page_without_script_is_an_error(site):
 def test_hanging_lesson_hits_the_time_limit(site):
     cfg = site / "mkdocs.yml"
     cfg.write_text(cfg.read_text().replace("run_timeout: 20", "run_timeout: 2"))
-    (site / "demo_code" / "lessons" / "02_other.py").write_text("import time\ntime.sleep(60)\n")
+    endless = "import time\n\nwhile True:\n    time.sleep(0.01)  # waits forever\n"
+    (site / "demo_code" / "lessons" / "02_other.py").write_text(endless)
     result = build(site)
     assert result.returncode == 1
-    assert "demo_code/lessons/02_other.py: did not finish within 2 s" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (
+        "demo_code/lessons/02_other.py: did not finish within 2 s; it was running "
+        "demo_code/lessons/02_other.py:4 (an endless loop?"
+    ) in result.stderr
 
 
 def test_lesson_cannot_litter_the_project_with_relative_writes(site):
@@ -212,7 +254,7 @@ def test_missing_snippet_section_names_page_line_and_choices(site):
     result = build(site)
     assert result.returncode == 1
     assert (
-        'docs/lessons/01-demo.md:16: snippet section "numbrs" is not in '
+        'docs/lessons/01-demo.md:20: snippet section "numbrs" is not in '
         'demo_code/lessons/01_demo.py; did you mean "numbers"?'
     ) in result.stderr
     assert "Traceback" not in result.stderr
@@ -292,7 +334,7 @@ def test_a_snippet_section_without_its_end_is_refused_at_the_page_line(site):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert (
-        'docs/lessons/01-demo.md:16: snippet section "numbers" of demo_code/lessons/01_demo.py '
+        'docs/lessons/01-demo.md:20: snippet section "numbers" of demo_code/lessons/01_demo.py '
         "has a start but no end, so the page would show the rest of the file; add "
         "'# --8<-- [end:numbers]' where it ends"
     ) in result.stderr

@@ -173,3 +173,44 @@ def test_the_import_memo_is_used_kept_and_survives_damage(project, tmp_path):
     codekey.load_import_memo(tmp_path / "none.json")
     codekey._imported_modules.cache_clear()
     codekey._digest_of_text.cache_clear()
+
+
+def test_retired_runs_come_back_and_only_the_newest_are_kept(tmp_path):
+    entry, previous = tmp_path / "outputs" / "01-demo", tmp_path / "previous"
+    for key in ("k1", "k2", "k3"):
+        cache.retire(entry, previous)  # nothing to retire the first time
+        entry.mkdir(parents=True)
+        (entry / "out.txt").write_text(key)
+        (entry / cache.KEY_FILE).write_text(key)
+    assert sorted(p.name for p in (previous / "01-demo").iterdir()) == ["k1", "k2"]
+    assert cache.restore(entry, "k1", previous)  # k3 retired in its place
+    assert (entry / "out.txt").read_text() == "k1" and cache.is_fresh(entry, "k1")
+    assert sorted(p.name for p in (previous / "01-demo").iterdir()) == ["k2", "k3"]
+    assert not cache.restore(entry, "k9", previous)  # never made: run it
+    (previous / "02-gone" / "k").mkdir(parents=True)
+    cache.prune_previous(previous, {"01-demo"}, keep=1)
+    assert [p.name for p in previous.iterdir()] == ["01-demo"]
+    assert len(list((previous / "01-demo").iterdir())) == 1
+
+
+def test_a_long_run_says_it_is_still_running_and_a_stuck_one_where_it_was(tmp_path, monkeypatch):
+    from plugins.lessons import runner
+
+    script = tmp_path / "demo_code" / "lessons" / "01_slow.py"
+    script.parent.mkdir(parents=True)
+    script.write_text(
+        "import time\n\n\ndef wait():\n    while True:\n        time.sleep(0.05)\n\n\nwait()\n"
+    )
+    monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 0.5)
+    beats: list[float] = []
+    lesson = runner.Lesson(slug="01-slow", page="lessons/01-slow.md", script=script)
+    entry = tmp_path / "cache" / "01-slow"
+    result = runner.run_lesson(lesson, tmp_path, entry, "k", 3, waiting=beats.append)
+    assert not result.ok
+    assert len(beats) >= 3 and beats == sorted(beats)
+    assert result.error == (
+        "demo_code/lessons/01_slow.py: did not finish within 3 s; it was running "
+        "demo_code/lessons/01_slow.py:6 (an endless loop? else raise the lessons plugin's "
+        "run_timeout in mkdocs.yml)"
+    )
+    assert not entry.exists()

@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from plugins.course import frontmatter, text
-from plugins.course.config import PHASES
 from plugins.lessons import pages
 from tests import support
 
@@ -106,9 +105,9 @@ def test_a_missing_file_is_reported_at_each_page_line(tmp_path):
 
 @pytest.mark.parametrize("page", LESSON_PAGES, ids=[p.stem for p in LESSON_PAGES])
 def test_front_matter_reads_the_same_with_or_without_libyaml(page, monkeypatch):
-    fast = frontmatter.read_lesson(page, f"lessons/{page.name}", list(PHASES))
+    fast = frontmatter.read_lesson(page, f"lessons/{page.name}")
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
-    assert frontmatter.read_lesson(page, f"lessons/{page.name}", list(PHASES)) == fast
+    assert frontmatter.read_lesson(page, f"lessons/{page.name}") == fast
 
 
 def test_libyaml_reads_the_front_matter_and_an_error_is_the_pure_python_one(monkeypatch):
@@ -122,3 +121,46 @@ def test_libyaml_reads_the_front_matter_and_an_error_is_the_pure_python_one(monk
     with pytest.raises(yaml.YAMLError) as pure:
         yaml.safe_load("\ntitle: [a\n")
     assert str(fast.value) == str(pure.value)
+
+
+def _problem(markdown: str, bases, lesson: bool = True) -> pages.PageProblem:
+    with pytest.raises(pages.PageProblem) as caught:
+        pages.check_snippets(markdown, bases, lesson=lesson)
+    return caught.value
+
+
+def test_an_escaped_snippet_line_on_a_lesson_page_is_refused(tmp_path):
+    (tmp_path / "01-demo").mkdir()
+    (tmp_path / "01-demo" / "numbers.txt").write_text("1\n")
+    page = 'Intro.\n\n```text\n;--8<-- "01-demo/numbers.txt"\n```\n'
+    problem = _problem(page, [tmp_path])
+    assert problem.line == 4
+    assert "the ';' escapes it" in problem.message and "write '--8<--'" in problem.message
+    pages.check_snippets(page, [tmp_path], lesson=False)  # the guide shows the syntax so
+
+
+def test_a_figure_snippet_inside_a_code_fence_is_refused(tmp_path):
+    (tmp_path / "01-demo").mkdir()
+    (tmp_path / "01-demo" / "curve.fig.md").write_text("<figure></figure>\n")
+    problem = _problem('Text.\n\n```\n--8<-- "01-demo/curve.fig.md"\n```\n', [tmp_path])
+    assert problem.line == 4
+    assert "inside a code block" in problem.message and "out of the ``` fence" in problem.message
+    pages.check_snippets('Text.\n\n--8<-- "01-demo/curve.fig.md"\n', [tmp_path], lesson=True)
+
+
+def test_a_section_marked_with_the_escaped_marker_names_the_script_line(tmp_path):
+    script = tmp_path / "s.py"
+    script.write_text("a = 1\n# ;--8<-- [start:rows]\nb = 2\n# ;--8<-- [end:rows]\n")
+    problem = _problem('```python\n--8<-- "s.py:rows"\n```\n', [tmp_path])
+    assert problem.line == 2
+    assert 'section "rows" of s.py is marked with ";--8<--" at line 2' in problem.message
+    assert "'# --8<-- [start:rows]'" in problem.message
+
+
+@pytest.mark.parametrize("line", ['--8 < --"s.py:rows"', "--8<--'s.py'", '-- 8<-- "s.py"'])
+def test_a_line_shaped_like_a_snippet_that_pymdownx_would_not_read_is_refused(tmp_path, line):
+    """What `ruff format` once made of the snippet lines in lesson pages' Python blocks."""
+    (tmp_path / "s.py").write_text("# --8<-- [start:rows]\nb = 2\n# --8<-- [end:rows]\n")
+    problem = _problem(f"Code:\n\n```python\n{line}\n```\n", [tmp_path])
+    assert problem.line == 4
+    assert "looks like a snippet but is not one" in problem.message

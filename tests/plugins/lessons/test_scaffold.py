@@ -163,9 +163,15 @@ def test_a_phase_without_a_section_gets_one_after_the_last_lesson(tmp_path):
 
 
 def test_an_unknown_phase_is_refused_with_the_list(tmp_path):
+    """The phases are those the course plugin is configured with in mkdocs.yml."""
     (tmp_path / "docs" / "lessons").mkdir(parents=True)
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - course:\n      phases: [Why attention, Variants]\n"
+    )
     with pytest.raises(
         SystemExit, match='"Variant" is not a phase of the course; did you mean "Variants"'
     ):
         scaffold.scaffold("A title", tmp_path, phase="Variant")
+    with pytest.raises(SystemExit, match=r"\(phases: Why attention, Variants\)"):
+        scaffold.scaffold("A title", tmp_path, phase="Multi-head")  # not in this course
     assert not list((tmp_path / "docs" / "lessons").iterdir())  # nothing written

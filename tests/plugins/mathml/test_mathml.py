@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import markdown
@@ -234,13 +235,12 @@ def test_the_entry_is_keyed_by_latex2mathml_and_this_module(monkeypatch):
         mathml._store_key.cache_clear()
 
 
-def test_the_quiz_plugin_keeps_the_formulas_of_a_build(tmp_path):
+def test_the_mathml_plugin_keeps_the_formulas_of_a_build(tmp_path):
     """The real wiring: a build keeps its pages' formulas, the next converts none."""
     project = tmp_path / "project"
     (project / "docs").mkdir(parents=True)
     (project / "mkdocs.yml").write_text(
-        "site_name: T\nplugins:\n  - quiz:\n      cache_dir: .cache/quiz\n"
-        "markdown_extensions:\n  - plugins.mathml\n"
+        "site_name: T\nplugins:\n  - mathml\nmarkdown_extensions:\n  - plugins.mathml\n"
     )
     (project / "docs" / "index.md").write_text("# Title\n\nThe scale is $\\sqrt{d_k}$ here.\n")
     written = []
@@ -249,8 +249,18 @@ def test_the_quiz_plugin_keeps_the_formulas_of_a_build(tmp_path):
             project / "mkdocs.yml", tmp_path / name, env={"PYTHONPATH": str(ROOT)}, timeout=900
         )
         assert result.returncode == 0, result.stderr
-        [entry] = (project / ".cache" / "quiz" / "mathml").glob("*.json")
+        [entry] = (project / ".cache" / "mathml" / "mathml").glob("*.json")
         written.append((entry.stat().st_ino, entry.stat().st_mtime_ns))
     assert written[0] == written[1]  # the second build had nothing new to keep
     assert list(json.loads(entry.read_text(encoding="utf-8"))) == ["inline \\sqrt{d_k}"]
     assert "<msqrt>" in (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("tex", "what"),
+    [("\\frac{a}{b", "1 '{' never closed"), ("x_{i}}", "a '}' at character 6 closes nothing")],
+)
+def test_unpaired_braces_are_an_error_not_a_guess(tex, what):
+    with pytest.raises(FormulaError, match=re.escape(what)):
+        to_mathml(tex, display=False)
+    assert "&#x0007B;" in to_mathml("\\{a\\}", display=False)  # literal braces are fine

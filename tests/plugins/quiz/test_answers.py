@@ -8,9 +8,18 @@ import numpy as np
 import pytest
 
 from plugins.quiz import answers
-from plugins.quiz.answers import AnswerFromError, Plan, evaluate, evaluate_isolated, parse
+from plugins.quiz.answers import (
+    AnswerFromError,
+    CodePackage,
+    Plan,
+    evaluate,
+    evaluate_isolated,
+    parse,
+)
 from plugins.quiz.validate import load_quiz
 from tests.support import ROOT
+
+from .paths import COURSE_CODE
 
 
 @pytest.mark.parametrize(
@@ -36,13 +45,15 @@ from tests.support import ROOT
     ],
 )
 def test_allowed_expressions_compute_a_float(source, expected):
-    value = evaluate(parse(source))
+    value = evaluate(parse(source, COURSE_CODE))
     assert type(value) is float
     assert value == pytest.approx(expected, rel=1e-8)
 
 
 def test_the_plan_is_data_not_code():
-    plan = parse("lesson_code.attention.softmax([1, -2.5, 'a', None, True], axis=0)[1:2]")
+    plan = parse(
+        "lesson_code.attention.softmax([1, -2.5, 'a', None, True], axis=0)[1:2]", COURSE_CODE
+    )
     assert plan == Plan(
         "lesson_code.attention.softmax([1, -2.5, 'a', None, True], axis=0)[1:2]",
         "lesson_code.attention",
@@ -58,12 +69,12 @@ def test_the_plan_is_data_not_code():
     [
         (
             "",
-            "must be a lesson_code call such as lesson_code.attention.softmax([8.2, 3.1, 2.4])[0]",
+            "must be a call of the course code such as lesson_code.<module>.<function>(...)",
         ),
         (
             "1 + 1",
-            "must be a call of a lesson_code function, like "
-            "lesson_code.attention.softmax([8.2, 3.1, 2.4])[0]",
+            "must be a call of a function of the course code, like "
+            "lesson_code.<module>.<function>(...)",
         ),
         ("open('/etc/passwd').read()", "only functions under lesson_code may be called, not open"),
         ("eval('1')", "only functions under lesson_code may be called, not eval"),
@@ -134,7 +145,7 @@ def test_the_plan_is_data_not_code():
 )
 def test_refused_expressions_say_why(source, message):
     with pytest.raises(AnswerFromError) as info:
-        parse(source)
+        parse(source, COURSE_CODE)
     assert str(info.value) == message
 
 
@@ -170,7 +181,7 @@ def test_refused_expressions_say_why(source, message):
 )
 def test_evaluation_problems_say_why(source, message):
     with pytest.raises(AnswerFromError) as info:
-        evaluate(parse(source))
+        evaluate(parse(source, COURSE_CODE))
     assert message in str(info.value)
 
 
@@ -179,7 +190,7 @@ def test_imported_functions_are_not_callable_through_a_module(monkeypatch):
 
     monkeypatch.setattr(attention, "exp", np.exp, raising=False)  # imported, not defined there
     with pytest.raises(AnswerFromError) as info:
-        evaluate(parse("lesson_code.attention.exp(1)"))
+        evaluate(parse("lesson_code.attention.exp(1)", COURSE_CODE))
     assert (
         str(info.value)
         == "lesson_code.attention.exp is not a function defined in lesson_code.attention"
@@ -200,6 +211,7 @@ def test_isolated_evaluation_in_a_fresh_process():
     results = evaluate_isolated(
         ["lesson_code.attention.softmax([8.2, 3.1, 2.4])[0]", "lesson_code.attention.nope(1)"],
         ROOT,
+        COURSE_CODE,
     )
     assert results[0] == {"value": pytest.approx(0.9909581988)}
     assert results[1] == {"error": "lesson_code.attention has no function nope"}
@@ -211,9 +223,9 @@ def test_isolated_evaluation_sees_the_code_on_disk_now(tmp_path):
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "numbers.py").write_text("def answer():\n    return 41\n")
-    first = evaluate_isolated(["lesson_code.numbers.answer()"], tmp_path)
+    first = evaluate_isolated(["lesson_code.numbers.answer()"], tmp_path, COURSE_CODE)
     (package / "numbers.py").write_text("def answer():\n    return 42\n")
-    second = evaluate_isolated(["lesson_code.numbers.answer()"], tmp_path)
+    second = evaluate_isolated(["lesson_code.numbers.answer()"], tmp_path, COURSE_CODE)
     assert (first, second) == ([{"value": 41.0}], [{"value": 42.0}])
 
 
@@ -227,7 +239,7 @@ def test_resolve_reports_drift_with_file_line_and_both_numbers():
         "    tolerance: 0.001\n    explanation: e\n"
     )
     quiz = load_quiz(text, "quizzes/x.yaml")
-    problems = [str(p) for p in answers.resolve([quiz])]
+    problems = [str(p) for p in answers.resolve([quiz], COURSE_CODE)]
     assert problems == [
         "quizzes/x.yaml:5:13: questions[0].answer: 0.9 differs from answer_from "
         "(lesson_code.attention.softmax([8.2, 3.1, 2.4])[0] = 0.990958) by more than the "
@@ -242,5 +254,29 @@ def test_resolve_isolated_matches_in_process():
         "    answer_from: lesson_code.attention.softmax([1.0, 2.0])[1]\n    explanation: e\n"
     )
     a, b = load_quiz(text, "a.yaml"), load_quiz(text, "b.yaml")
-    assert answers.resolve([a]) == [] and answers.resolve([b], root=Path(ROOT), isolated=True) == []
+    assert answers.resolve([a], COURSE_CODE) == []
+    assert answers.resolve([b], COURSE_CODE, root=Path(ROOT), isolated=True) == []
     assert a.questions[0].answer == b.questions[0].answer == pytest.approx(0.7310585786)
+
+
+def test_the_course_package_is_configuration(tmp_path):
+    """Which package answer_from may call is given, not built in: another course's code
+    is called, the default course's is refused, and without a package nothing is."""
+    package = tmp_path / "mycourse"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "numbers.py").write_text("def answer():\n    return 7\n")
+    mine = CodePackage("mycourse")
+    assert evaluate_isolated(["mycourse.numbers.answer()"], tmp_path, mine) == [{"value": 7.0}]
+    with pytest.raises(AnswerFromError) as info:
+        parse("lesson_code.attention.softmax([1.0])[0]", mine)
+    assert str(info.value) == (
+        "only functions under mycourse may be called, not lesson_code.attention.softmax"
+    )
+    with pytest.raises(AnswerFromError) as info:
+        parse("mycourse.numbers.answer()", CodePackage(""))
+    assert "code_package option" in str(info.value)
+    # validation alone checks safety, whatever the package
+    assert parse("anything.module.f(1)").module == "anything.module"
+    with pytest.raises(AnswerFromError):
+        parse("anything.module.f(x)")

@@ -18,7 +18,8 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 LESSON = "lessons/01-demo/"
-KEY = "attention-quiz:v1:01-demo"
+KEY = "afp:quiz:01-demo"  # the shared base's one storage prefix, "afp:"
+OLD_KEY = "attention-quiz:v1:01-demo"  # where versions before the shared base stored it
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -38,7 +39,7 @@ def watch_errors(page: Page) -> list[str]:
 
 
 def our_errors(errors: list[str]) -> list[str]:
-    return [e for e in errors if "quiz.js" in e]
+    return [e for e in errors if "quiz.js" in e or "base.js" in e]
 
 
 def question(page: Page, n: int, form: int = 0):
@@ -349,11 +350,46 @@ def test_instant_navigation_both_ways_without_stacked_handlers(page: Page, fixtu
     page.go_forward()
     expect(page).to_have_url(url + LESSON)
     expect(status(page, 0)).to_have_text("Correct.")
-    page.evaluate("window.attentionQuiz.init(); window.attentionQuiz.init()")
+    page.evaluate("window.AFP.quiz.init(); window.AFP.quiz.init()")
     check(page, 0)
     assert count_checks(page) == 3
     assert page.locator("form.quiz[data-quiz-ready]").count() == 1
     assert page.evaluate("window.__instant") == 1
+    assert errors == []
+
+
+NO_THEME_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>No theme</title>{head}</head>
+<body>{form}{body}</body></html>
+"""
+
+
+@pytest.mark.parametrize("where", ["body", "head", "head-defer"])
+def test_without_the_theme_the_quiz_starts_once_the_page_is_parsed(page: Page, fixture_site, where):
+    """No Material (no document$): the quiz starts on DOMContentLoaded, or at once when
+    the page is already parsed, exactly once, and works."""
+    url, site = fixture_site
+    built = (site / LESSON / "index.html").read_text(encoding="utf-8")
+    form = re.search(r"<form[^>]*data-quiz[\s\S]*?</form>", built).group(0)
+    tags = '<script src="assets/base.js"{d}></script><script src="assets/quiz/quiz.js"{d}></script>'
+    scripts = tags.format(d=" defer" if where == "head-defer" else "")
+    head, body = ("", scripts) if where == "body" else (scripts, "")
+    name = f"no-theme-{where}.html"
+    (site / name).write_text(NO_THEME_PAGE.format(head=head, form=form, body=body), "utf-8")
+    errors = watch_errors(page)
+    page.goto(url + name)
+    expect(page.locator("form.quiz[data-quiz-ready]")).to_have_count(1)
+    assert page.evaluate("typeof window.document$") == "undefined"
+    page.evaluate(
+        "() => { window.__checks = 0; document.addEventListener("
+        "'attention-quiz:check', () => window.__checks++); }"
+    )
+    page.evaluate("window.AFP.quiz.init(); window.AFP.quiz.init()")
+    question(page, 0).get_by_label("B", exact=True).check()
+    check(page, 0)
+    assert status(page, 0).inner_text() == "Correct."
+    assert page.evaluate("window.__checks") == 1, "one click, one check"
+    assert stored(page)["q"]
     assert errors == []
 
 
@@ -379,7 +415,7 @@ def test_reload_restores_answers_and_results(page: Page, fixture_site):
     expect(question(page, 5).get_by_label("It makes the same points")).to_be_checked()
     expect(question(page, 6).locator("select[data-quiz-item='2']")).to_have_value("3")
     expect(question(page, 7).locator("select[data-quiz-left='1']")).to_have_value("1")
-    progress = page.evaluate("window.attentionQuiz.progress()")
+    progress = page.evaluate("window.AFP.quiz.progress()")
     assert progress["01-demo"] == {
         "title": "Demo quiz: every type",
         "answered": 8,
@@ -418,7 +454,7 @@ def test_progress_is_readable_from_any_page(page: Page, fixture_site):
     question(page, 2).get_by_label("False").check()
     check(page, 2)
     page.goto(url)
-    progress = page.evaluate("window.attentionQuiz.progress()")
+    progress = page.evaluate("window.AFP.quiz.progress()")
     assert progress == {
         "01-demo": {
             "title": "Demo quiz: every type",
@@ -430,8 +466,8 @@ def test_progress_is_readable_from_any_page(page: Page, fixture_site):
             "completed": False,
         }
     }
-    page.evaluate("window.attentionQuiz.clear('01-demo')")
-    assert page.evaluate("window.attentionQuiz.progress()") == {}
+    page.evaluate("window.AFP.quiz.clear('01-demo')")
+    assert page.evaluate("window.AFP.quiz.progress()") == {}
 
 
 def test_an_edited_question_drops_its_stale_answer(page: Page, fixture_site):
@@ -558,11 +594,12 @@ def test_reduced_motion_turns_the_animation_off(browser, fixture_site):
         json.dumps({"v": 1, "best": "x", "fps": "y", "q": "z"}),
     ],
 )
-def test_garbage_in_storage_is_ignored(page: Page, fixture_site, value):
+@pytest.mark.parametrize("key", [KEY, OLD_KEY], ids=["key", "old-key"])
+def test_garbage_in_storage_is_ignored(page: Page, fixture_site, value, key):
     url, _ = fixture_site
     errors = watch_errors(page)
     visit(page, url + LESSON)
-    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [KEY, value])
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, value])
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert statuses(page) == [""] * 8
@@ -578,7 +615,58 @@ def test_garbage_in_storage_is_ignored(page: Page, fixture_site, value):
             "k": True,
         }
     }
-    assert page.evaluate("window.attentionQuiz.progress()")["01-demo"]["correct"] == 1
+    assert page.evaluate("window.AFP.quiz.progress()")["01-demo"]["correct"] == 1
+    assert errors == []
+
+
+def test_progress_stored_under_the_old_key_moves_to_the_new_one(page: Page, fixture_site):
+    """A learner's answers stored by an earlier version (under "attention-quiz:v1:") are
+    shown as before and stored under the one prefix; the old key is gone."""
+    url, _ = fixture_site
+    errors = watch_errors(page)
+    visit(page, url + LESSON)
+    question(page, 0).get_by_label("B", exact=True).check()
+    check(page, 0)
+    question(page, 2).get_by_label("False").check()
+    check(page, 2)
+    record, before = stored(page), statuses(page)
+    assert before[0] == "Correct." and before[2].startswith("Incorrect")
+    page.evaluate(
+        "([old, k, v]) => { localStorage.removeItem(k); localStorage.setItem(old, v); }",
+        [OLD_KEY, KEY, json.dumps(record)],
+    )
+    page.reload()
+    expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
+    assert statuses(page) == before
+    expect(question(page, 0).get_by_label("B", exact=True)).to_be_checked()
+    assert stored(page) == record
+    assert stored(page, OLD_KEY) is None
+    assert page.evaluate("window.AFP.quiz.progress()")["01-demo"]["answered"] == 2
+    assert errors == []
+
+
+def test_a_newer_value_is_never_overwritten_by_an_old_key(page: Page, fixture_site):
+    url, _ = fixture_site
+    errors = watch_errors(page)
+    visit(page, url + LESSON)
+    question(page, 0).get_by_label("B", exact=True).check()
+    check(page, 0)
+    newer = stored(page)
+    older = {**newer, "q": {}, "best": 0}
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [OLD_KEY, json.dumps(older)])
+    page.reload()
+    expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
+    assert status(page, 0).inner_text() == "Correct."
+    assert stored(page) == newer and stored(page, OLD_KEY) is None
+    # a corrupt value under the new key holds nothing: the old record is moved over it
+    page.evaluate(
+        "([old, k, v]) => { localStorage.setItem(k, '{not json'); localStorage.setItem(old, v); }",
+        [OLD_KEY, KEY, json.dumps(newer)],
+    )
+    page.reload()
+    expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
+    assert status(page, 0).inner_text() == "Correct."
+    assert stored(page) == newer and stored(page, OLD_KEY) is None
     assert errors == []
 
 
@@ -629,8 +717,8 @@ def test_storage_that_throws(browser, fixture_site):
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     answer_all_right(page)
     assert score(page) == "Score: 8 / 8"
-    assert page.evaluate("window.attentionQuiz.progress()") == {}
-    page.evaluate("window.attentionQuiz.clear()")
+    assert page.evaluate("window.AFP.quiz.progress()") == {}
+    page.evaluate("window.AFP.quiz.clear()")
     page.get_by_role("button", name="Reset").click()
     assert score(page) == "Score: 0 / 8"
     assert our_errors(errors) == []

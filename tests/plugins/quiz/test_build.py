@@ -10,6 +10,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
+from plugins.common.assets import BASE_SOURCE
 from plugins.quiz.__main__ import check
 from tests.support import mkdocs_build
 
@@ -54,7 +55,7 @@ def test_lesson_quiz_is_placed_before_whats_next(built):
     ]
 
 
-def test_lesson_without_whats_next_gets_the_quiz_at_the_end(built):
+def test_a_lesson_quiz_at_the_end_of_its_page(built):
     article = page(built, "lessons/02-plain/index.html").select_one("article")
     form = article.select_one("form.quiz")
     assert form["data-quiz"] == "plain-lesson"  # the quiz's own id key
@@ -97,6 +98,9 @@ def test_one_script_and_one_stylesheet_on_every_page(built):
         assert [s.rsplit("/", 1)[-1] for s in scripts] == ["quiz.js"]
         assert [s.rsplit("/", 1)[-1] for s in sheets] == ["quiz.css"]
         assert soup.select("form.quiz script") == []  # no inline script of ours
+        ours = [s["src"] for s in soup.select("script[src]") if "/javascripts/" not in s["src"]]
+        assert [s.rsplit("/", 1)[-1] for s in ours] == ["base.js", "quiz.js"]  # base first
+    assert (built / "assets" / "base.js").read_bytes() == BASE_SOURCE.read_bytes()
     shipped = (built / "assets" / "quiz" / "quiz.js").read_bytes()
     assert (
         shipped
@@ -140,7 +144,12 @@ def test_manifest_lists_every_quiz(built):
 
 def test_search_index_leaves_the_answers_out(built):
     index = (built / "search" / "search_index.json").read_text()
-    assert "B is the second letter" not in index
+    assert "Which letter is" in index  # the quiz is indexed: its prompts
+    assert "B is the second letter" not in index  # not its explanation
+    # nor its options (Material's data-search-exclude alone lets them through)
+    assert "onerror" not in index and "It makes the same points" not in index
+    page = (built / "lessons" / "01-demo" / "index.html").read_text()
+    assert "B is the second letter" in page  # which the page itself has
 
 
 def cli_lines(path) -> list[str]:
@@ -180,18 +189,29 @@ def test_answer_drift_fails_the_build(tmp_path):
     )
 
 
-def test_a_quiz_without_a_lesson_fails_the_build(tmp_path):
+def test_a_quiz_no_page_shows_fails_the_build_naming_its_page(tmp_path):
     project = copy_site(tmp_path)
-    shutil.move(project / "quizzes" / "02-plain.yaml", project / "quizzes" / "02-plian.yaml")
+    lesson = project / "docs" / "lessons" / "02-plain.md"
+    lesson.write_text(lesson.read_text().replace("/// quiz | quizzes/02-plain.yaml\n///\n", ""))
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert (
-        "quizzes/02-plian.yaml:1:1: quiz: no lesson page docs/lessons/02-plian.md for this quiz "
-        "and no page shows it with '/// quiz | quizzes/02-plian.yaml'; rename the file after its "
-        "lesson (did you mean quizzes/02-plain.yaml?), create the page, or place the quiz on a "
-        "page with that block"
+        "quizzes/02-plain.yaml:1:1: quiz: no page shows this quiz; add the block "
+        "'/// quiz | quizzes/02-plain.yaml' (and '///' on the next line) to "
+        "docs/lessons/02-plain.md, under its heading '## End-of-lesson quiz'"
     ) in result.stderr
+
+
+def test_a_removed_option_is_an_error_that_says_what_to_do(tmp_path):
+    project = copy_site(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - quiz\n", "  - quiz:\n      pages_dir: x\n"))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 1
+    assert "the option 'pages_dir' was removed" in result.stderr
+    assert "'/// quiz | quizzes/<slug>.yaml'" in result.stderr
+    assert "delete the option from mkdocs.yml" in result.stderr
 
 
 def test_a_block_naming_a_missing_quiz_fails_the_build(tmp_path):
@@ -246,14 +266,12 @@ def test_strings_translate_and_the_plugin_can_be_disabled(tmp_path):
     config.write_text(
         original.replace(
             "  - quiz\n",
-            "  - quiz:\n      heading: Quiz\n      pass_mark: 0.5\n"
-            "      strings:\n        check: Prüfen\n",
+            "  - quiz:\n      pass_mark: 0.5\n      strings:\n        check: Prüfen\n",
         )
     )
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     soup = page(tmp_path / "site", "lessons/01-demo/index.html")
-    assert soup.select_one("h2#quiz") is not None
     assert soup.select_one("button[data-quiz-check]").get_text() == "Prüfen"
     assert json.loads(soup.select_one("template[data-quiz-data]").string)["passMark"] == 0.5
 
@@ -277,6 +295,8 @@ def test_config_pass_mark_is_checked_and_a_site_without_quizzes_builds(tmp_path)
     ) in result.stderr
     config.write_text(original)
     (project / "docs" / "inline.md").write_text("# Inline quiz\n\nNo quiz any more.\n")
+    for lesson in (project / "docs" / "lessons").glob("*.md"):
+        lesson.write_text(re.sub(r"/// quiz \| quizzes/.*\n///\n", "", lesson.read_text()))
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "assets" / "quiz" / "quiz.js").is_file()

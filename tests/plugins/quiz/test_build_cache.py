@@ -74,6 +74,19 @@ def test_renders_are_reused_until_the_quiz_changes(project, tmp_path):
     assert third.replace("Demo quiz: edited", "Demo quiz: every type") == first
 
 
+def test_a_build_deletes_the_entries_it_did_not_use(project, tmp_path):
+    build(project, tmp_path / "a")
+    before = {kind: entries(project, kind) for kind in ("quiz", "render", "answers")}
+    assert [len(v) for v in before.values()] == [4, 5, 1]
+    quiz = project / "quizzes" / "01-demo.yaml"
+    rewrite([quiz], "Demo quiz: every type", "Demo quiz: edited")
+    build(project, tmp_path / "b")
+    after = {kind: entries(project, kind) for kind in ("quiz", "render", "answers")}
+    assert [len(v) for v in after.values()] == [4, 5, 1]  # the edited quiz's old entries went
+    assert len(set(after["render"]) - set(before["render"])) == 1
+    assert after["answers"] == before["answers"]
+
+
 def test_the_page_set_is_part_of_the_key(project, tmp_path):
     build(project, tmp_path / "a")
     rewrite(entries(project, "render"), "Demo quiz: every type", "Demo quiz: from the store")

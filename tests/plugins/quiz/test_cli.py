@@ -98,15 +98,19 @@ def test_check_without_paths_checks_the_project_as_the_build_does(tmp_path):
     assert result.stdout.splitlines() == [
         "docs/inline.md:5:1: /// quiz | quizzes/extra/end-mod.yaml: no such quiz file; "
         "did you mean quizzes/extra/end-mode.yaml?",
-        "quizzes/02-plian.yaml:1:1: quiz: no lesson page docs/lessons/02-plian.md for this quiz "
-        "and no page shows it with '/// quiz | quizzes/02-plian.yaml'; rename the file after "
-        "its lesson (did you mean quizzes/02-plain.yaml?), create the page, or place the quiz "
-        "on a page with that block",
+        "docs/lessons/02-plain.md:7:1: /// quiz | quizzes/02-plain.yaml: no such quiz file; "
+        "did you mean quizzes/02-plian.yaml?",
+        "quizzes/02-plian.yaml:1:1: quiz: no page shows this quiz; add the block "
+        "'/// quiz | quizzes/02-plian.yaml' (and '///' on the next line) to the page that "
+        "should show it (docs/lessons/02-plain.md?)",
     ]
-    # the build says the same of the unshown quiz (one owner of the message)
+    # the build says the same of the first block it meets (inline.md; one owner of the message)
     build = mkdocs_build(project, tmp_path / "site")
     assert build.returncode == 1
-    assert "no such quiz file; did you mean quizzes/extra/end-mode.yaml?" in build.stderr
+    assert (
+        "docs/inline.md:5: /// quiz | quizzes/extra/end-mod.yaml: no such quiz file; "
+        "did you mean quizzes/extra/end-mode.yaml?"
+    ) in build.stderr
 
 
 def test_schema_writes_and_checks(tmp_path):

@@ -14,6 +14,8 @@ from plugins.quiz.model import NumericQuestion
 from plugins.quiz.validate import load_file
 from tests.support import ROOT
 
+from .paths import COURSE_CODE
+
 QUIZZES = sorted((ROOT / "quizzes").glob("*.yaml"))
 
 
@@ -35,7 +37,7 @@ def test_the_softmax_quiz_has_code_backed_answers():
 def test_answer_from_agrees_with_the_code(quiz, index):
     question = quiz.questions[index]
     written = question.answer
-    result = answers.evaluate_source(question.answer_from)
+    result = answers.evaluate_source(question.answer_from, COURSE_CODE)
     assert "error" not in result, (
         f"{quiz.path}: questions[{index}].answer_from: {result.get('error')}"
     )
@@ -49,4 +51,4 @@ def test_answer_from_agrees_with_the_code(quiz, index):
 
 def test_all_real_quizzes_resolve_without_problems():
     quizzes = [load_file(str(p), f"quizzes/{p.name}") for p in QUIZZES]
-    assert [str(p) for p in answers.resolve(quizzes)] == []
+    assert [str(p) for p in answers.resolve(quizzes, COURSE_CODE)] == []

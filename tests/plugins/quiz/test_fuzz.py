@@ -16,7 +16,7 @@ from plugins.quiz.model import QUESTION_TYPES, Quiz, yaml_fields
 from plugins.quiz.render import render_quiz
 from plugins.quiz.validate import load_quiz
 
-from .paths import FIXTURES
+from .paths import COURSE_CODE, FIXTURES
 
 DEMO = (FIXTURES / "site" / "quizzes" / "01-demo.yaml").read_text(encoding="utf-8")
 FUZZ = settings(
@@ -50,7 +50,9 @@ def outcome(data: bytes | str) -> Quiz | None:
 
 
 def renders(quiz: Quiz) -> None:
-    answers.resolve([quiz])  # problems are fine here; an unresolved answer is skipped below
+    answers.resolve(
+        [quiz], COURSE_CODE
+    )  # problems are fine here; an unresolved answer is skipped below
     if any(getattr(q, "answer", 0) is None for q in quiz.questions):
         return
     html = render_quiz(quiz, quiz_id="fuzz")

@@ -12,7 +12,7 @@ import pytest
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from plugins.quiz import plugin as quiz_plugin
+from plugins.quiz import cache as quiz_cache
 from plugins.quiz.model import Mark, from_data, to_data
 from plugins.quiz.plugin import QuizPlugin
 from plugins.quiz.validate import load_file
@@ -52,19 +52,19 @@ def plugin_for(project: Path, store: Path | None) -> tuple[QuizPlugin, MkDocsCon
 def validations(monkeypatch):
     """The paths the plugin validated (called the validator for), in order."""
     seen: list[str] = []
-    real = quiz_plugin.load_quiz
+    real = quiz_cache.load_quiz
 
     def spy(data, path):
         seen.append(path)
         return real(data, path)
 
-    monkeypatch.setattr(quiz_plugin, "load_quiz", spy)
+    monkeypatch.setattr(quiz_cache, "load_quiz", spy)
     return seen
 
 
 def loaded(plugin: QuizPlugin) -> dict[str, dict]:
     """Every quiz of the last on_pre_build in its full stored form (positions included)."""
-    return {key: to_data(shown.quiz) for key, shown in plugin.quizzes.items()}
+    return {key: to_data(shown.quiz) for key, shown in plugin.library.quizzes.items()}
 
 
 def entries(store: Path) -> list[Path]:
@@ -103,7 +103,7 @@ def test_a_kept_quiz_is_not_validated_again(project, tmp_path, validations):
     assert validations == []
     assert loaded(plugin) == first
     # answer_from is still computed for the quiz read back (it is not part of the entry)
-    questions = [q for shown in plugin.quizzes.values() for q in shown.quiz.questions]
+    questions = [q for shown in plugin.library.quizzes.values() for q in shown.quiz.questions]
     numeric = [q for q in questions if getattr(q, "answer_from", None)]
     assert numeric and all(q.computed is not None for q in numeric)
     # without a store every build validates, with the same result
@@ -149,7 +149,7 @@ def test_the_same_bytes_under_another_path_are_validated_for_that_path(
     plugin, config = plugin_for(project, store)
     plugin.on_pre_build(config)
     assert validations == ["quizzes/03-plain.yaml"]
-    assert plugin.quizzes["quizzes/03-plain.yaml"].quiz.path == "quizzes/03-plain.yaml"
+    assert plugin.library.quizzes["quizzes/03-plain.yaml"].quiz.path == "quizzes/03-plain.yaml"
 
 
 @pytest.mark.parametrize(
@@ -186,7 +186,7 @@ def test_the_key_follows_the_quiz_code(project, tmp_path, validations, monkeypat
     store = tmp_path / "store"
     plugin, config = plugin_for(project, store)
     plugin.on_pre_build(config)
-    monkeypatch.setattr(quiz_plugin, "_loader_version", lambda: "edited validator")
+    monkeypatch.setattr(quiz_cache, "loader_version", lambda: "edited validator")
     validations.clear()
     plugin, config = plugin_for(project, store)
     plugin.on_pre_build(config)

@@ -53,13 +53,13 @@ EXPECTED = {
         "6:18: questions[0].answer_from: is not a valid Python expression (closing parenthesis ')' does not match opening parenthesis '[')"
     ],
     "answer-from-through-numpy.yaml": [
-        "6:18: questions[0].answer_from: lesson_code.attention.np is not a module of lesson_code; answer_from calls a function defined in the course code, such as lesson_code.attention.softmax"
+        "6:18: questions[0].answer_from: lesson_code.attention.np is not a module of lesson_code; answer_from calls a function defined in the course code, such as lesson_code.<module>.<function>"
     ],
     "answer-from-typo.yaml": [
         "6:18: questions[0].answer_from: lesson_code.attention has no function sofmax; did you mean softmax?"
     ],
     "answer-from-unsafe.yaml": [
-        "6:18: questions[0].answer_from: only functions under lesson_code may be called, not __import__"
+        "6:18: questions[0].answer_from: __import__ is private (starts with _); call a public function"
     ],
     "answer-from-variable.yaml": [
         "6:18: questions[0].answer_from: only literal values are allowed as arguments; found the name scores"

@@ -46,16 +46,16 @@ def test_answer_from_runs_in_a_fresh_process_only_under_serve(monkeypatch):
         seen.append(("fresh process", Path(root)))
         return isolated(sources, root, *args, **kwargs)
 
-    def spy_in_process(source):
+    def spy_in_process(source, code):
         seen.append(("this process", None))
-        return in_process(source)
+        return in_process(source, code)
 
     monkeypatch.setattr(answers, "evaluate_isolated", spy_isolated)
     monkeypatch.setattr(answers, "evaluate_source", spy_in_process)
     for command in ("build", "serve"):
         plugin, config = configured(command)
         plugin.on_pre_build(config)
-        assert sorted(plugin.quizzes) == [
+        assert sorted(plugin.library.quizzes) == [
             "quizzes/01-demo.yaml",
             "quizzes/02-plain.yaml",
             "quizzes/extra/end-mode.yaml",

@@ -13,14 +13,14 @@ from plugins.quiz.model import fingerprint
 from plugins.quiz.render import MarkdownRenderer, Strings, answer_text, render_quiz
 from plugins.quiz.validate import load_file, load_quiz
 
-from .paths import FIXTURES
+from .paths import COURSE_CODE, FIXTURES
 
 DEMO = FIXTURES / "site" / "quizzes" / "01-demo.yaml"
 
 
 def demo_quiz():
     quiz = load_file(str(DEMO), "01-demo.yaml")
-    assert answers.resolve([quiz]) == []
+    assert answers.resolve([quiz], COURSE_CODE) == []
     return quiz
 
 

@@ -21,7 +21,7 @@ from plugins.quiz.model import (
 from plugins.quiz.validate import load_file, load_quiz
 from tests.support import ROOT
 
-from .paths import FIXTURES
+from .paths import COURSE_CODE, FIXTURES
 
 DEMO = FIXTURES / "site" / "quizzes" / "01-demo.yaml"
 EDGE = FIXTURES / "good" / "edge-cases.yaml"
@@ -87,7 +87,7 @@ def test_positions_are_kept_for_later_messages():
 
 def test_answer_from_fills_the_answer():
     quiz = load_file(str(DEMO), "01-demo.yaml")
-    assert answers.resolve([quiz]) == []
+    assert answers.resolve([quiz], COURSE_CODE) == []
     numeric = quiz.questions[3]
     assert numeric.answer == pytest.approx(0.7310585786)
     assert numeric.computed == numeric.answer

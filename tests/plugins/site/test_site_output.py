@@ -55,7 +55,7 @@ def test_a_failed_build_keeps_the_last_good_site(project):
     assert "The good version." in index
 
     # a warning, fatal under --strict, found only after every page was written
-    (project / "docs" / "index.md").write_text("# Home\n\nBroken [link](missing.md).\n")
+    (project / "docs" / "index.md").write_text("# Home\n\nBroken ![image](missing.png).\n")
     result = build(project, "--strict")
     assert result.returncode == 1
     assert "Aborted with 1 warnings in strict mode" in result.stdout + result.stderr
@@ -83,6 +83,6 @@ def test_a_failed_build_keeps_the_last_good_site(project):
 
 
 def test_a_first_build_that_fails_creates_no_site(project):
-    (project / "docs" / "index.md").write_text("# Home\n\nBroken [link](missing.md).\n")
+    (project / "docs" / "index.md").write_text("# Home\n\nBroken ![image](missing.png).\n")
     assert build(project, "--strict").returncode == 1
     assert sorted(p.name for p in project.iterdir()) == ["docs", "mkdocs.yml"]
