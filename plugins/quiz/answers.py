@@ -370,7 +370,18 @@ def _to_float(value: Any) -> float:
             f"the result is an array of shape {tuple(shape)}, not one number; "
             "add an index such as [0]"
         )
-    raise AnswerFromError(f"the result is {type(value).__name__}, not one number; add an index")
+    if isinstance(value, str):
+        raise AnswerFromError(
+            f"the result is the text {value!r}, not a number; call a function that returns "
+            "the number itself (a formatted string is for the page, via report.value)"
+        )
+    if isinstance(value, list | tuple | dict):
+        raise AnswerFromError(
+            f"the result is a {type(value).__name__}, not one number; add an index such as [0]"
+        )
+    raise AnswerFromError(
+        f"the result is {type(value).__name__}, not one number; call a function that returns one"
+    )
 
 
 # -- filling in and checking the answer keys of whole quizzes ---------------------------

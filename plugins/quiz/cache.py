@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..common import store
-from ..common.codekey import data_files, module_dependencies
+from ..common.codekey import code_digest, data_files, module_dependencies
 from ..common.logcount import CountWarnings
 from . import answers
 from .model import Quiz, from_data, to_data
@@ -126,7 +126,7 @@ class QuizCache:
             sources,
             [code.name, list(code.exclude)],
             store.versions("numpy"),
-            module_dependencies(modules, parent, code.name),
+            [code_digest(f) for f in module_dependencies(modules, parent, code.name)],
             data_files(parent / code.name / "data"),
         )
         cached = self.store.get("answers", key)

@@ -83,7 +83,9 @@ def test_the_explorer_model_is_kept_until_its_code_changes(course_copy):
     entry.write_text(json.dumps(kept))
     assert plugin._model(course_copy)["values"]["marker"] == "from the store"
     imported = course_copy / "lesson_code" / "attention.py"  # imported by the model
-    imported.write_text(imported.read_text() + "\n# edited\n")
+    imported.write_text(imported.read_text() + "\n# a comment changes no code\n")
+    assert plugin._model(course_copy)["values"]["marker"] == "from the store"
+    imported.write_text(imported.read_text() + "\nEDITED = True\n")
     assert "marker" not in plugin._model(course_copy)["values"]
 
 

@@ -177,6 +177,11 @@ def test_refused_expressions_say_why(source, message):
             "applying [5] to the result failed: IndexError",
         ),
         ("lesson_code.attention.causal_mask(2)[0, 0]", "the result is bool, not one number"),
+        (
+            "lesson_code.report.scientific(0.001)",
+            "the result is the text '1.0 × 10⁻³', not a number; call a function that returns "
+            "the number itself",
+        ),
     ],
 )
 def test_evaluation_problems_say_why(source, message):
