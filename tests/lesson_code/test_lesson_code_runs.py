@@ -15,6 +15,7 @@ import nbformat
 import pytest
 
 from plugins.common import codekey
+from plugins.common.pages import code_lines
 from plugins.course.frontmatter import PAGE_RE as LESSON_PAGE_RE
 from plugins.lessons import notebooks, pages
 from plugins.lessons.plugin import script_name
@@ -102,7 +103,7 @@ def test_every_value_in_prose_is_a_placeholder_not_a_pasted_result():
     offenders = []
     for page in PAGES:
         lines = page.read_text(encoding="utf-8").split("\n")
-        code = pages._code_lines(lines)
+        code = code_lines(lines)
         for i, line in enumerate(lines):
             if i in code or line.lstrip().startswith(("--8<--", "$$")):
                 continue
