@@ -60,7 +60,8 @@ def test_an_unknown_placeholder_fails_the_build_with_the_page_line(tmp_path):
     assert result.returncode != 0
     line = next(n for n, text in enumerate(page.splitlines(), 1) if "prev_medain" in text)
     assert f"docs/playground/index.md:{line}: explorer:" in result.stderr
-    assert 'unknown value {{ prev_medain }}; did you mean "prev_median"' in result.stderr
+    assert '"{{ prev_medain }}" is not a value recorded by' in result.stderr
+    assert 'did you mean "prev_median"?' in result.stderr
 
 
 def test_a_missing_script_fails_the_build(tmp_path):
