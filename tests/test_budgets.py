@@ -56,8 +56,8 @@ def test_quiz_assets_within_budget(served_site):
 
 
 def test_shared_base_within_budget(served_site):
-    """base.js (window.AFP), which every page loads before our other scripts: at most 2 KB
-    gzipped."""
+    """base.js (window.AFP), which every page loads before our other scripts: within its
+    gzipped budget."""
     _, site = served_site
     assert (site / BASE_JS).is_file(), "the shared base is not built"
     size = asset_group(site, BASE_JS)
