@@ -163,10 +163,13 @@ def test_a_phase_without_a_section_gets_one_after_the_last_lesson(tmp_path):
 
 
 def test_an_unknown_phase_is_refused_with_the_list(tmp_path):
-    """The phases are those the course plugin is configured with in mkdocs.yml."""
+    """The phases are the nav sections of mkdocs.yml that list lessons."""
     (tmp_path / "docs" / "lessons").mkdir(parents=True)
+    for slug in ("01-a", "02-b"):
+        (tmp_path / "docs" / "lessons" / f"{slug}.md").write_text("# x\n")
     (tmp_path / "mkdocs.yml").write_text(
-        "site_name: T\nplugins:\n  - course:\n      phases: [Why attention, Variants]\n"
+        "site_name: T\nplugins:\n  - course\nnav:\n  - Why attention:\n"
+        "      - lessons/01-a.md\n  - Variants:\n      - lessons/02-b.md\n"
     )
     with pytest.raises(
         SystemExit, match='"Variant" is not a phase of the course; did you mean "Variants"'
@@ -174,4 +177,4 @@ def test_an_unknown_phase_is_refused_with_the_list(tmp_path):
         scaffold.scaffold("A title", tmp_path, phase="Variant")
     with pytest.raises(SystemExit, match=r"\(phases: Why attention, Variants\)"):
         scaffold.scaffold("A title", tmp_path, phase="Multi-head")  # not in this course
-    assert not list((tmp_path / "docs" / "lessons").iterdir())  # nothing written
+    assert len(list((tmp_path / "docs" / "lessons").iterdir())) == 2  # nothing written
