@@ -148,7 +148,7 @@ _CHARSET_RE = re.compile(r'@charset "[^"]*";')
 # aria-label the element's own role (none) does not allow; its script gives it role
 # "button" when it starts, so the markup says so from the start.
 _COPY_BUTTON_RE = re.compile(r"<clipboard-copy\b([^>]*)>")
-_STRAY_COMMA_RE = re.compile(r'\s,(?:="")?(?=[\s>]|$)')
+_STRAY_COMMA_RE = re.compile(r'\s*,(?:="")?(?=[\s>]|$)')
 
 
 def _copy_button(m: re.Match) -> str:
