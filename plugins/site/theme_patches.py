@@ -66,7 +66,7 @@ PATCHES = (
 # Material's base.html puts autocomplete="off" on its two checkbox toggles (the drawer and
 # the search), so that a browser restoring form state does not reopen them; the attribute is
 # not allowed on checkboxes (an HTML error on every page). The script in the head of every
-# page (overrides/main.html) unchecks both before the bundle starts instead.
+# page (overrides/main.html) unchecks both when the page is shown instead.
 _TOGGLE_AUTOCOMPLETE_RE = re.compile(
     r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox"'
     r' id="__(?:drawer|search)") autocomplete="off">'

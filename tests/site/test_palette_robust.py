@@ -85,3 +85,25 @@ def test_without_javascript_the_page_follows_the_system_scheme(served_site, brow
             assert background > 200 and text < 100, (background, text)
     finally:
         context.close()
+
+
+def test_going_back_does_not_reopen_the_drawer(served_site, browser_type, browser_type_launch_args):
+    """Material kept its drawer and search checkboxes out of the browser's restored form
+    state with autocomplete="off" (not valid on a checkbox); the head script unchecks them
+    instead. Back/forward cache off, so "back" loads the page again and restores state."""
+    base, _ = served_site
+    args = browser_type_launch_args
+    browser = browser_type.launch(
+        **{**args, "args": [*args["args"], "--disable-features=BackForwardCache"]}
+    )
+    try:
+        page = browser.new_page()
+        page.goto(base + LESSON, wait_until="networkidle")
+        page.evaluate("document.getElementById('__drawer').click()")
+        assert page.evaluate("document.getElementById('__drawer').checked")
+        page.goto(base + "faq/", wait_until="networkidle")
+        page.go_back(wait_until="networkidle")
+        assert page.evaluate("location.pathname").endswith(LESSON)
+        assert not page.evaluate("document.getElementById('__drawer').checked")
+    finally:
+        browser.close()
