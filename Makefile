@@ -51,8 +51,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
-# Biome (the JavaScript linter and formatter) at the version package-lock.json pins; reinstalled
-# when the lock file changes.
+# Biome (the JavaScript linter and formatter) and vnu-jar (the W3C Nu HTML checker the site
+# tests run, with Java) at the versions package-lock.json pins; reinstalled when it changes.
 $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@

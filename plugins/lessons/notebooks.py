@@ -7,6 +7,7 @@ notebook a learner downloads.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -132,6 +133,58 @@ def strip_foreign_loaders(html: str) -> str:
     for pattern in _FOREIGN_SCRIPTS:
         html = pattern.sub("", html)
     return html
+
+
+# mkdocs-jupyter writes the notebook's CSS (JupyterLab's theme, Pygments, Mermaid: 580 KB)
+# as <style> elements inside the page body, where HTML allows none; the last one holds the
+# Pygments CSS again as a Python list's repr, which is not CSS at all. The CSS goes to a
+# stylesheet file shared by the labs (named by its content), linked where the styles were
+# (a stylesheet <link> is allowed in the body, and instant navigation swaps it in with the
+# page's content); the repr is dropped.
+_STYLE_RE = re.compile(r"<style\b[^>]*>([\s\S]*?)</style>\s*", re.IGNORECASE)
+_NOT_CSS_RE = re.compile(r"^\s*\[")
+_CHARSET_RE = re.compile(r'@charset "[^"]*";')
+# The copy button of each code cell: a stray comma between its attributes, and an
+# aria-label the element's own role (none) does not allow; its script gives it role
+# "button" when it starts, so the markup says so from the start.
+_COPY_BUTTON_RE = re.compile(r"<clipboard-copy\b([^>]*)>")
+_STRAY_COMMA_RE = re.compile(r'\s*,(?:="")?(?=[\s>]|$)')
+
+
+def _copy_button(m: re.Match) -> str:
+    attrs = _STRAY_COMMA_RE.sub("", m.group(1))
+    if "role=" not in attrs:
+        attrs = ' role="button"' + attrs
+    return f"<clipboard-copy{attrs}>"
+
+
+def lab_styles(html: str) -> tuple[str, str]:
+    """(``html`` without its <style> elements, their CSS as one stylesheet)."""
+    blocks: list[str] = []
+
+    def take(m: re.Match) -> str:
+        if not _NOT_CSS_RE.match(m.group(1)):
+            blocks.append(_CHARSET_RE.sub("", m.group(1)).strip())
+        return ""
+
+    html = _STYLE_RE.sub(take, html)
+    return html, "\n".join(blocks) + "\n"
+
+
+def ship_lab_styles(html: str, site_dir: Path, labs_dir: str, page_url: str) -> str:
+    """The rendered lab ``html`` with its CSS moved to ``<labs_dir>/notebook.<hash>.css``
+    in ``site_dir`` and linked from where it was; copy buttons with valid attributes."""
+    from mkdocs.utils import get_relative_url
+
+    html, css = lab_styles(html)
+    name = f"{labs_dir.strip('/')}/notebook.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
+    target = site_dir / name
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    html = _COPY_BUTTON_RE.sub(_copy_button, html)
+    href = get_relative_url(name, page_url or ".")
+    return f'<link rel="stylesheet" href="{href}">\n{html}'
 
 
 def refresh_lab(

@@ -188,7 +188,10 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             return html
         labs_prefix = self.config.labs_dir.strip("/") + "/"
         if page.file.src_uri.startswith(labs_prefix) and page.file.src_uri.endswith(".ipynb"):
-            return notebooks.strip_foreign_loaders(html)
+            html = notebooks.strip_foreign_loaders(html)
+            return notebooks.ship_lab_styles(
+                html, Path(config.site_dir), self.config.labs_dir, page.file.url
+            )
         return html
 
     def on_post_build(self, config):

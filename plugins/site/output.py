@@ -48,4 +48,3 @@ class Staging:
     def abandon(self) -> None:
         self.warnings.stop()
         shutil.rmtree(self.staging, ignore_errors=True)
-

@@ -5,7 +5,10 @@
   (:mod:`.stylesheets`).
 - ``on_files`` (after the other plugins', so their stylesheets are there): writes that
   file, and serves Material's palette CSS and bundle without their start-up restyles
-  (:mod:`.theme_patches`).
+  (:mod:`.theme_patches`); the dark-scheme rules are repeated for pages without
+  JavaScript (:mod:`.no_js_dark`).
+- ``on_env``: Material's templates are read with the patches of :mod:`.theme_patches`
+  (no attribute the HTML standard does not allow).
 - ``on_post_build`` (last): the content security policy of every page (:mod:`.csp`), then
   the staged site replaces the last good one.
 - ``on_build_error``: the staged site is dropped; the last good one stays.
@@ -20,7 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..common.assets import ship_base
-from . import csp, output, stylesheets, theme_patches
+from . import csp, no_js_dark, output, stylesheets, theme_patches
 from .config import SiteConfig
 
 log = get_plugin_logger(__name__.removeprefix("plugins."))
@@ -69,6 +72,10 @@ class SitePlugin(BasePlugin[SiteConfig]):
                     "'stylesheet' option to another path"
                 )
             content = stylesheets.combine(files, self.stylesheet_sources)
+            theme = [
+                f.content_string for f in files if theme_patches.PALETTE_CSS_RE.match(f.src_uri)
+            ]
+            content += no_js_dark.rules("\n".join([*theme, content]))
             files.append(File.generated(config, self.config.stylesheet, content=content))
         self._patch_theme(files, config)
         return files
@@ -88,6 +95,24 @@ class SitePlugin(BasePlugin[SiteConfig]):
                     continue
                 files.remove(file)
                 files.append(File.generated(config, file.src_uri, content=patched))
+
+    def on_env(self, env, config, files):
+        """Render Material's templates with theme_patches.TEMPLATE_PATCHES applied."""
+        if not self.config.enabled:
+            return env
+
+        def warn(template, looks_for):
+            log.warning(
+                "site: Material's %s no longer has %s (a new Material version?); update "
+                "plugins/site/theme_patches.py for it",
+                template,
+                looks_for,
+            )
+
+        env.loader = theme_patches.PatchedTemplates(env.loader, warn)
+        if env.cache is not None:
+            env.cache.clear()  # a template loaded before the patch is not reused
+        return env
 
     def on_build_error(self, *, error):
         if self.staging is not None:

@@ -1,4 +1,6 @@
-"""Two changes to Material's own assets that take whole-page restyles out of its start-up.
+"""Changes to Material's own assets and templates.
+
+Two changes to Material's assets take whole-page restyles out of its start-up.
 
 Material's bundle, when it starts (after the page is parsed and painted), does two things
 that make the browser restyle every element of the page, in the tasks Lighthouse counts
@@ -23,6 +25,8 @@ changed. The source map of the bundle is off by the removed characters on one li
 from __future__ import annotations
 
 import re
+
+import jinja2
 
 SWITCHING_ATTRIBUTE = "data-course-switching"
 PALETTE_CSS_RE = re.compile(r"^assets/stylesheets/palette\.[0-9a-f]+\.min\.css$")
@@ -57,3 +61,52 @@ PATCHES = (
         'the code that inserts its <meta name="color-scheme">',
     ),
 )
+
+
+# Material's base.html puts autocomplete="off" on its two checkbox toggles (the drawer and
+# the search), so that a browser restoring form state does not reopen them; the attribute is
+# not allowed on checkboxes (an HTML error on every page). The script in the head of every
+# page (overrides/main.html) unchecks both when the page is shown instead.
+_TOGGLE_AUTOCOMPLETE_RE = re.compile(
+    r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox"'
+    r' id="__(?:drawer|search)") autocomplete="off">'
+)
+
+
+def base_without_checkbox_autocomplete(source: str) -> str | None:
+    """Material's base.html without autocomplete on its checkboxes; None when the two
+    toggles are not written as this patch expects (another Material version)."""
+    patched, count = _TOGGLE_AUTOCOMPLETE_RE.subn(r"\1>", source)
+    return patched if count == 2 else None
+
+
+# template name -> (patch, what it looks for): applied by PatchedTemplates
+TEMPLATE_PATCHES = {
+    "base.html": (
+        base_without_checkbox_autocomplete,
+        'the drawer and search checkboxes with autocomplete="off"',
+    ),
+}
+
+
+class PatchedTemplates(jinja2.BaseLoader):
+    """The theme's template loader, with TEMPLATE_PATCHES applied to the templates they
+    name; ``warn(template, looks_for)`` is called when a patch no longer applies."""
+
+    def __init__(self, loader: jinja2.BaseLoader, warn):
+        self.loader = loader
+        self.warn = warn
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        if template in TEMPLATE_PATCHES:
+            patch, looks_for = TEMPLATE_PATCHES[template]
+            patched = patch(source)
+            if patched is None:
+                self.warn(template, looks_for)
+            else:
+                source = patched
+        return source, filename, uptodate
+
+    def list_templates(self):
+        return self.loader.list_templates()

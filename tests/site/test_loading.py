@@ -37,11 +37,15 @@ def test_every_page_links_our_css_as_one_file(served_site):
     starts = [combined.index((site / rel).read_text(encoding="utf-8").rstrip()) for rel in OUR_CSS]
     assert starts == sorted(starts), "the combined file keeps the cascade order"
     for page in site_pages(site):
-        sheets = re.findall(
-            r'<link rel="stylesheet" href="([^"]+)"', page.read_text(encoding="utf-8")
-        )
+        head, body = page.read_text(encoding="utf-8").split("</head>", 1)
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', head)
         ours = [href.split("assets/", 1)[1] for href in sheets if "/stylesheets/" not in href]
         assert ours == ["site.css"], f"{page.relative_to(site)}: {sheets}"
+        # in the body: only a lab's notebook CSS (mkdocs-jupyter's, shared by the labs)
+        in_body = re.findall(r'<link rel="stylesheet" href="([^"]+)"', body)
+        assert all(re.fullmatch(r"(\.\./)+notebook\.[0-9a-f]+\.css", h) for h in in_body), (
+            f"{page.relative_to(site)}: {in_body}"
+        )
 
 
 def test_every_script_is_deferred_bundle_first(served_site):
