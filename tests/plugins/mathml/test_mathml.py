@@ -34,7 +34,7 @@ def test_dollar_amounts_and_code_are_left_alone():
     ("tex", "name"),
     [
         (r"q \cdot k", "q · k"),
-        (r"\frac{QK^\top}{\sqrt{d_k}}", "(QK^ᵀ) / (√(d_k))"),
+        (r"\frac{QK^\top}{\sqrt{d_k}}", "(QKᵀ) / (√(d_k))"),
         (r"\frac{e^{s_i}}{\sum_j e^{s_j}}", "(e^s_i) / (∑_j e^s_j)"),
     ],
 )
