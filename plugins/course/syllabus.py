@@ -35,7 +35,7 @@ def start(lessons: list[LessonInfo], phases: list[str], from_dir: str) -> str:
     if lessons:
         first = lessons[0]
         out += [
-            f"[Start with lesson {first.number}: {first.title}]({_prefix(from_dir)}{first.path})"
+            f"[Start with lesson {first.number}]({_prefix(from_dir)}{first.path})"
             '{ .md-button .md-button--primary data-course-start="" }',
             "",
         ]
