@@ -97,6 +97,10 @@
       last && isSlug(last.slug)
         ? root.querySelector(`.syllabus a[data-lesson="${last.slug}"]`)
         : null;
+    /* "Start with lesson 1" is the page's main button until there is somewhere to go
+       back to; then "Continue" is, and Start stays as a plain button. */
+    const start = root.querySelector("[data-course-start]");
+    start?.classList.toggle("md-button--primary", !lesson);
     if (!lesson) {
       slot.hidden = true;
       return;
@@ -136,7 +140,8 @@
      would lose its words ("subtract the largest score before calling np.exp"). */
   const SKIP =
     "pre, div.highlight, svg, math, figure, form, .lesson-frame, .headerlink, " +
-    "details:not([open]), .md-source-file, script, style, [data-quiz], .admonition-title";
+    "details:not([open]), .md-source-file, script, style, [data-quiz], .admonition-title, " +
+    ".math-text";
 
   /* A formula is read from its TeX (alttext) in words, never as backslashes and braces. */
   const TEX_WORDS = {
@@ -169,9 +174,20 @@
       .replace(/[\\{}_$]/g, " ");
   }
 
+  const TEXT_BLOCKS = "h1, h2, h3, p, li, blockquote, dd, dt, td";
   function readableChunks(article) {
     const chunks = [];
-    article.querySelectorAll("h1, h2, h3, p, li, blockquote, dd, dt, td").forEach((el) => {
+    /* A display formula (div.math-block) is read in its place, from its spoken form. */
+    article.querySelectorAll(`${TEXT_BLOCKS}, .math-block`).forEach((el) => {
+      if (el.classList.contains("math-block")) {
+        const math = el.querySelector("math");
+        const alt = math && (math.getAttribute("alttext") || math.getAttribute("aria-label"));
+        if (alt && !el.parentElement.closest(`${SKIP}, ${TEXT_BLOCKS}`)) {
+          const said = speakableTeX(alt).replace(/\s+/g, " ").trim();
+          if (said) chunks.push(said);
+        }
+        return;
+      }
       if (el.closest(SKIP)) return;
       if (el.querySelector("p, li")) return; /* read the innermost blocks only */
       const clone = el.cloneNode(true);
@@ -186,15 +202,39 @@
     return chunks;
   }
 
+  /* Where the page cannot be read aloud, a short note says so (instead of no button). */
+  function listenNote(slot, text) {
+    let note = slot.querySelector(".lesson-listen__none");
+    if (!note) {
+      note = AFP.el("span", { class: "lesson-listen__none", "data-listen-none": "" });
+      slot.appendChild(note);
+    }
+    note.textContent = text;
+  }
+  const NO_SPEECH = "Listen: this browser cannot read pages aloud.";
+  const NO_VOICES = "Listen: this browser has no voice installed to read the page aloud.";
+  const VOICE_WAIT_MS = 2000; /* voices load asynchronously: wait this long before saying none */
+
   function setupListen(frame) {
     const slot = frame.querySelector("[data-listen-slot]");
     if (!slot || slot.hasAttribute("data-ready")) return;
     const synth = window.speechSynthesis;
-    if (!synth || typeof window.SpeechSynthesisUtterance !== "function") return;
+    if (!synth || typeof window.SpeechSynthesisUtterance !== "function") {
+      listenNote(slot, NO_SPEECH);
+      return;
+    }
+    function voiceCount() {
+      try {
+        return synth.getVoices().length;
+      } catch {
+        return 0;
+      }
+    }
 
     function build() {
-      if (slot.hasAttribute("data-ready") || !synth.getVoices().length) return;
+      if (slot.hasAttribute("data-ready") || !voiceCount()) return;
       slot.setAttribute("data-ready", "");
+      slot.querySelector(".lesson-listen__none")?.remove();
       const button = AFP.el(
         "button",
         {
@@ -263,6 +303,12 @@
       slot.appendChild(label);
     }
     build();
+    if (!slot.hasAttribute("data-ready")) {
+      setTimeout(() => {
+        if (document.contains(slot) && !slot.hasAttribute("data-ready"))
+          listenNote(slot, NO_VOICES);
+      }, VOICE_WAIT_MS);
+    }
     if (!slot.hasAttribute("data-ready") && synth.addEventListener) {
       /* Voices load asynchronously, sometimes over several events: keep listening until
          there is one (not just once), and stop once built or once this page is gone. */

@@ -16,6 +16,9 @@ class CourseConfig(base.Config):
     # Home page: this HTML comment is replaced by the syllabus
     syllabus_page = c.Type(str, default="index.md")
     syllabus_marker = c.Type(str, default="<!-- syllabus -->")
+    # ... and this one by the start block (summary, "Start with lesson 1", "Continue"); without
+    # it, the start block goes right above the syllabus
+    start_marker = c.Type(str, default="<!-- start -->")
 
     # Reading time: words of prose (code and figures excluded) per minute
     reading_words_per_minute = c.Type(int, default=200)

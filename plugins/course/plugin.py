@@ -100,10 +100,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if src == self.config.syllabus_page and self.config.syllabus_marker in markdown:
             ordered = sorted(self.lessons.values(), key=lambda info: info.number)
             folder = str(Path(src).parent).replace(".", "")
-            markdown = markdown.replace(
-                self.config.syllabus_marker,
-                syllabus.render(ordered, list(self.phases), folder),
-            )
+            names = list(self.phases)
+            if self.config.start_marker in markdown:
+                markdown = markdown.replace(
+                    self.config.start_marker, syllabus.start(ordered, names, folder), 1
+                )
+                shown = syllabus.cards(ordered, names, folder)
+            else:
+                shown = syllabus.render(ordered, names, folder)
+            markdown = markdown.replace(self.config.syllabus_marker, shown)
         lesson = (
             self.lessons.get(Path(src).stem)
             if src.startswith(self.config.pages_dir + "/")

@@ -147,9 +147,15 @@ def _convert(tex: str, display: bool) -> str:
         )
     # alttext keeps the TeX; aria-label gives a readable name, which a formula needs when
     # it is the whole text of a label (a quiz option) and for tools that skip MathML.
+    # The site search indexes text, not attributes: it would index <msqrt><mi>d</mi>...
+    # as "dk". It skips the <math> (Material's data-search-exclude) and indexes instead
+    # the readable form in a hidden span that no one sees or hears (hidden).
     alt = html.escape(tex.strip(), quote=True)
     name = html.escape(spoken(tex), quote=True)
-    return mathml.replace("<math ", f'<math alttext="{alt}" aria-label="{name}" ', 1)
+    mathml = mathml.replace(
+        "<math ", f'<math alttext="{alt}" aria-label="{name}" data-search-exclude="" ', 1
+    )
+    return f'{mathml}<span class="math-text" hidden="">{name}</span>'
 
 
 # What latex2mathml writes for a command it does not know: <mi>\name</mi> (or mo/mtext)
@@ -216,7 +222,7 @@ def spoken(tex: str) -> str:
         text = re.sub(r"\\sqrt\{([^{}]*)\}", r"√(\1)", text)
         text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1) / (\2)", text)
     text = re.sub(r"\\([A-Za-z]+)", lambda m: SYMBOLS.get(m.group(1), m.group(1)), text)
-    text = text.replace("{", "").replace("}", "").replace("\\", " ")
+    text = text.replace("{", "").replace("}", "").replace("\\", " ").replace("^ᵀ", "ᵀ")
     return re.sub(r"\s+", " ", text).strip()
 
 

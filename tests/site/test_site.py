@@ -97,3 +97,24 @@ def test_search_finds_quiz_questions_and_glossary_but_not_answers(served_site):
     for option in first["options"]:  # nor the options (a search would give answers away)
         assert option["text"].split("$")[0].strip()[:40] not in text, option["text"]
     assert "The vector a token uses to ask what it is looking for" in text  # glossary
+
+
+def test_search_finds_formulas_in_their_readable_form(served_site):
+    """The search index holds a formula's readable form (√(d_k)), not MathML's bare
+    letters ("divide by dk", which reads as a different claim)."""
+    _, site = served_site
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    scaling = " ".join(d["text"] for d in docs if d["location"].startswith("lessons/09-scaling/"))
+    assert "divided by √(d_k) before the softmax" in scaling
+    every = " ".join(d["text"] for d in docs)
+    assert not re.search(r"by dk\b", every), "a square root lost in the search index"
+
+
+def test_home_shows_a_real_heatmap_from_a_lesson(served_site):
+    _, site = served_site
+    html = html_of(site, "")
+    figure = re.search(
+        r'<figure class="lesson-figure" id="fig-weights-heatmap">[\s\S]*?</figure>', html
+    )
+    assert figure and 'aria-label="Annotated 5 by 5 heatmap of attention weights' in figure.group(0)
+    assert figure.group(0) in html_of(site, "lessons/07-scores-and-weights")  # the same figure

@@ -106,6 +106,11 @@
   }
 
   /** NFC, lower-case, maximal runs of Unicode letters; at most max tokens. */
+  /* Share of unknown tokens from which the explorer says the heads cannot help much, and
+     known words it suggests instead (those in the built vocabulary are shown). */
+  const UNKNOWN_SHARE = 0.4;
+  const SUGGESTED_WORDS = ["cat", "dog", "mouse", "river", "bank", "money", "chased", "ate"];
+
   function tokenize(text, max) {
     const tokens =
       String(text)
@@ -339,7 +344,8 @@
     field.append(label, this.input);
     root.append(field);
 
-    if (root.hasAttribute("data-examples")) {
+    this.hasExamples = root.hasAttribute("data-examples");
+    if (this.hasExamples) {
       const group = el("div", {
         class: "ax-examples",
         role: "group",
@@ -377,6 +383,9 @@
       this.setPreview(null);
     });
     root.append(this.tokenBar);
+    /* Said in words when most of the sentence is outside the heads' vocabulary. */
+    this.vocab = el("p", { class: "ax-vocab", "aria-live": "polite" });
+    root.append(this.vocab);
     this.status = el("p", { class: "ax-status", "aria-live": "polite" });
     root.append(this.status);
 
@@ -477,6 +486,7 @@
     this.selected = Math.max(0, Math.min(n - 1, query | 0));
     this.preview = null;
     this.buildTokens();
+    this.explainVocabulary();
     this.buildRows();
     this.buildLines();
     this.render();
@@ -495,7 +505,8 @@
       b.append(el("span", null, word));
       if (unknown) {
         b.title = "Not in the vocabulary: its meaning vector comes from a hash of the word";
-        b.append(el("span", { class: "ax-sr" }, " (unknown word)"));
+        b.append(el("span", { class: "ax-token__mark", "aria-hidden": "true" }, "?"));
+        b.append(el("span", { class: "ax-sr" }, " (not in the vocabulary)"));
       }
       b.addEventListener("click", () => {
         this.select(i, false);
@@ -512,6 +523,36 @@
       this.tokenBar.append(b);
       return b;
     });
+  };
+
+  /** The words of the current sentence outside the vocabulary, each once, in order. */
+  Explorer.prototype.unknownWords = function () {
+    const seen = new Set();
+    return this.tokens.filter((w) => {
+      if (this.P.lexicon.has(w) || seen.has(w)) return false;
+      seen.add(w);
+      return true;
+    });
+  };
+
+  /** When at least UNKNOWN_SHARE of the tokens are outside the vocabulary, say so in plain
+      words (the heads were built for known words and go flat on the others) and what to
+      try; otherwise say nothing. */
+  Explorer.prototype.explainVocabulary = function () {
+    const n = this.tokens.length;
+    const unknown = this.tokens.filter((w) => !this.P.lexicon.has(w)).length;
+    if (!n || unknown / n < UNKNOWN_SHARE) {
+      this.vocab.textContent = "";
+      return;
+    }
+    const words = this.unknownWords().map(quote);
+    const known = SUGGESTED_WORDS.filter((w) => this.P.lexicon.has(w));
+    this.vocab.textContent =
+      `The heads do not know ${unknown} of the ${n} words of this sentence: ` +
+      `${words.join(", ")}. They were built by hand for a small vocabulary, so here ` +
+      "their weights say little. " +
+      (this.hasExamples ? "Try one of the example sentences, or use" : "Try") +
+      (known.length ? ` words they know, such as ${known.join(", ")}.` : " known words.");
   };
 
   Explorer.prototype.buildRows = function () {

@@ -202,6 +202,24 @@ def test_syllabus_groups_lessons_by_phase_with_minutes():
     assert "Phase 3" not in md  # empty phases are left out
 
 
+def test_start_block_links_the_first_lesson_and_sits_where_its_marker_is():
+    lessons = [
+        LessonInfo("01-a", 1, "lessons/01-a.md", "A", "Why attention", 10, [], ["x"]),
+        LessonInfo("02-b", 2, "lessons/02-b.md", "B", "By hand", 20, [], ["x"]),
+    ]
+    start = syllabus.start(lessons, ["Why attention", "By hand"], "")
+    assert "2 lessons in 2 phases, about 0 h 30 min in all." in start
+    assert (
+        "[Start with lesson 1](lessons/01-a.md)"
+        '{ .md-button .md-button--primary data-course-start="" }' in start
+    )
+    assert "data-course-continue" in start and "syllabus" not in start.replace("syllabus-", "")
+    assert "(../lessons/01-a.md)" in syllabus.start(lessons, ["Why attention"], "sub")
+    cards = syllabus.cards(lessons, ["Why attention", "By hand"], "")
+    assert "data-course-start" not in cards and "syllabus-summary" not in cards
+    assert syllabus.render(lessons, ["Why attention", "By hand"], "") == start + "\n" + cards
+
+
 def test_invalid_yaml_names_the_line_it_is_on(tmp_path):
     path = write(tmp_path, GOOD.replace("title: Softmax", "title: Softmax: the sequel"))
     with pytest.raises(FrontMatterError, match=r"04-softmax.md:2: front matter is not valid YAML"):

@@ -512,6 +512,26 @@ def test_listen_reads_the_lesson_without_code_and_pauses_resumes_stops(page: Pag
     assert inline and all(code in said for code in inline), "inline code dropped from sentences"
     assert "Download the code as a notebook" not in said and "\\" not in said
     assert "square root of" in said  # √d_k read as words, not as TeX
+    # the display formula (softmax(s)_i = e^{s_i} / sum_j e^{s_j}) is read in its place,
+    # from its spoken form, once: after the prose before it, before the prose after it
+    blocks = page.locator("article .math-block math")
+    assert blocks.count() == 1 and "\\sum" in blocks.first.get_attribute("alttext")
+    formula = [i for i, s in enumerate(spoken) if "sum of" in s["text"]]
+    assert len(formula) == 1 and spoken[formula[0]]["text"].startswith("softmax"), formula
+    around = page.evaluate("""() => {
+        const b = document.querySelector('article .math-block');
+        const text = (el) => {  /* the words before the first formula or glossary term */
+            if (!el) return '';
+            const first = el.firstChild;
+            return (first && first.nodeType === 3 ? first.textContent : '')
+                .replace(/\\s+/g, ' ').trim().slice(0, 20);
+        };
+        return [text(b.previousElementSibling), text(b.nextElementSibling)];
+    }""")
+    texts = [s["text"] for s in spoken]
+    before = [i for i, t in enumerate(texts) if around[0] and around[0] in t]
+    after = [i for i, t in enumerate(texts) if around[1] and around[1] in t]
+    assert before and after and before[0] < formula[0] < after[0], (before, formula, after)
 
     # instant navigation stops the speech; the next lesson gets exactly one Listen button
     page.evaluate("() => { window.__speech.auto = false; }")
@@ -526,8 +546,12 @@ def test_listen_reads_the_lesson_without_code_and_pauses_resumes_stops(page: Pag
     assert errors == []
 
 
-def test_no_listen_button_without_voices_until_voices_arrive(page: Page, served_site):
+@pytest.mark.parametrize("size", [(390, 844), (1440, 900)])
+def test_no_listen_button_without_voices_a_note_instead_until_voices_arrive(
+    page: Page, served_site, size
+):
     base, _ = served_site
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     errors = watch_errors(page)
     page.add_init_script(SPEECH_STUB % "false")
     visit(page, lesson_url(base, QUIZ_LESSON))
@@ -536,10 +560,15 @@ def test_no_listen_button_without_voices_until_voices_arrive(page: Page, served_
     # Chrome loads voices asynchronously, sometimes announcing an empty list first
     page.evaluate("() => speechSynthesis.dispatchEvent(new Event('voiceschanged'))")
     expect(slot.locator("button")).to_have_count(0)
+    # still none after a while: the frame says so, instead of silently nothing
+    note = slot.locator("[data-listen-none]")
+    expect(note).to_have_text("Listen: this browser has no voice installed to read the page aloud.")
+    expect(note).to_be_visible()
     page.evaluate("""() => { window.__speech.voices = true;
                              speechSynthesis.dispatchEvent(new Event('voiceschanged'));
                              speechSynthesis.dispatchEvent(new Event('voiceschanged')); }""")
     expect(slot.get_by_role("button", name="Listen")).to_have_count(1)
+    expect(note).to_have_count(0)  # the voices came: the note goes
     assert errors == []
 
 
@@ -551,6 +580,9 @@ def test_no_listen_button_and_no_error_without_speech_synthesis(page: Page, serv
     visit(page, lesson_url(base, QUIZ_LESSON))
     assert page.evaluate("() => window.speechSynthesis") is None
     expect(page.locator("[data-listen-slot] button")).to_have_count(0)
+    expect(page.locator("[data-listen-slot] [data-listen-none]")).to_have_text(
+        "Listen: this browser cannot read pages aloud."
+    )
     expect(page.locator("[data-prereq-note]")).to_be_visible()  # the rest of the frame runs
     click_instant(page, page.locator("header a.md-logo"), base)
     assert errors == []

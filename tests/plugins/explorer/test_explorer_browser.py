@@ -7,6 +7,7 @@ Material's own inline scripts, so every test also runs under that policy.
 
 from __future__ import annotations
 
+import re
 import struct
 from contextlib import contextmanager
 from pathlib import Path
@@ -233,6 +234,48 @@ def test_hostile_input_is_only_ever_text(browser, explorer_site):
             == ex.tokenize(hostile)
             == ["img", "src", "x", "onerror", "alert", "td", "script", "alert", "script", "b", "x"]
         )
+
+
+# -- words outside the vocabulary -------------------------------------------------------------
+ANIMAL = "The animal didn't cross the street because it was too tired"
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1440, 900)])
+def test_a_mostly_unknown_sentence_is_explained_in_words(browser, explorer_site, site_params, size):
+    """5 of the 12 words of the 'animal' sentence are not in the heads' vocabulary: the
+    explorer says which, in a live region, and what to try; each unknown word carries a
+    visible "?" and, for a screen reader, "not in the vocabulary"."""
+    url, _ = explorer_site
+    width, height = size
+    lexicon = site_params["lexicon"]
+    tokens = ex.tokenize(ANIMAL)
+    unknown = [w for w in tokens if w not in lexicon]
+    assert len(unknown) / len(tokens) >= 0.4  # the case the message is for
+    with open_page(
+        browser, url + "playground/", viewport={"width": width, "height": height}
+    ) as page:
+        note = page.locator(".attention-explorer .ax-vocab")
+        assert note.get_attribute("aria-live") == "polite"
+        expect(note).to_have_text("")  # the example sentence: every word known, nothing said
+        page.get_by_label("Sentence").fill(ANIMAL)
+        expect(note).to_contain_text(f"do not know {len(unknown)} of the {len(tokens)} words")
+        for word in unknown:
+            expect(note).to_contain_text(f"\u201c{word}\u201d")
+        expect(note).to_contain_text("Try one of the example sentences")
+        suggested = note.text_content().split("such as ", 1)[1].rstrip(".").split(", ")
+        assert suggested and all(w in lexicon for w in suggested)
+        expect(note).to_be_visible()
+        marked = page.locator(".ax-token.is-unknown")
+        expect(marked).to_have_count(len(unknown))
+        for i in range(len(unknown)):
+            token = marked.nth(i)
+            expect(token.locator(".ax-token__mark")).to_have_text("?")
+            expect(token.locator(".ax-token__mark")).to_be_visible()
+            expect(token).to_have_accessible_name(re.compile(r"\(not in the vocabulary\)$"))
+        # a sentence the heads know: the message goes
+        page.get_by_role("button", name=site_params["examples"][0]["text"]).click()
+        expect(note).to_have_text("")
+        expect(page.locator(".ax-token.is-unknown")).to_have_count(0)
 
 
 # -- phone ------------------------------------------------------------------------------------

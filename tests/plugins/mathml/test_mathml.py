@@ -34,7 +34,7 @@ def test_dollar_amounts_and_code_are_left_alone():
     ("tex", "name"),
     [
         (r"q \cdot k", "q · k"),
-        (r"\frac{QK^\top}{\sqrt{d_k}}", "(QK^ᵀ) / (√(d_k))"),
+        (r"\frac{QK^\top}{\sqrt{d_k}}", "(QKᵀ) / (√(d_k))"),
         (r"\frac{e^{s_i}}{\sum_j e^{s_j}}", "(e^s_i) / (∑_j e^s_j)"),
     ],
 )
@@ -264,3 +264,19 @@ def test_unpaired_braces_are_an_error_not_a_guess(tex, what):
     with pytest.raises(FormulaError, match=re.escape(what)):
         to_mathml(tex, display=False)
     assert "&#x0007B;" in to_mathml("\\{a\\}", display=False)  # literal braces are fine
+
+
+def test_search_indexes_a_formula_by_its_readable_form():
+    """Material's search reads text, not attributes: <msqrt><msub><mi>d</mi><mi>k</mi>...
+    would be indexed as "dk". The <math> is excluded from search and a hidden span carries
+    its readable form, which no one sees or hears (hidden)."""
+    from material.plugins.search.plugin import Parser
+
+    mathml = to_mathml("\\sqrt{d_k}", display=False)
+    assert mathml.startswith("<math ") and "data-search-exclude" in mathml.split(">", 1)[0]
+    assert mathml.endswith('<span class="math-text" hidden="">√(d_k)</span>')
+    parser = Parser()
+    parser.feed(f"<h1 id='t'>T</h1><p>divide by {mathml} before the softmax</p>")
+    parser.close()
+    text = "".join(parser.data[-1].text)
+    assert "divide by √(d_k) before the softmax" in text and "dk" not in text
