@@ -278,10 +278,47 @@ def _wrapped(text: str, length: float, limit: float) -> str:
     ).replace("\0", " ")
 
 
+def _narrow_legend(ax, renderer, limit: float) -> None:
+    """A legend wider than ``limit`` is made again with as many columns as fit (a legend's
+    columns cannot be changed once it is made), where it was."""
+    legend = ax.get_legend()
+    if legend is None or legend.get_window_extent(renderer).width <= limit:
+        return
+    options = {
+        "handles": legend.legend_handles,
+        "labels": [t.get_text() for t in legend.texts],
+        "loc": legend._loc,
+        "bbox_to_anchor": legend.get_bbox_to_anchor(),
+        "fontsize": legend.texts[0].get_fontsize(),
+    }
+    for ncols in range(max(legend._ncols - 1, 1), 0, -1):
+        legend = ax.legend(**options, ncols=ncols)
+        if legend.get_window_extent(renderer).width <= limit:
+            return
+
+
+def _upright_if_crowded(ax, renderer) -> None:
+    """Labels written on an axes (``bar_label``'s numbers) that now run into each other
+    turn upright, each standing on its point."""
+    import matplotlib.text
+
+    notes = [
+        t
+        for t in ax.texts
+        if isinstance(t, matplotlib.text.Annotation) and t.get_text() and t.get_rotation() == 0
+    ]
+    boxes = [t.get_window_extent(renderer) for t in notes]
+    if any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]):
+        for note in notes:
+            note.set_rotation(90)
+            note.set_horizontalalignment("center")
+
+
 def _fit_to_width(fig) -> None:
     """Make a figure's text fit inside it, then let its axes make room.
 
-    A legend wider than the figure gets one column; a text longer than the figure's side
+    A legend wider than the figure gets fewer columns, labels written on an axes that
+    collide turn upright (:func:`_upright_if_crowded`); a text longer than the figure's side
     it runs along (a label, a title, a figure note) wraps at its spaces. Then the figure's
     layout engine, or ``tight_layout`` when it has none, lays the axes out again.
     """
@@ -292,15 +329,8 @@ def _fit_to_width(fig) -> None:
     renderer = fig.canvas.get_renderer()
     limit_w, limit_h = 0.95 * fig.bbox.width, 0.95 * fig.bbox.height
     for ax in fig.axes:
-        legend = ax.get_legend()
-        if legend is not None and legend.get_window_extent(renderer).width > limit_w:
-            ax.legend(  # one column (a legend's columns cannot be changed once made)
-                handles=legend.legend_handles,
-                labels=[t.get_text() for t in legend.texts],
-                loc=legend._loc,
-                fontsize=legend.texts[0].get_fontsize(),
-                ncols=1,
-            )
+        _narrow_legend(ax, renderer, limit_w)
+        _upright_if_crowded(ax, renderer)
     for text in fig.findobj(matplotlib.text.Text):
         content = text.get_text()
         if " " not in _MATH_RE.sub("", content) or not text.get_visible():
