@@ -28,11 +28,9 @@ def phone_page(browser, url: str, scheme: str):
     context = browser.new_context(viewport=PHONE, color_scheme=scheme, is_mobile=True)
     page = context.new_page()
     page.goto(url, wait_until="networkidle")
-    # widgets draw themselves after load: measure them drawn
-    page.wait_for_function(
-        "[...document.querySelectorAll('figure.lesson-widget')]"
-        ".every(f => f.dataset.widgetReady === 'true')"
-    )
+    # widgets draw themselves after load: measure them drawn (a CSS wait: the page's
+    # content security policy forbids the eval behind wait_for_function's polling)
+    page.wait_for_selector("figure.lesson-widget:not([data-widget-ready='true'])", state="detached")
     return context, page
 
 
