@@ -103,15 +103,28 @@ def site_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html") if p.name in ("index.html", "404.html"))
 
 
-FIGURE_RE = re.compile(
-    r'<figure class="lesson-figure"[^>]*id="([^"]+)"[^>]*>\s*(<svg[\s\S]*?</svg>)'
-)
+FIGURE_RE = re.compile(r'<figure class="lesson-figure"[^>]*id="([^"]+)"[^>]*>([\s\S]*?)</figure>')
+SVG_RE = re.compile(r"<svg(?:\s[^>]*)?>[\s\S]*?</svg>")
+VARIANT_RE = re.compile(r'^<svg[^>]*class="lesson-figure__(\w+)"')
 
 
 def inline_figures(page: Path) -> list[tuple[str, int, int]]:
-    """(figure id, raw bytes, gzipped bytes) of every inline SVG lesson figure in a page."""
+    """(figure id, raw bytes, gzipped bytes) of every inline SVG lesson figure in a page; a
+    figure drawn twice (wide and phone) counts as two, ``fig-x`` and ``fig-x (phone)``."""
     text = page.read_text(encoding="utf-8")
-    return [(fid, len(svg.encode()), gz(svg.encode())) for fid, svg in FIGURE_RE.findall(text)]
+    out = []
+    for fid, body in FIGURE_RE.findall(text):
+        for svg in SVG_RE.findall(body):
+            variant = VARIANT_RE.match(svg)
+            wide = not variant or variant.group(1) == "wide"
+            out.append(
+                (
+                    fid if wide else f"{fid} ({variant.group(1)})",
+                    len(svg.encode()),
+                    gz(svg.encode()),
+                )
+            )
+    return out
 
 
 def page_sizes(site: Path) -> dict:

@@ -98,8 +98,8 @@ for i, t in enumerate(temperatures):
 ax.set_xticks(x, labels)
 ax.set_ylabel("weight")
 ax.set_ylim(0, 1.15)
-ax.set_title("Same scores, four temperatures")
-ax.legend(ncols=4, loc="upper right", fontsize=9)
+ax.set_title("Same scores, four temperatures", pad=36)
+ax.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=9)
 report.figure(
     fig,
     "temperature",

@@ -234,7 +234,7 @@ def listed(words):
 rows_animate = listed([t for t, b in zip(TOKENS, brightest, strict=True) if b == animate])
 rows_hunger = listed([t for t, b in zip(TOKENS, brightest, strict=True) if b == hunger])
 assert set(brightest) <= {animate, hunger}, "the alt text names only animate and hunger"
-fig, axes = plt.subplots(1, 3, figsize=(7, 3.4), width_ratios=[5, 4, 4])
+fig, axes = plt.subplots(1, 3, figsize=(7, 3.4), width_ratios=[5, 4, 4], layout="constrained")
 heatmap(
     axes[0],
     weights,
@@ -271,15 +271,16 @@ for ax, title in zip(axes, ["weights (5 × 5)", "V (5 × 4)", "output (5 × 4)"]
     ax.set_xlabel(title, fontsize=10)
 for ax in axes[1:]:
     ax.set_yticks([])
-fig.subplots_adjust(wspace=0.25)
+fig.get_layout_engine().set(wspace=0.08)
 bar = fig.colorbar(image, ax=list(axes), fraction=0.025, pad=0.02)
 bar.outline.set_visible(False)
-for left, right, sign in ((axes[0], axes[1], "@"), (axes[1], axes[2], "=")):
-    x = (left.get_position().x1 + right.get_position().x0) / 2
-    fig.text(
-        x,
-        left.get_position().y0 + left.get_position().height / 2,
+for ax, sign in ((axes[0], "@"), (axes[1], "=")):  # between this matrix and the next
+    ax.annotate(
         sign,
+        xy=(1, 0.5),
+        xycoords="axes fraction",
+        xytext=(12, 0),
+        textcoords="offset points",
         fontsize=16,
         ha="center",
         va="center",

@@ -355,8 +355,8 @@ for i, (label, heights) in enumerate(series):
 ax.set_xticks(x, groups)
 ax.set_ylabel("weight of “it” on …")
 ax.set_ylim(0, 1.15)
-ax.legend(fontsize=9, ncols=2, loc="upper right")
-ax.set_title("Quoted weights against the weights the scores give", fontsize=11)
+ax.legend(fontsize=9, ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+ax.set_title("Quoted weights against the weights the scores give", fontsize=11, pad=52)
 report.figure(
     fig,
     "check",

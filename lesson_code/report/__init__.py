@@ -12,7 +12,8 @@ through these calls (``from lesson_code import report``):
     ``scientific(x)`` writes powers of ten as plain text for it.
 ``figure(fig, name, alt, caption)``
     A matplotlib figure saved as SVG whose text and axes follow the page's light or
-    dark palette; the page shows it with ``--8<-- "NN-slug/name.fig.md"``.
+    dark palette, and saved again drawn for a phone (narrower, no text under 11 CSS px on
+    a 390 px screen); the page shows it with ``--8<-- "NN-slug/name.fig.md"``.
     ``style()`` sets matplotlib up for it; ``FG``, ``FG_LIGHT``, ``FG_LIGHTEST``, ``BG``
     (neutral colours that become the page's) and ``PALETTE`` (data colours) colour it.
 ``widget(name, kind, data, label, caption)``
@@ -55,7 +56,15 @@ from lesson_code.report.protocol import (
     WIDGET_SUFFIX,
     WIDGETS_FILE,
 )
-from lesson_code.report.svg import BG, FG, FG_LIGHT, FG_LIGHTEST, THEME_COLOURS, themed_svg
+from lesson_code.report.svg import (
+    BG,
+    FG,
+    FG_LIGHT,
+    FG_LIGHTEST,
+    THEME_COLOURS,
+    phone_svg,
+    themed_svg,
+)
 
 __all__ = [
     "BG",
@@ -260,7 +269,9 @@ def figure(fig, name: str, alt: str, caption: str = "") -> None:
     import matplotlib.pyplot as plt
 
     slug = os.environ.get(SLUG_ENV, "lesson")
-    block = figure_block(themed_svg(fig, salt=f"{slug}-{name}"), name, alt, caption)
+    wide = themed_svg(fig, salt=f"{slug}-{name}")
+    phone = phone_svg(fig, salt=f"{slug}-{name}-phone")  # redraws fig: after the wide one
+    block = figure_block(wide, name, alt, caption, phone=phone)
     (folder / f"{name}{FIGURE_SUFFIX}").write_text(block, encoding="utf-8")
     _figures[name] = {"alt": alt, "caption": caption}
     (folder / FIGURES_FILE).write_text(json.dumps(_figures, indent=1), encoding="utf-8")

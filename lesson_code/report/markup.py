@@ -18,16 +18,28 @@ def anchor(prefix: str, name: str) -> str:
     return f"{prefix}-" + name.replace("_", "-")
 
 
-def figure_block(svg: str, name: str, alt: str, caption: str = "") -> str:
+def figure_block(svg: str, name: str, alt: str, caption: str = "", phone: str = "") -> str:
     """The HTML of a figure: the inline ``svg`` (one line) labelled by ``alt``, and its caption.
 
     The SVG gets ``role="img"`` and ``aria-label`` = the alt text, which is what a screen
-    reader announces for it.
+    reader announces for it. ``phone``, when given, is the same figure drawn for a phone
+    (``svg.phone_svg``): both SVGs are written, classed ``lesson-figure__wide`` and
+    ``lesson-figure__phone``, and the page's CSS shows one of them by the screen's width
+    (the hidden one, ``display: none``, is out of the accessibility tree too).
     """
     label = html.escape(alt, quote=True)
-    svg = svg.replace("<svg", f'<svg role="img" aria-label="{label}"', 1)
+
+    def labelled(drawing: str, variant: str) -> str:
+        attrs = f'role="img" aria-label="{label}"'
+        if phone:
+            attrs = f'class="lesson-figure__{variant}" ' + attrs
+        return drawing.replace("<svg", f"<svg {attrs}", 1)
+
+    drawings = labelled(svg, "wide") + (f"\n{labelled(phone, 'phone')}" if phone else "")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return f'<figure class="lesson-figure" id="{anchor("fig", name)}">\n{svg}\n{cap}</figure>\n'
+    return (
+        f'<figure class="lesson-figure" id="{anchor("fig", name)}">\n{drawings}\n{cap}</figure>\n'
+    )
 
 
 def _plain(x):
