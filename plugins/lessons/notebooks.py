@@ -23,7 +23,7 @@ import nbformat
 
 from ..common import codekey
 from . import plain
-from .cache import KEY_FILE, is_fresh
+from .cache import KEY_FILE, NOTEBOOK_KEY_FILE, is_fresh, notebook_key
 
 HOW_TO_RUN = """\
 **How to run this notebook.** It needs Python 3 with numpy and matplotlib, and a notebook
@@ -71,6 +71,8 @@ def carried_modules(code: str, source: Path, root: Path, package: str) -> list[P
 def carry_cells(modules: list[Path], root: Path) -> list:
     """A Markdown cell saying what follows, a cell making the folders, and one
     ``%%writefile`` cell per module (``root`` is the folder holding the package)."""
+    if not modules:
+        return []
     names = [m.relative_to(root).as_posix() for m in modules]
     folders = sorted({posixpath.dirname(n) for n in names})
     listed = ", ".join(f"`{n}`" for n in names)
@@ -127,6 +129,50 @@ def learner_lab(lab: Path, rel_lab: str, name: str, root: Path, package: str):
     notebook.cells[0:0] = carry_cells(modules, root)
     _finish(notebook, HOW_TO_RUN.format(name=name, source=rel_lab))
     return notebook
+
+
+def lesson_download(
+    script: Path,
+    rel_script: str,
+    name: str,
+    package: tuple[Path, str],
+    root: Path,
+    timeout: int,
+) -> str:
+    """The lesson ``script``'s download (:func:`learner_notebook`) executed anywhere; a
+    :class:`NotebookError` saying why when it cannot be made or a cell fails.
+    ``package`` is (the folder holding the course package, its name)."""
+    try:
+        notebook = learner_notebook(script, rel_script, name, *package)
+    except plain.PlainError as exc:
+        raise NotebookError(f"the notebook cannot be made: {exc}") from None
+    try:
+        return execute_anywhere(notebook, root, timeout)
+    except NotebookError as exc:
+        raise NotebookError(
+            f"its notebook fails where the script did not: {exc} (the notebook is the "
+            "script without its report calls, run cell by cell alone in an empty folder)"
+        ) from None
+
+
+def lab_download(source: Path, code: str, key: str, package: tuple[Path, str], root: Path):
+    """(the lab's key covering the text of the modules its download carries, a function
+    making that download) for the lab notebook ``source`` with code cells ``code``."""
+    carried = carried_modules(code, source, *package)
+    rel_lab = source.resolve().relative_to(root.resolve()).as_posix()
+
+    def learner():
+        return learner_lab(source, rel_lab, source.name, *package)
+
+    return notebook_key(key, carried, package[0]), learner
+
+
+def store(entry: Path, name: str, text: str, key: str) -> None:
+    """Put the notebook ``text`` made under ``key`` in ``entry`` as ``name``; the key last."""
+    marker = entry / NOTEBOOK_KEY_FILE
+    marker.unlink(missing_ok=True)
+    (entry / name).write_text(text, encoding="utf-8")
+    marker.write_text(key, encoding="utf-8")
 
 
 def code_of(notebook_path: Path) -> str:

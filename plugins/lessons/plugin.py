@@ -28,7 +28,7 @@ from lesson_code.report.protocol import VALUES_FILE
 
 from ..common import codekey
 from ..common.pages import rel, where
-from . import cache, notebooks, pages, plain
+from . import cache, notebooks, pages
 from .config import LessonsConfig
 from .runner import Lesson, RunResult, run_lesson
 
@@ -262,53 +262,37 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         return found
 
     def _notebook_key(self, lesson: Lesson, run_key: str) -> str:
-        """Key of the lesson's notebook ("" without notebooks): the run's key and the text of
-        the course modules the script imports (the notebook carries those of them its plain
-        code imports)."""
+        """Key of the lesson's notebook ("" without notebooks): see cache.notebook_key."""
         if not self.config.notebooks:
             return ""
         modules = codekey.dependencies(lesson.script, self.package_parent, self.package)
         return cache.notebook_key(run_key, modules, self.package_parent)
 
-    def _learner_notebook(self, lesson: Lesson) -> str:
-        """The lesson's notebook download, executed; NotebookError when a cell fails."""
-        script = rel(lesson.script, self.root)
-        try:
-            notebook = notebooks.learner_notebook(
-                lesson.script, script, f"{lesson.slug}.ipynb", self.package_parent, self.package
-            )
-        except plain.PlainError as exc:
-            raise notebooks.NotebookError(f"the notebook cannot be made: {exc}") from None
-        try:
-            return notebooks.execute_anywhere(notebook, self.root, self.config.run_timeout)
-        except notebooks.NotebookError as exc:
-            raise notebooks.NotebookError(
-                f"its notebook fails where the script did not: {exc} (the notebook is the "
-                "script without its report calls, run cell by cell alone in an empty folder)"
-            ) from None
+    def _download(self, lesson: Lesson) -> str:
+        """The lesson's notebook download, executed; NotebookError when it cannot be."""
+        return notebooks.lesson_download(
+            lesson.script,
+            rel(lesson.script, self.root),
+            f"{lesson.slug}.ipynb",
+            (self.package_parent, self.package),
+            self.root,
+            self.config.run_timeout,
+        )
 
     def _remake_notebooks(self, remake: list[tuple[Lesson, Path, str]]) -> None:
-        """Make again the notebooks whose carried modules' text changed but whose runs are
-        fresh (a comment edit): the script is not run again."""
-        if not remake:
-            return
+        """Make again the notebooks of fresh runs whose carried modules' text changed (a
+        comment edit): the scripts do not run again."""
 
         def work(item: tuple[Lesson, Path, str]) -> str:
             lesson, entry, nb_key = item
             try:
-                text = self._learner_notebook(lesson)
+                notebooks.store(entry, NOTEBOOK_FILE, self._download(lesson), nb_key)
             except notebooks.NotebookError as exc:
                 return f"  lesson page docs/{lesson.page}: {exc}"
-            (entry / cache.NOTEBOOK_KEY_FILE).unlink(missing_ok=True)
-            (entry / NOTEBOOK_FILE).write_text(text, encoding="utf-8")
-            (entry / cache.NOTEBOOK_KEY_FILE).write_text(nb_key, encoding="utf-8")  # last
-            log.info(
-                "lesson %s: notebook made again (the text of its modules changed)", lesson.slug
-            )
+            log.info("lesson %s: notebook made again (its modules' text changed)", lesson.slug)
             return ""
 
-        jobs = self.config.run_jobs or os.cpu_count() or 1
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
+        with ThreadPoolExecutor(max_workers=self.config.run_jobs or os.cpu_count() or 1) as pool:
             problems = [p for p in pool.map(work, remake) if p]
         if problems:
             raise PluginError("lesson notebooks failed:\n" + "\n".join(problems))
@@ -326,7 +310,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             lesson, entry, key, nb_key = item
             extra = {}
             if self.config.notebooks:  # made after the script succeeded, key file second
-                extra[NOTEBOOK_FILE] = lambda: self._learner_notebook(lesson)
+                extra[NOTEBOOK_FILE] = lambda: self._download(lesson)
                 extra[cache.NOTEBOOK_KEY_FILE] = nb_key
 
             def waiting(seconds: float) -> None:
@@ -354,15 +338,8 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             )
             learner = None
             if self.config.notebooks:  # the download carries the modules' text: key on it
-                carried = notebooks.carried_modules(code, source, self.package_parent, self.package)
-                key = cache.notebook_key(key, carried, self.package_parent)
-                name = posixpath.basename(file.src_uri)
-                rel_lab = rel(source, self.root)
-
-                def learner():
-                    return notebooks.learner_lab(
-                        source, rel_lab, name, self.package_parent, self.package
-                    )
+                package = (self.package_parent, self.package)
+                key, learner = notebooks.lab_download(source, code, key, package, self.root)
         except Exception as exc:  # unreadable notebook or code cells that do not parse
             raise PluginError(f"lab docs/{file.src_uri}: cannot read its code: {exc}") from None
         entry = self.labs_root / Path(file.src_uri).stem
