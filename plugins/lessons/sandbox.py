@@ -76,6 +76,48 @@ def make_hook(root: Path, allowed: list[Path]):
     return hook
 
 
+class ProjectImports:
+    """A meta path finder refusing modules of the project (files under ``root`` outside
+    the environment and the ``allowed`` folders): a notebook's kernel imports only the
+    modules the notebook wrote, as it would on a learner's machine, even where the project
+    is installed in editable mode."""
+
+    def __init__(self, root: Path, allowed: list[Path]):
+        self.root = root.resolve()
+        self.free = [Path(sys.prefix).resolve(), *(a.resolve() for a in allowed)]
+        self.busy = False
+
+    def find_spec(self, name, path=None, target=None):
+        if self.busy:  # asked by the finders below: not for us
+            return None
+        self.busy = True
+        try:
+            spec = next(
+                (
+                    found
+                    for finder in sys.meta_path
+                    if finder is not self and hasattr(finder, "find_spec")
+                    for found in [finder.find_spec(name, path, target)]
+                    if found is not None
+                ),
+                None,
+            )
+        finally:
+            self.busy = False
+        where = spec and (spec.origin or next(iter(spec.submodule_search_locations or []), None))
+        if where and where not in ("built-in", "frozen"):
+            file = Path(where).resolve()
+            if file.is_relative_to(self.root) and not any(
+                file.is_relative_to(f) for f in self.free
+            ):
+                raise ModuleNotFoundError(
+                    f"No module named {name!r} here: it is a module of the project, and a "
+                    "notebook imports only the modules it writes",
+                    name=name,
+                )
+        return spec
+
+
 def main(argv: list[str]) -> None:
     split = argv.index("--")
     root, *allowed = (Path(a) for a in argv[:split])
@@ -90,6 +132,7 @@ def main(argv: list[str]) -> None:
     if limit.isdigit():  # at the limit: print where the script is (the runner names it), exit
         faulthandler.dump_traceback_later(int(limit), exit=True)
     if module:
+        sys.meta_path.insert(0, ProjectImports(root, allowed))
         runpy.run_module(module, run_name="__main__", alter_sys=True)
     else:
         runpy.run_path(script, run_name="__main__")
