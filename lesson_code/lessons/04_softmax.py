@@ -2,7 +2,7 @@
 # # Lesson 4: softmax turns scores into weights
 #
 # Stable softmax, shift invariance and temperature, computed with `lesson_code.attention`.
-# Each `with report.output(...)` block prints the text the lesson page shows.
+# Each cell that prints shows the text the lesson page shows.
 
 # %%
 import matplotlib.pyplot as plt

@@ -21,8 +21,9 @@ from pathlib import Path
 from ..common import codekey
 
 # Bump when the runner changes what it writes, so old entries are not reused.
-CACHE_FORMAT = "4"
+CACHE_FORMAT = "5"
 KEY_FILE = "KEY"
+NOTEBOOK_KEY_FILE = "NOTEBOOK_KEY"  # in a lesson's entry: the key its notebook was made under
 IMPORT_MEMO = "imports.json"  # in the cache folder, next to outputs/ and labs/
 LOCK_FILE = ".lock"
 PREVIOUS_DIR = "previous"  # <cache>/previous/<slug>/<key>/: runs a newer run replaced
@@ -102,9 +103,23 @@ def compute_key(
     return digest.hexdigest()
 
 
-def is_fresh(entry: Path, key: str) -> bool:
-    """True when ``entry`` holds a complete run for ``key`` (the key is written last)."""
-    marker = entry / KEY_FILE
+def notebook_key(run_key: str, modules: list[Path], root: Path) -> str:
+    """Key of a learner's notebook: the run's key (what it prints and draws) and the text of
+    the ``modules`` it carries, comments included, since the learner reads them. A
+    comment-only edit of a module changes this key but not the run's: the notebook is made
+    again, the script is not run again."""
+    digest = hashlib.sha256(run_key.encode())
+    base = root.resolve()
+    for module in modules:
+        digest.update(b"\0" + module.resolve().relative_to(base).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(module.read_bytes()).hexdigest().encode())
+    return digest.hexdigest()
+
+
+def is_fresh(entry: Path, key: str, marker_name: str = KEY_FILE) -> bool:
+    """True when ``entry`` holds a complete run for ``key`` (the key is written last); with
+    ``marker_name=NOTEBOOK_KEY_FILE``, a notebook made under ``key``."""
+    marker = entry / marker_name
     return marker.is_file() and marker.read_text(encoding="utf-8").strip() == key
 
 

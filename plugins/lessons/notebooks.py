@@ -7,46 +7,173 @@ notebook a learner downloads.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
+import posixpath
 import re
 import shutil
+import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import jupytext
 import nbformat
 
-from .cache import KEY_FILE, is_fresh
+from ..common import codekey
+from . import plain
+from .cache import KEY_FILE, NOTEBOOK_KEY_FILE, is_fresh, notebook_key
 
-INTRO = (
-    "This notebook is generated from `{script}` in the course repository. "
-    "Run it from the repository root (after `make serve` or `make test` has created "
-    "`.venv`) so that `import lesson_code` works: "
-    "`.venv/bin/python -m pip install jupyter && .venv/bin/jupyter lab`."
-)
+HOW_TO_RUN = """\
+**How to run this notebook.** It needs Python 3 with numpy and matplotlib, and a notebook
+program: `pip install numpy matplotlib jupyter`, then `jupyter lab {name}` (or open it in
+VS Code, or upload it to Google Colab) and run the cells from the top. It holds the
+outputs of the course's own run, so you can read it before running anything.
 
+Made from `{source}` in the course repository."""
+
+CARRY_TAG = "course-modules"  # the cells that write lesson_code/ next to the notebook
+CARRY_TEXT = """\
+## The course code this notebook uses
+
+The next cells write the modules of the course package `lesson_code` that this notebook
+imports ({modules}) into a folder `lesson_code/` next to the notebook, so it runs without
+the course repository: the `%%writefile` line at the top of each cell names the file it
+writes. They are the course's files as they were when this notebook was made. Run them
+first; the notebook's own code starts after them."""
 
 SECTION_MARK_RE = re.compile(r"^\s*# -{1,}8<-{1,} \[(start|end):[^\]]*\]\s*$")
 
 
-def script_to_notebook(script: Path, rel_script: str) -> str:
-    """The lesson script as an ``.ipynb`` JSON string, with a first cell saying where it came from.
+class NotebookError(Exception):
+    """A notebook cell raised: carries the cell number and the error line."""
 
-    Snippet section markers (``# --8<-- [start:name]``) are for the page, not the learner,
-    so they are left out of the notebook.
-    """
-    text = script.read_text(encoding="utf-8")
-    text = "\n".join(ln for ln in text.splitlines() if not SECTION_MARK_RE.match(ln))
-    notebook = jupytext.reads(text, fmt="py:percent")
-    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(INTRO.format(script=rel_script)))
+
+def _has_code(source: str) -> bool:
+    """True when ``source`` holds a statement, not only comments and blank lines."""
+    try:
+        return bool(ast.parse(source).body)
+    except SyntaxError:
+        return True  # broken code is still code: running it reports it
+
+
+def _code(notebook) -> str:
+    return "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+
+
+def carried_modules(code: str, source: Path, root: Path, package: str) -> list[Path]:
+    """The files of ``package`` (under ``root``) that ``code`` imports, transitively: what
+    a learner's notebook carries."""
+    return codekey.dependencies(source, root, package, source=code)
+
+
+def carry_cells(modules: list[Path], root: Path) -> list:
+    """A Markdown cell saying what follows, a cell making the folders, and one
+    ``%%writefile`` cell per module (``root`` is the folder holding the package)."""
+    if not modules:
+        return []
+    names = [m.relative_to(root).as_posix() for m in modules]
+    folders = sorted({posixpath.dirname(n) for n in names})
+    listed = ", ".join(f"`{n}`" for n in names)
+    tag = {"tags": [CARRY_TAG]}
+    cells = [nbformat.v4.new_markdown_cell(CARRY_TEXT.format(modules=listed), metadata=tag)]
+    folders_code = (
+        "from pathlib import Path\n\n"
+        f"for folder in {folders!r}:\n"
+        "    Path(folder).mkdir(parents=True, exist_ok=True)\n"
+        '    Path(folder, "__init__.py").touch()  # a package, even where its __init__ is empty'
+    )
+    cells.append(nbformat.v4.new_code_cell(folders_code.replace("'", '"'), metadata=tag))
+    for name, module in zip(names, modules, strict=True):
+        text = module.read_text(encoding="utf-8").rstrip("\n")
+        if not text.strip():
+            continue  # an empty __init__.py: the cell above made it
+        cells.append(nbformat.v4.new_code_cell(f"%%writefile {name}\n{text}", metadata=tag))
+    return cells
+
+
+def _finish(notebook, how_to_run: str) -> None:
+    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(how_to_run))
     notebook.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
     notebook.metadata.pop("jupytext", None)
-    return nbformat.writes(notebook)
+
+
+def learner_notebook(script: Path, rel_script: str, name: str, root: Path, package: str):
+    """The lesson ``script`` as the notebook a learner downloads (not yet executed).
+
+    The script without its authoring calls (:func:`plain.plain_script`) and its snippet
+    section markers, one cell per ``# %%`` cell, cells left with no code dropped; before
+    it the course modules it imports (:func:`carry_cells`) and first a cell saying how to
+    run it. ``name`` is the notebook's file name, ``root`` the folder holding ``package``.
+    """
+    text = plain.plain_script(script.read_text(encoding="utf-8"), rel_script)
+    text = "\n".join(ln for ln in text.splitlines() if not SECTION_MARK_RE.match(ln))
+    notebook = jupytext.reads(text, fmt="py:percent")
+    notebook.cells = [c for c in notebook.cells if c.cell_type != "code" or _has_code(c.source)]
+    modules = carried_modules(_code(notebook), script, root, package)
+    notebook.cells[0:0] = carry_cells(modules, root)
+    _finish(notebook, HOW_TO_RUN.format(name=name, source=rel_script))
+    return notebook
+
+
+def learner_lab(lab: Path, rel_lab: str, name: str, root: Path, package: str):
+    """The lab notebook ``lab`` with the course modules it imports and a first cell saying
+    how to run it (not yet executed)."""
+    notebook = nbformat.read(lab, as_version=4)
+    modules = carried_modules(code_of(lab), lab, root, package)
+    notebook.cells[0:0] = carry_cells(modules, root)
+    _finish(notebook, HOW_TO_RUN.format(name=name, source=rel_lab))
+    return notebook
+
+
+def lesson_download(
+    script: Path,
+    rel_script: str,
+    name: str,
+    package: tuple[Path, str],
+    root: Path,
+    timeout: int,
+) -> str:
+    """The lesson ``script``'s download (:func:`learner_notebook`) executed anywhere; a
+    :class:`NotebookError` saying why when it cannot be made or a cell fails.
+    ``package`` is (the folder holding the course package, its name)."""
+    try:
+        notebook = learner_notebook(script, rel_script, name, *package)
+    except plain.PlainError as exc:
+        raise NotebookError(f"the notebook cannot be made: {exc}") from None
+    try:
+        return execute_anywhere(notebook, root, timeout)
+    except NotebookError as exc:
+        raise NotebookError(
+            f"its notebook fails where the script did not: {exc} (the notebook is the "
+            "script without its report calls, run cell by cell alone in an empty folder)"
+        ) from None
+
+
+def lab_download(source: Path, code: str, key: str, package: tuple[Path, str], root: Path):
+    """(the lab's key covering the text of the modules its download carries, a function
+    making that download) for the lab notebook ``source`` with code cells ``code``."""
+    carried = carried_modules(code, source, *package)
+    rel_lab = source.resolve().relative_to(root.resolve()).as_posix()
+
+    def learner():
+        return learner_lab(source, rel_lab, source.name, *package)
+
+    return notebook_key(key, carried, package[0]), learner
+
+
+def store(entry: Path, name: str, text: str, key: str) -> None:
+    """Put the notebook ``text`` made under ``key`` in ``entry`` as ``name``; the key last."""
+    marker = entry / NOTEBOOK_KEY_FILE
+    marker.unlink(missing_ok=True)
+    (entry / name).write_text(text, encoding="utf-8")
+    marker.write_text(key, encoding="utf-8")
 
 
 def code_of(notebook_path: Path) -> str:
@@ -73,14 +200,25 @@ def code_of(notebook_path: Path) -> str:
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 
 
-class LabError(Exception):
-    """A lab notebook cell raised: carries the cell number and the error line."""
+def _run(client, notebook, **kwargs) -> str:
+    """Execute with ``client``; the executed notebook JSON, or NotebookError naming the cell."""
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    try:
+        client.execute(**kwargs)
+    except (CellExecutionError, CellTimeoutError) as exc:
+        cell = next((i for i, c in enumerate(notebook.cells) if _has_error(c)), None)
+        plain_text = ANSI_RE.sub("", str(exc))  # IPython colours its tracebacks
+        last = [ln for ln in plain_text.splitlines() if ln.strip()]
+        reason = last[-1] if last else type(exc).__name__
+        where = f"cell {cell + 1}" if cell is not None else "a cell"
+        raise NotebookError(f"{where}: {reason}") from None
+    return nbformat.writes(notebook)
 
 
 def execute_lab(notebook_path: Path, root: Path, timeout: int) -> str:
     """Execute every cell (errors not allowed) and return the executed notebook JSON."""
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     notebook = nbformat.read(notebook_path, as_version=4)
     old_path = os.environ.get("PYTHONPATH")
@@ -94,27 +232,54 @@ def execute_lab(notebook_path: Path, root: Path, timeout: int) -> str:
         resources={"metadata": {"path": str(root)}},
     )
     try:
-        client.execute()
-    except (CellExecutionError, CellTimeoutError) as exc:
-        cell = next(
-            (i for i, c in enumerate(notebook.cells) if _has_error(c)),
-            None,
-        )
-        plain = ANSI_RE.sub("", str(exc))  # IPython colours its tracebacks
-        last = [ln for ln in plain.splitlines() if ln.strip()]
-        reason = last[-1] if last else type(exc).__name__
-        where = f"cell {cell + 1}" if cell is not None else "a cell"
-        raise LabError(f"{where}: {reason}") from None
+        return _run(client, notebook)
     finally:
         if old_path is None:
             os.environ.pop("PYTHONPATH", None)
         else:
             os.environ["PYTHONPATH"] = old_path
-    return nbformat.writes(notebook)
 
 
 def _has_error(cell) -> bool:
     return any(out.get("output_type") == "error" for out in cell.get("outputs", []))
+
+
+SANDBOX_KERNEL = "lesson-sandbox"
+
+
+def execute_anywhere(notebook, root: Path, timeout: int) -> str:
+    """Execute ``notebook`` as a learner would: alone in an empty folder, with the project
+    off the import path (the notebook imports the ``lesson_code`` its first cells write).
+
+    The kernel runs under the lessons sandbox (:mod:`plugins.lessons.sandbox`), so its
+    writes stay in that folder. Returns the executed notebook JSON; a failing cell is a
+    :class:`NotebookError` naming it.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory(prefix="notebook-") as scratch:
+        folder = Path(scratch, "run")
+        folder.mkdir()
+        spec = Path(scratch, "kernels", SANDBOX_KERNEL)
+        spec.mkdir(parents=True)
+        sandbox = Path(__file__).with_name("sandbox.py")
+        argv = [sys.executable, str(sandbox), str(root), str(folder), "--"]
+        argv += ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        kernel = {"argv": argv, "display_name": "Python 3 (sandboxed)", "language": "python"}
+        (spec / "kernel.json").write_text(json.dumps(kernel), encoding="utf-8")
+        manager = KernelManager(
+            kernel_name=SANDBOX_KERNEL,
+            kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)]),
+        )
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LESSON_TIMEOUT")}
+        env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+        env["PYTHONHASHSEED"] = "0"
+        client = NotebookClient(
+            notebook, km=manager, timeout=timeout, allow_errors=False, record_timing=False
+        )
+        return _run(client, notebook, cwd=str(folder), env=env)
 
 
 # mkdocs-jupyter's template loads MathJax and Mermaid for every notebook page: Mermaid by
@@ -187,19 +352,34 @@ def ship_lab_styles(html: str, site_dir: Path, labs_dir: str, page_url: str) -> 
     return f'<link rel="stylesheet" href="{href}">\n{html}'
 
 
+LAB_DOWNLOAD_FILE = "download.ipynb"  # in a lab's entry: its download, executed anywhere
+
+
 def refresh_lab(
-    source: Path, src_uri: str, entry: Path, key: str, root: Path, timeout: int
+    source: Path,
+    src_uri: str,
+    entry: Path,
+    key: str,
+    root: Path,
+    timeout: int,
+    learner: Callable[[], object] | None = None,
 ) -> bool:
     """Make ``entry`` hold the lab ``source`` executed under ``key`` (the executed copy at
-    ``entry / src_uri``, which keeps "labs/<name>.ipynb" at the end of its path); True when
-    it had to execute it, False when the entry was fresh. ``LabError`` when a cell fails."""
+    ``entry / src_uri``, which keeps "labs/<name>.ipynb" at the end of its path) and, when
+    ``learner`` makes its download notebook, that notebook executed anywhere
+    (:func:`execute_anywhere`) at ``entry / LAB_DOWNLOAD_FILE``; True when it had to execute,
+    False when the entry was fresh. ``NotebookError`` when a cell fails."""
     executed = entry / src_uri
-    if is_fresh(entry, key) and executed.is_file():
+    download = entry / LAB_DOWNLOAD_FILE
+    if is_fresh(entry, key) and executed.is_file() and (learner is None or download.is_file()):
         return False
     text = execute_lab(source, root, timeout)
+    learner_text = execute_anywhere(learner(), root, timeout) if learner is not None else None
     if entry.exists():
         shutil.rmtree(entry)
     executed.parent.mkdir(parents=True, exist_ok=True)
     executed.write_text(text, encoding="utf-8")
+    if learner_text is not None:
+        download.write_text(learner_text, encoding="utf-8")
     (entry / KEY_FILE).write_text(key, encoding="utf-8")  # last: marks the entry complete
     return True

@@ -35,6 +35,7 @@ from .runner import Lesson, RunResult, run_lesson
 log = get_plugin_logger(__name__.removeprefix("plugins."))
 
 NOTEBOOK_FILE = "notebook.ipynb"  # stored with a lesson's outputs, offered as its download
+LAB_DOWNLOADS = "notebooks"  # labs/notebooks/<lab>.ipynb: a lab's download, next to the lab
 
 
 def _notebook_uri(lesson: Lesson) -> str:
@@ -54,6 +55,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         self.lessons: dict[str, Lesson] = {}
         self.ran: list[RunResult] = []
         self.used_entries: set[Path] = set()
+        self.lab_downloads: dict[str, str] = {}  # lab src_uri -> its download's src_uri
 
     # -- paths -------------------------------------------------------------------------
     def _paths(self, config) -> None:
@@ -99,7 +101,8 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         with cache.locked(self.cache_root):  # builds sharing this cache take turns
             memo = self.cache_root / cache.IMPORT_MEMO
             codekey.load_import_memo(memo)
-            stale: list[tuple[Lesson, Path, str]] = []
+            stale: list[tuple[Lesson, Path, str, str]] = []
+            remake: list[tuple[Lesson, Path, str]] = []  # run fresh, notebook not
             for lesson in self.lessons.values():
                 entry = self.outputs_root / lesson.slug
                 self.used_entries.add(entry)
@@ -112,16 +115,21 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                         f"lesson {lesson.page}: {rel(Path(exc.filename), self.root)}:{exc.lineno}: "
                         f"syntax error: {exc.msg}"
                     ) from None
-                if cache.is_fresh(entry, key):
-                    log.debug("cache hit: %s", lesson.slug)
-                    continue
-                if cache.restore(entry, key, self.previous_root):
+                nb_key = self._notebook_key(lesson, key)
+                fresh = cache.is_fresh(entry, key)
+                if not fresh and cache.restore(entry, key, self.previous_root):
                     log.info("lesson %s: an earlier run of this very code is back", lesson.slug)
+                    fresh = True
+                if fresh:
+                    log.debug("cache hit: %s", lesson.slug)
+                    if nb_key and not cache.is_fresh(entry, nb_key, cache.NOTEBOOK_KEY_FILE):
+                        remake.append((lesson, entry, nb_key))
                     continue
                 cache.retire(entry, self.previous_root)
-                stale.append((lesson, entry, key))
+                stale.append((lesson, entry, key, nb_key))
             codekey.save_import_memo(memo)
             self.ran = self._run_all(stale)
+            self._remake_notebooks(remake)
         failures = [r for r in self.ran if not r.ok]
         if failures:
             lines = [f"  lesson page docs/{r.lesson.page}: {r.error}" for r in failures]
@@ -144,6 +152,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 uri = _notebook_uri(lesson)
                 files.append(File.generated(config, uri, abs_src_path=str(nb)))
         labs_prefix = self.config.labs_dir.strip("/") + "/"
+        self.lab_downloads = {}
         for file in list(files):
             if file.src_uri.startswith(labs_prefix) and file.src_uri.endswith(".ipynb"):
                 entry = self._execute_lab(file)
@@ -153,6 +162,12 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 files.append(
                     File(file.src_uri, str(entry), config.site_dir, config.use_directory_urls)
                 )
+                if self.config.notebooks:
+                    name = posixpath.basename(file.src_uri)
+                    uri = posixpath.join(posixpath.dirname(file.src_uri), LAB_DOWNLOADS, name)
+                    download = entry / notebooks.LAB_DOWNLOAD_FILE
+                    files.append(File.generated(config, uri, abs_src_path=str(download)))
+                    self.lab_downloads[file.src_uri] = uri
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -188,6 +203,11 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             return html
         labs_prefix = self.config.labs_dir.strip("/") + "/"
         if page.file.src_uri.startswith(labs_prefix) and page.file.src_uri.endswith(".ipynb"):
+            download = self.lab_downloads.get(page.file.src_uri)
+            if download is not None:
+                page.meta["notebook"] = files.get_file_from_path(download).url_relative_to(
+                    page.file
+                )
             html = notebooks.strip_foreign_loaders(html)
             return notebooks.ship_lab_styles(
                 html, Path(config.site_dir), self.config.labs_dir, page.file.url
@@ -244,7 +264,43 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                     )
         return found
 
-    def _run_all(self, stale: list[tuple[Lesson, Path, str]]) -> list[RunResult]:
+    def _notebook_key(self, lesson: Lesson, run_key: str) -> str:
+        """Key of the lesson's notebook ("" without notebooks): see cache.notebook_key."""
+        if not self.config.notebooks:
+            return ""
+        modules = codekey.dependencies(lesson.script, self.package_parent, self.package)
+        return cache.notebook_key(run_key, modules, self.package_parent)
+
+    def _download(self, lesson: Lesson) -> str:
+        """The lesson's notebook download, executed; NotebookError when it cannot be."""
+        return notebooks.lesson_download(
+            lesson.script,
+            rel(lesson.script, self.root),
+            f"{lesson.slug}.ipynb",
+            (self.package_parent, self.package),
+            self.root,
+            self.config.run_timeout,
+        )
+
+    def _remake_notebooks(self, remake: list[tuple[Lesson, Path, str]]) -> None:
+        """Make again the notebooks of fresh runs whose carried modules' text changed (a
+        comment edit): the scripts do not run again."""
+
+        def work(item: tuple[Lesson, Path, str]) -> str:
+            lesson, entry, nb_key = item
+            try:
+                notebooks.store(entry, NOTEBOOK_FILE, self._download(lesson), nb_key)
+            except notebooks.NotebookError as exc:
+                return f"  lesson page docs/{lesson.page}: {exc}"
+            log.info("lesson %s: notebook made again (its modules' text changed)", lesson.slug)
+            return ""
+
+        with ThreadPoolExecutor(max_workers=self.config.run_jobs or os.cpu_count() or 1) as pool:
+            problems = [p for p in pool.map(work, remake) if p]
+        if problems:
+            raise PluginError("lesson notebooks failed:\n" + "\n".join(problems))
+
+    def _run_all(self, stale: list[tuple[Lesson, Path, str, str]]) -> list[RunResult]:
         if not stale:
             log.debug("all %d lessons up to date", len(self.lessons))
             return []
@@ -253,13 +309,12 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             "running %d of %d lesson scripts (%d at a time)", len(stale), len(self.lessons), jobs
         )
 
-        def work(item: tuple[Lesson, Path, str]) -> RunResult:
-            lesson, entry, key = item
+        def work(item: tuple[Lesson, Path, str, str]) -> RunResult:
+            lesson, entry, key, nb_key = item
             extra = {}
-            if self.config.notebooks:
-                extra[NOTEBOOK_FILE] = notebooks.script_to_notebook(
-                    lesson.script, rel(lesson.script, self.root)
-                )
+            if self.config.notebooks:  # made after the script succeeded, key file second
+                extra[NOTEBOOK_FILE] = lambda: self._download(lesson)
+                extra[cache.NOTEBOOK_KEY_FILE] = nb_key
 
             def waiting(seconds: float) -> None:
                 log.info("lesson %s: still running after %.0f s", lesson.slug, seconds)
@@ -284,6 +339,10 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             key = cache.compute_key(
                 source, self.package_parent, self.package, self.data_dir, source=code
             )
+            learner = None
+            if self.config.notebooks:  # the download carries the modules' text: key on it
+                package = (self.package_parent, self.package)
+                key, learner = notebooks.lab_download(source, code, key, package, self.root)
         except Exception as exc:  # unreadable notebook or code cells that do not parse
             raise PluginError(f"lab docs/{file.src_uri}: cannot read its code: {exc}") from None
         entry = self.labs_root / Path(file.src_uri).stem
@@ -291,9 +350,9 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         with cache.locked(self.cache_root):  # builds sharing this cache take turns
             try:
                 if notebooks.refresh_lab(
-                    source, file.src_uri, entry, key, self.root, self.config.run_timeout
+                    source, file.src_uri, entry, key, self.root, self.config.run_timeout, learner
                 ):
                     log.info("executed lab %s", file.src_uri)
-            except notebooks.LabError as exc:
+            except notebooks.NotebookError as exc:
                 raise PluginError(f"lab docs/{file.src_uri}: {exc}") from None
         return entry

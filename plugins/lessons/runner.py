@@ -122,13 +122,15 @@ def run_lesson(
     entry: Path,
     key: str,
     timeout: int,
-    extra: dict[str, str] | None = None,
+    extra: dict[str, str | Callable[[], str]] | None = None,
     waiting: Callable[[float], None] | None = None,
 ) -> RunResult:
     """Run ``lesson`` and, when it succeeds, store its outputs in ``entry`` under ``key``.
 
-    ``extra`` maps file names to text stored with the outputs (the notebook download), so
-    the entry is complete the moment it is published. ``waiting(seconds)`` is called every
+    ``extra`` maps file names to text stored with the outputs (the notebook download), or
+    to a function making that text once the script has succeeded (in order; an exception
+    it raises fails the run with its message), so the entry is complete the moment it is
+    published. ``waiting(seconds)`` is called every
     ``HEARTBEAT_SECONDS`` while the script runs (the plugin says it is still running). At
     ``timeout`` seconds the script is stopped and the error says which line it was on.
     """
@@ -176,7 +178,13 @@ def run_lesson(
             location, reason = describe_failure(stderr, root, lesson.script)
             where = location or script
             return RunResult(lesson, False, time.perf_counter() - started, f"{where}: {reason}")
-        for name, text in (extra or {}).items():
+        for name, make in (extra or {}).items():
+            try:
+                text = make() if callable(make) else make
+            except Exception as exc:  # the maker's message says what failed and where
+                return RunResult(
+                    lesson, False, time.perf_counter() - started, f"{script}: {name}: {exc}"
+                )
             (out_dir / name).write_text(text, encoding="utf-8")
         publish(out_dir, entry, key)
         return RunResult(lesson, True, time.perf_counter() - started)

@@ -1,8 +1,10 @@
 """Run a lesson script so that it cannot change the project it is part of.
 
     python -m plugins.lessons.sandbox PROJECT_ROOT ALLOWED_DIR... -- SCRIPT
+    python plugins/lessons/sandbox.py PROJECT_ROOT ALLOWED_DIR... -- -m MODULE ARGS...
 
-The lesson runner starts every lesson script through this module. An audit hook
+The lesson runner starts every lesson script through this module, and the kernel that
+executes a lesson's notebook (``-m ipykernel_launcher``) likewise. An audit hook
 (PEP 578) refuses any attempt to create, change, move or delete a file inside the
 project, except in the allowed folders (the lesson's output folder and its scratch
 working directory). The refusal is a PermissionError raised where the script tried, so
@@ -74,17 +76,66 @@ def make_hook(root: Path, allowed: list[Path]):
     return hook
 
 
+class ProjectImports:
+    """A meta path finder refusing modules of the project (files under ``root`` outside
+    the environment and the ``allowed`` folders): a notebook's kernel imports only the
+    modules the notebook wrote, as it would on a learner's machine, even where the project
+    is installed in editable mode."""
+
+    def __init__(self, root: Path, allowed: list[Path]):
+        self.root = root.resolve()
+        self.free = [Path(sys.prefix).resolve(), *(a.resolve() for a in allowed)]
+        self.busy = False
+
+    def find_spec(self, name, path=None, target=None):
+        if self.busy:  # asked by the finders below: not for us
+            return None
+        self.busy = True
+        try:
+            spec = next(
+                (
+                    found
+                    for finder in sys.meta_path
+                    if finder is not self and hasattr(finder, "find_spec")
+                    for found in [finder.find_spec(name, path, target)]
+                    if found is not None
+                ),
+                None,
+            )
+        finally:
+            self.busy = False
+        where = spec and (spec.origin or next(iter(spec.submodule_search_locations or []), None))
+        if where and where not in ("built-in", "frozen"):
+            file = Path(where).resolve()
+            if file.is_relative_to(self.root) and not any(
+                file.is_relative_to(f) for f in self.free
+            ):
+                raise ModuleNotFoundError(
+                    f"No module named {name!r} here: it is a module of the project, and a "
+                    "notebook imports only the modules it writes",
+                    name=name,
+                )
+        return spec
+
+
 def main(argv: list[str]) -> None:
     split = argv.index("--")
     root, *allowed = (Path(a) for a in argv[:split])
     script = argv[split + 1]
-    sys.argv = [script, *argv[split + 2 :]]
-    sys.path[0] = str(Path(script).resolve().parent)  # as if run as `python script.py`
+    module = argv[split + 2] if script == "-m" else None  # -m MODULE: a notebook's kernel
+    rest = argv[split + (3 if module else 2) :]
+    sys.argv = [module or script, *rest]
+    # as if run as `python script.py`, or `python -m module` in the working directory
+    sys.path[0] = os.getcwd() if module else str(Path(script).resolve().parent)
     sys.addaudithook(make_hook(root, allowed))
     limit = os.environ.get("LESSON_TIMEOUT", "")
     if limit.isdigit():  # at the limit: print where the script is (the runner names it), exit
         faulthandler.dump_traceback_later(int(limit), exit=True)
-    runpy.run_path(script, run_name="__main__")
+    if module:
+        sys.meta_path.insert(0, ProjectImports(root, allowed))
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    else:
+        runpy.run_path(script, run_name="__main__")
 
 
 if __name__ == "__main__":

@@ -66,11 +66,14 @@ def test_lesson_script_runs_and_page_references_resolve(page, outputs):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
-def test_lesson_notebook_executes(page, tmp_path):
+def test_lesson_notebook_executes(page):
+    """The learner's notebook (the script without report calls, carrying its modules) runs
+    cell by cell alone in an empty folder."""
     lesson = lesson_of(page)
-    nb_path = tmp_path / f"{lesson.slug}.ipynb"
-    nb_path.write_text(notebooks.script_to_notebook(lesson.script, lesson.script.name))
-    executed = nbformat.reads(notebooks.execute_lab(nb_path, ROOT, timeout=300), as_version=4)
+    notebook = notebooks.learner_notebook(
+        lesson.script, lesson.script.name, f"{lesson.slug}.ipynb", ROOT, "lesson_code"
+    )
+    executed = nbformat.reads(notebooks.execute_anywhere(notebook, ROOT, 300), as_version=4)
     code_cells = [c for c in executed.cells if c.cell_type == "code"]
     assert code_cells and all(c.execution_count for c in code_cells)
     assert not any(o.get("output_type") == "error" for c in code_cells for o in c.outputs)

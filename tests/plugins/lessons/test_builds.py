@@ -338,3 +338,21 @@ def test_a_snippet_section_without_its_end_is_refused_at_the_page_line(site):
         "has a start but no end, so the page would show the rest of the file; add "
         "'# --8<-- [end:numbers]' where it ends"
     ) in result.stderr
+
+
+def test_a_comment_edit_remakes_the_notebook_it_carries_without_running_the_script(site):
+    assert build(site).returncode == 0
+    nb_path = site / "site" / "lessons" / "notebooks" / "01-demo.ipynb"
+    before = nbformat.read(nb_path, as_version=4)
+    carried = [c.source for c in before.cells if c.source.startswith("%%writefile demo_code/")]
+    assert any(s.startswith("%%writefile demo_code/deep.py") for s in carried), carried
+    deep = site / "demo_code" / "deep.py"
+    deep.write_text("# why forty-two: a note the learner reads\n" + deep.read_text())
+    result = build(site)
+    assert result.returncode == 0 and runs(result) == 0, result.stderr
+    assert "lesson 01-demo: notebook made again" in result.stderr
+    assert "lesson 02-other: notebook made again" not in result.stderr  # it imports no deep
+    after = nbformat.read(nb_path, as_version=4)
+    assert any("# why forty-two" in c.source for c in after.cells if c.cell_type == "code")
+    again = build(site)
+    assert again.returncode == 0 and "notebook made again" not in again.stderr

@@ -214,3 +214,22 @@ def test_a_long_run_says_it_is_still_running_and_a_stuck_one_where_it_was(tmp_pa
         "run_timeout in mkdocs.yml)"
     )
     assert not entry.exists()
+
+
+def notebook_key(project: Path, lesson: str) -> str:
+    script = project / "demo_code" / "lessons" / lesson
+    modules = codekey.dependencies(script, project, "demo_code")
+    return cache.notebook_key(key(project, lesson), modules, project)
+
+
+def test_a_comment_edit_changes_the_notebook_key_of_the_lessons_carrying_the_module(project):
+    """The notebook carries the module's text: a comment is something the learner reads."""
+    before = {n: (key(project, n), notebook_key(project, n)) for n in ("01_demo.py", "02_other.py")}
+    deep = project / "demo_code" / "deep.py"
+    deep.write_text("# a note for the learner\n" + deep.read_text())
+    after = {n: (key(project, n), notebook_key(project, n)) for n in ("01_demo.py", "02_other.py")}
+    assert after["01_demo.py"][0] == before["01_demo.py"][0]  # the run stays
+    assert after["01_demo.py"][1] != before["01_demo.py"][1]  # its notebook does not
+    assert after["02_other.py"] == before["02_other.py"]  # does not import deep
+    deep.write_text(deep.read_text() + "\nEDITED = True\n")
+    assert notebook_key(project, "01_demo.py") != after["01_demo.py"][1]
