@@ -23,6 +23,7 @@ import jupytext
 import nbformat
 
 from ..common import codekey
+from ..common.pages import rel
 from . import plain
 from .cache import KEY_FILE, NOTEBOOK_KEY_FILE, is_fresh, notebook_key
 
@@ -383,3 +384,70 @@ def refresh_lab(
         download.write_text(learner_text, encoding="utf-8")
     (entry / KEY_FILE).write_text(key, encoding="utf-8")  # last: marks the entry complete
     return True
+
+
+class Maker:
+    """Makes the learner notebooks of one build: a lesson's download (``download``), its
+    cache key (``key``), downloads made again for fresh runs (``remake``), and labs
+    executed against their cache entry (``lab``)."""
+
+    def __init__(self, package: tuple[Path, str], root: Path, timeout: int):
+        self.package = package  # (folder holding the course package, its name)
+        self.root = root
+        self.timeout = timeout
+
+    def key(self, script: Path, run_key: str) -> str:
+        """Key of a lesson's notebook: the run's key and the text of the modules it carries."""
+        modules = codekey.dependencies(script, *self.package)
+        return notebook_key(run_key, modules, self.package[0])
+
+    def download(self, script: Path, slug: str) -> str:
+        """The lesson's notebook download, executed; NotebookError when it cannot be."""
+        shown = rel(script, self.root)
+        return lesson_download(
+            script, shown, f"{slug}.ipynb", self.package, self.root, self.timeout
+        )
+
+    def remake(self, remake: list, file_name: str, jobs: int, log) -> list[str]:
+        """Make again the notebooks of fresh runs whose carried modules' text changed (a
+        comment edit): the scripts do not run again. The problems, one line each."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def work(item) -> str:
+            lesson, entry, nb_key = item
+            try:
+                store(entry, file_name, self.download(lesson.script, lesson.slug), nb_key)
+            except NotebookError as exc:
+                return f"  lesson page docs/{lesson.page}: {exc}"
+            log.info("lesson %s: notebook made again (its modules' text changed)", lesson.slug)
+            return ""
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            return [p for p in pool.map(work, remake) if p]
+
+    def lab(self, src_uri, source, data_dir, labs_root, cache_root, downloads, log) -> Path:
+        """The cache entry holding the executed copy of a lab notebook (at
+        ``entry / src_uri``), executed now unless the entry is fresh. PluginError-ready
+        messages come as ``LabProblem``."""
+        from .cache import compute_key, locked
+
+        try:
+            code = code_of(source)
+            key = compute_key(source, *self.package, data_dir, source=code)
+            learner = None
+            if downloads:  # the download carries the modules' text: key on it
+                key, learner = lab_download(source, code, key, self.package, self.root)
+        except Exception as exc:  # unreadable notebook or code cells that do not parse
+            raise LabProblem(f"lab docs/{src_uri}: cannot read its code: {exc}") from None
+        entry = labs_root / Path(src_uri).stem
+        with locked(cache_root):  # builds sharing this cache take turns
+            try:
+                if refresh_lab(source, src_uri, entry, key, self.root, self.timeout, learner):
+                    log.info("executed lab %s", src_uri)
+            except NotebookError as exc:
+                raise LabProblem(f"lab docs/{src_uri}: {exc}") from None
+        return entry
+
+
+class LabProblem(Exception):
+    """A lab that cannot be read or executed; the message names it."""

@@ -30,7 +30,7 @@ from ..common import codekey
 from ..common.pages import rel, where
 from . import cache, notebooks, pages
 from .config import LessonsConfig
-from .runner import Lesson, RunResult, run_lesson
+from .runner import Lesson, MissingScript, RunResult, find_scripts, run_lesson
 
 log = get_plugin_logger(__name__.removeprefix("plugins."))
 
@@ -41,11 +41,6 @@ LAB_DOWNLOADS = "notebooks"  # labs/notebooks/<lab>.ipynb: a lab's download, nex
 def _notebook_uri(lesson: Lesson) -> str:
     """Site path of a lesson's notebook: "lessons/notebooks/04-softmax.ipynb"."""
     return posixpath.join(posixpath.dirname(lesson.page), "notebooks", f"{lesson.slug}.ipynb")
-
-
-def script_name(slug: str) -> str:
-    """Script file name of a lesson slug: "04-softmax" -> "04_softmax.py"."""
-    return slug.replace("-", "_") + ".py"
 
 
 class LessonsPlugin(BasePlugin[LessonsConfig]):
@@ -65,6 +60,8 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         self.outputs_root = self.cache_root / "outputs"
         self.labs_root = self.cache_root / "labs"
         self.previous_root = self.cache_root / cache.PREVIOUS_DIR
+        package = (self.package_parent, self.package)
+        self.maker = notebooks.Maker(package, self.root, self.config.run_timeout)
         self.package = Path(self.config.package_dir).name
         self.package_parent = (self.root / self.config.package_dir).resolve().parent
         self.data_dir = (self.root / self.config.data_dir).resolve()
@@ -97,7 +94,18 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         if not self.config.enabled:
             return
         self.used_entries = set()
-        self.lessons = self._discover(config.plugins["course"].lessons)
+        scripts = (self.root / self.config.scripts_dir).resolve()
+        try:
+            listed = config.plugins["course"].lessons
+            self.lessons, orphans = find_scripts(listed, scripts, self.root)
+        except MissingScript as exc:
+            raise PluginError(str(exc)) from None
+        for orphan, page in orphans:
+            log.warning(
+                "%s has no lesson page; create docs/%s or delete the script",
+                rel(orphan, self.root),
+                page,
+            )
         with cache.locked(self.cache_root):  # builds sharing this cache take turns
             memo = self.cache_root / cache.IMPORT_MEMO
             codekey.load_import_memo(memo)
@@ -115,7 +123,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                         f"lesson {lesson.page}: {rel(Path(exc.filename), self.root)}:{exc.lineno}: "
                         f"syntax error: {exc.msg}"
                     ) from None
-                nb_key = self._notebook_key(lesson, key)
+                nb_key = self.maker.key(lesson.script, key) if self.config.notebooks else ""
                 fresh = cache.is_fresh(entry, key)
                 if not fresh and cache.restore(entry, key, self.previous_root):
                     log.info("lesson %s: an earlier run of this very code is back", lesson.slug)
@@ -129,7 +137,9 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 stale.append((lesson, entry, key, nb_key))
             codekey.save_import_memo(memo)
             self.ran = self._run_all(stale)
-            self._remake_notebooks(remake)
+            problems = self.maker.remake(remake, NOTEBOOK_FILE, self._jobs(), log)
+            if problems:
+                raise PluginError("lesson notebooks failed:\n" + "\n".join(problems))
         failures = [r for r in self.ran if not r.ok]
         if failures:
             lines = [f"  lesson page docs/{r.lesson.page}: {r.error}" for r in failures]
@@ -155,7 +165,19 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         self.lab_downloads = {}
         for file in list(files):
             if file.src_uri.startswith(labs_prefix) and file.src_uri.endswith(".ipynb"):
-                entry = self._execute_lab(file)
+                try:
+                    entry = self.maker.lab(
+                        file.src_uri,
+                        Path(file.abs_src_path),
+                        self.data_dir,
+                        self.labs_root,
+                        self.cache_root,
+                        self.config.notebooks,
+                        log,
+                    )
+                except notebooks.LabProblem as exc:
+                    raise PluginError(str(exc)) from None
+                self.used_entries.add(entry)
                 files.remove(file)
                 # A real File rooted in the cache entry (not File.generated): mkdocs-jupyter's
                 # wrapper recomputes abs_src_path from src_dir and src_uri.
@@ -238,73 +260,14 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         return server
 
     # -- helpers -----------------------------------------------------------------------
-    def _discover(self, listed: dict) -> dict[str, Lesson]:
-        """The course's lessons (slug -> info with ``path``, relative to docs_dir), each
-        with its script."""
-        scripts = (self.root / self.config.scripts_dir).resolve()
-        found: dict[str, Lesson] = {}
-        for slug, info in sorted(listed.items()):
-            script = scripts / script_name(slug)
-            if not script.is_file():
-                raise PluginError(
-                    f"docs/{info.path}: this lesson has no script; create "
-                    f"{rel(script, self.root)} (every lesson's code runs at build time)"
-                )
-            found[slug] = Lesson(slug=slug, page=info.path, script=script)
-        if scripts.is_dir():
-            expected = {script_name(s) for s in found}
-            folder = posixpath.dirname(next(iter(found.values())).page) if found else "lessons"
-            for orphan in sorted(scripts.glob("[0-9][0-9]_*.py")):
-                if orphan.name not in expected:
-                    log.warning(
-                        "%s has no lesson page; create docs/%s/%s.md or delete the script",
-                        rel(orphan, self.root),
-                        folder,
-                        orphan.stem.replace("_", "-"),
-                    )
-        return found
-
-    def _notebook_key(self, lesson: Lesson, run_key: str) -> str:
-        """Key of the lesson's notebook ("" without notebooks): see cache.notebook_key."""
-        if not self.config.notebooks:
-            return ""
-        modules = codekey.dependencies(lesson.script, self.package_parent, self.package)
-        return cache.notebook_key(run_key, modules, self.package_parent)
-
-    def _download(self, lesson: Lesson) -> str:
-        """The lesson's notebook download, executed; NotebookError when it cannot be."""
-        return notebooks.lesson_download(
-            lesson.script,
-            rel(lesson.script, self.root),
-            f"{lesson.slug}.ipynb",
-            (self.package_parent, self.package),
-            self.root,
-            self.config.run_timeout,
-        )
-
-    def _remake_notebooks(self, remake: list[tuple[Lesson, Path, str]]) -> None:
-        """Make again the notebooks of fresh runs whose carried modules' text changed (a
-        comment edit): the scripts do not run again."""
-
-        def work(item: tuple[Lesson, Path, str]) -> str:
-            lesson, entry, nb_key = item
-            try:
-                notebooks.store(entry, NOTEBOOK_FILE, self._download(lesson), nb_key)
-            except notebooks.NotebookError as exc:
-                return f"  lesson page docs/{lesson.page}: {exc}"
-            log.info("lesson %s: notebook made again (its modules' text changed)", lesson.slug)
-            return ""
-
-        with ThreadPoolExecutor(max_workers=self.config.run_jobs or os.cpu_count() or 1) as pool:
-            problems = [p for p in pool.map(work, remake) if p]
-        if problems:
-            raise PluginError("lesson notebooks failed:\n" + "\n".join(problems))
+    def _jobs(self) -> int:
+        return self.config.run_jobs or os.cpu_count() or 1
 
     def _run_all(self, stale: list[tuple[Lesson, Path, str, str]]) -> list[RunResult]:
         if not stale:
             log.debug("all %d lessons up to date", len(self.lessons))
             return []
-        jobs = self.config.run_jobs or os.cpu_count() or 1
+        jobs = self._jobs()
         log.info(
             "running %d of %d lesson scripts (%d at a time)", len(stale), len(self.lessons), jobs
         )
@@ -313,7 +276,7 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             lesson, entry, key, nb_key = item
             extra = {}
             if self.config.notebooks:  # made after the script succeeded, key file second
-                extra[NOTEBOOK_FILE] = lambda: self._download(lesson)
+                extra[NOTEBOOK_FILE] = lambda: self.maker.download(lesson.script, lesson.slug)
                 extra[cache.NOTEBOOK_KEY_FILE] = nb_key
 
             def waiting(seconds: float) -> None:
@@ -329,30 +292,3 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 "lesson %s: %s in %.1f s", r.lesson.slug, "ok" if r.ok else "FAILED", r.seconds
             )
         return results
-
-    def _execute_lab(self, file: File) -> Path:
-        """The cache entry holding the executed copy of a lab notebook (at
-        ``entry / file.src_uri``), executed now unless the entry is fresh."""
-        source = Path(file.abs_src_path)
-        try:
-            code = notebooks.code_of(source)
-            key = cache.compute_key(
-                source, self.package_parent, self.package, self.data_dir, source=code
-            )
-            learner = None
-            if self.config.notebooks:  # the download carries the modules' text: key on it
-                package = (self.package_parent, self.package)
-                key, learner = notebooks.lab_download(source, code, key, package, self.root)
-        except Exception as exc:  # unreadable notebook or code cells that do not parse
-            raise PluginError(f"lab docs/{file.src_uri}: cannot read its code: {exc}") from None
-        entry = self.labs_root / Path(file.src_uri).stem
-        self.used_entries.add(entry)
-        with cache.locked(self.cache_root):  # builds sharing this cache take turns
-            try:
-                if notebooks.refresh_lab(
-                    source, file.src_uri, entry, key, self.root, self.config.run_timeout, learner
-                ):
-                    log.info("executed lab %s", file.src_uri)
-            except notebooks.NotebookError as exc:
-                raise PluginError(f"lab docs/{file.src_uri}: {exc}") from None
-        return entry

@@ -10,6 +10,7 @@ never leaves an entry that looks valid.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -209,3 +210,37 @@ def _wait(proc: subprocess.Popen, timeout: int, started: float, waiting) -> tupl
                 return "", False
             if waiting is not None:
                 waiting(time.perf_counter() - started)
+
+
+class MissingScript(Exception):
+    """A lesson page whose script does not exist."""
+
+
+def script_name(slug: str) -> str:
+    """Script file name of a lesson slug: "04-softmax" -> "04_softmax.py"."""
+    return slug.replace("-", "_") + ".py"
+
+
+def find_scripts(
+    listed: dict, scripts: Path, root: Path
+) -> tuple[dict[str, Lesson], list[tuple[Path, str]]]:
+    """The course's lessons (slug -> info with ``path``, relative to docs_dir) each with its
+    script in ``scripts``, and the scripts no lesson has, each with the page it would need
+    (``lessons/21-orphan.md``). ``MissingScript`` names a lesson without its script."""
+    found: dict[str, Lesson] = {}
+    for slug, info in sorted(listed.items()):
+        script = scripts / script_name(slug)
+        if not script.is_file():
+            raise MissingScript(
+                f"docs/{info.path}: this lesson has no script; create "
+                f"{_rel(str(script), root)} (every lesson's code runs at build time)"
+            )
+        found[slug] = Lesson(slug=slug, page=info.path, script=script)
+    folder = posixpath.dirname(next(iter(found.values())).page) if found else "lessons"
+    expected = {script_name(s) for s in found}
+    orphans = [
+        (orphan, f"{folder}/{orphan.stem.replace('_', '-')}.md")
+        for orphan in sorted(scripts.glob("[0-9][0-9]_*.py"))
+        if orphan.name not in expected
+    ]
+    return found, orphans

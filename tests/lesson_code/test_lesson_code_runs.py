@@ -18,8 +18,7 @@ from plugins.common import codekey
 from plugins.common.pages import code_lines
 from plugins.course.frontmatter import PAGE_RE as LESSON_PAGE_RE
 from plugins.lessons import notebooks, pages
-from plugins.lessons.plugin import script_name
-from plugins.lessons.runner import Lesson, run_lesson
+from plugins.lessons.runner import Lesson, run_lesson, script_name
 from tests import support
 
 ROOT = support.ROOT
