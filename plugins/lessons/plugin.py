@@ -60,11 +60,11 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         self.outputs_root = self.cache_root / "outputs"
         self.labs_root = self.cache_root / "labs"
         self.previous_root = self.cache_root / cache.PREVIOUS_DIR
-        package = (self.package_parent, self.package)
-        self.maker = notebooks.Maker(package, self.root, self.config.run_timeout)
         self.package = Path(self.config.package_dir).name
         self.package_parent = (self.root / self.config.package_dir).resolve().parent
         self.data_dir = (self.root / self.config.data_dir).resolve()
+        package = (self.package_parent, self.package)
+        self.maker = notebooks.Maker(package, self.root, self.config.run_timeout)
 
     # -- events ------------------------------------------------------------------------
     def on_config(self, config):

@@ -87,7 +87,7 @@ def main(site: str) -> None:  # pragma: no cover - a by-hand report
     from playwright.sync_api import sync_playwright
 
     from tests.chromium import CHROMIUM, CHROMIUM_ARGS
-    from tests.conftest import QuietHandler, free_port
+    from tests.support import QuietHandler, free_port
     from tests.site.pages import page_paths
 
     port = free_port()

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from plugins.lessons import notebooks
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def run(*cells: str) -> nbformat.NotebookNode:
