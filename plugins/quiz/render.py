@@ -184,19 +184,24 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.in_math = 0
+        self.hidden = 0  # inside a hidden span (the search text that follows a formula)
 
     def handle_starttag(self, tag, attrs):
         if tag == "math":
             if not self.in_math:
                 self.parts.append(dict(attrs).get("alttext") or "")
             self.in_math += 1
+        elif tag == "span" and (self.hidden or "hidden" in dict(attrs)):
+            self.hidden += 1
 
     def handle_endtag(self, tag):
         if tag == "math" and self.in_math:
             self.in_math -= 1
+        elif tag == "span" and self.hidden:
+            self.hidden -= 1
 
     def handle_data(self, data):
-        if not self.in_math:
+        if not self.in_math and not self.hidden:
             self.parts.append(data)
 
 
