@@ -580,7 +580,7 @@
     };
   };
 
-  // Lesson 17: n² weights and their bytes, and the longest path, for a length n.
+  // Lesson 25: n² weights and their bytes, and the longest path, for a length n.
   KINDS["cost-length"] = (w) => {
     const d = w.data;
     const last = d.exponents.length - 1;

@@ -1,6 +1,6 @@
 """What attention costs and what it buys: path length, parallel steps, n² memory and time.
 
-Lesson 17 uses these helpers to compare a recurrent network with self-attention:
+Lesson 25 uses these helpers to compare a recurrent network with self-attention:
 
 - how many hops information needs from one token to another (``hop_counts``),
 - how many rounds of parallel work a layer needs (``rnn_sweeps_needed``, on lesson 1's

@@ -1,6 +1,6 @@
 """A toy recurrent network for lesson 1: how much does the first token still matter?
 
-The course's one recurrent network: lesson 17 runs the same cell to count how many
+The course's one recurrent network: lesson 25 runs the same cell to count how many
 rounds of parallel work it needs (``lesson_code.topics.cost``).
 
 The cell is the plain (Elman) tanh RNN with fixed random weights and no training:

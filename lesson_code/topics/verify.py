@@ -1,4 +1,4 @@
-"""Lesson 19, verify before you trust: re-run the numbers, then find the broken role.
+"""Lesson 27, verify before you trust: re-run the numbers, then find the broken role.
 
 Part 1 recomputes the claims of popular explanations of attention so they can be checked
 instead of believed (the trophy/suitcase scores themselves, and their softmax with or

@@ -18,7 +18,7 @@ For a ``HandBuilt`` example with ``n`` tokens:
 - ``output()``: (d_v,) ``weights @ values``, the new vector of the query token
 
 Quizzes and tests call the module-level functions with literal arguments, for example
-``example_weights("trophy_small")`` or ``published_weights(8, 10)``. Lesson 19 re-checks
+``example_weights("trophy_small")`` or ``published_weights(8, 10)``. Lesson 27 re-checks
 the published numbers with ``published_weights`` too.
 """
 

@@ -56,7 +56,7 @@ LESSONS = {  # page -> widget kind, one widget per page
     "lessons/12-masks/": "causal-toggle",
     "lessons/13-position/": "position-offset",
     "lessons/14-heads-vs-one/": "head-picker",
-    "lessons/17-cost-and-scale/": "cost-length",
+    "lessons/25-cost-and-scale/": "cost-length",
 }
 SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
@@ -397,10 +397,10 @@ def test_head_picker_matches_numpy(browser, served_site):
             assert pressed.count() == 1 and pressed.text_content().endswith(st["label"])
 
 
-# -- lesson 17: cost -----------------------------------------------------------------------
+# -- lesson 25: cost -----------------------------------------------------------------------
 def test_cost_length_slider_matches_numpy(browser, served_site):
     base, _ = served_site
-    with lesson(browser, base, "lessons/17-cost-and-scale/") as page:
+    with lesson(browser, base, "lessons/25-cost-and-scale/") as page:
         tab_to(page, "input[type=range]")
         assert state(page)["n"] == 1024
         page.keyboard.press("Home")

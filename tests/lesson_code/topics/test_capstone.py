@@ -1,4 +1,4 @@
-"""lesson_code.topics.capstone: the hand-built two-head causal block does what lesson 18 says."""
+"""lesson_code.topics.capstone: the hand-built two-head causal block does what lesson 26 says."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""lesson_code.topics.verify: lesson 19's recomputed claims and its three faulty layers."""
+"""lesson_code.topics.verify: lesson 27's recomputed claims and its three faulty layers."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_top_weight_is_not_top_contribution_in_the_sink_example():
     assert np.allclose((w[0][:, None] * v).sum(axis=0), out[0])
 
 
-# Part 2: each mystery layer has the symptom lesson 19 describes, and the diagnosis rule
+# Part 2: each mystery layer has the symptom lesson 27 describes, and the diagnosis rule
 # names the right role (including faults the lesson does not show).
 INPUTS = mystery_example()
 

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 18: capstone, predict then trace a multi-head causal block
+# # Lesson 26: capstone, predict then trace a multi-head causal block
 #
 # A two-head attention block with a causal mask and sinusoidal positions, run on
 # "the dog chased the ball". The parameters are hand-built in `lesson_code/topics/capstone.py`:

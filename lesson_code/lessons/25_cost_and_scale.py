@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 17: constant path length, parallelism, and the n² cost
+# # Lesson 25: constant path length, parallelism, and the n² cost
 #
 # What self-attention buys over a recurrent network (one hop between any two tokens, rows
 # that can be computed at the same time) and what it costs (an n × n weight matrix).

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 19: verify before you trust
+# # Lesson 27: verify before you trust
 #
 # Re-running the claims of popular explanations of attention, then diagnosing three
 # faulty attention layers: is the fault in the queries, the keys or the values?
