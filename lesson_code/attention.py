@@ -96,6 +96,53 @@ def scaled_dot_product_attention(q, k, v, mask=None):
 # --8<-- [end:sdpa]
 
 
+# --8<-- [start:backward]
+def scaled_dot_product_attention_backward(q, k, v, d_output, mask=None):
+    """The gradients of attention, derived by hand: (d_q, d_k, d_v).
+
+    For ``output = softmax(q kᵀ / √d_k) v`` (``scaled_dot_product_attention``) and a
+    gradient ``d_output`` flowing back from whatever used the output, these are the
+    gradients of ``sum(output * d_output)`` with respect to q, k and v. The chain runs
+    backwards through the four forward steps:
+
+      output  = weights @ v          ->  d_v = weightsᵀ d_output,  d_weights = d_output vᵀ
+      weights = softmax(scores) by row   ->  d_scores (the softmax Jacobian, below)
+      scores  = q kᵀ / √d_k          ->  d_q = d_scores k / √d_k,  d_k = d_scoresᵀ q / √d_k
+
+    The softmax Jacobian of one row w is diag(w) - w wᵀ, so multiplying it by that row's
+    d_weights g gives w * (g - w·g): each score's gradient is its weight times how much its
+    own gradient beats the weighted average. A blocked key has weight 0 and so gets
+    gradient 0, which is why the mask needs no step of its own.
+
+    q: (n_q, d_k), k: (n_k, d_k), v: (n_k, d_v), d_output: (n_q, d_v); a leading batch axis
+    (..., n, d) is allowed everywhere, as in the forward pass.
+    mask: optional bool broadcastable to (..., n_q, n_k); True = may attend.
+
+    Returns (d_q, d_k, d_v) with the shapes of q, k and v.
+    """
+    q, k, v, d_output = (np.asarray(a, dtype=float) for a in (q, k, v, d_output))
+    d_k = q.shape[-1]
+    output_shape = q.shape[:-1] + v.shape[-1:]
+    if d_output.shape != output_shape:
+        raise ValueError(
+            f"d_output must have the output's shape {output_shape}, got {d_output.shape}"
+        )
+    _, weights = scaled_dot_product_attention(q, k, v, mask)  # (..., n_q, n_k)
+    # step 4 backwards: output = weights @ v
+    d_v = np.swapaxes(weights, -1, -2) @ d_output  # (..., n_k, d_v)
+    d_weights = d_output @ np.swapaxes(v, -1, -2)  # (..., n_q, n_k)
+    # step 3 backwards: the softmax Jacobian applied to each row
+    row_average = np.sum(weights * d_weights, axis=-1, keepdims=True)  # (..., n_q, 1)
+    d_scores = weights * (d_weights - row_average)  # (..., n_q, n_k); 0 where blocked
+    # step 2 backwards: scores = q kᵀ / √d_k
+    d_q = d_scores @ k / np.sqrt(d_k)  # (..., n_q, d_k)
+    d_k_ = np.swapaxes(d_scores, -1, -2) @ q / np.sqrt(d_k)  # (..., n_k, d_k)
+    return d_q, d_k_, d_v
+
+
+# --8<-- [end:backward]
+
+
 # --8<-- [start:causal]
 def causal_mask(n):
     """Lower-triangular (n, n) bool mask: position i may attend to j only if j <= i."""
