@@ -13,6 +13,9 @@ and then ``report`` prints and shows instead of writing files):
 ``OUTPUT_ENV``  the folder the script writes everything into
 ``SLUG_ENV``    the lesson's slug, e.g. ``"04-softmax"`` (salts the ids inside figures,
                 so two figures on one page never share one)
+``CODE_CACHE_ENV``  a folder lesson_code may keep a cache in (the trained model's weights,
+                :mod:`lesson_code.learned`); the sandbox lets a script write there. Also
+                set for the notebooks the build executes.
 
 Files in that folder, ``name`` being the name the script gave (``NAME_RE``):
 
@@ -33,6 +36,7 @@ import re
 
 OUTPUT_ENV = "LESSON_OUTPUT_DIR"
 SLUG_ENV = "LESSON_SLUG"
+CODE_CACHE_ENV = "LESSON_CODE_CACHE"
 
 OUTPUT_SUFFIX = ".txt"
 FIGURE_SUFFIX = ".fig.md"

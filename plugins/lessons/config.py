@@ -22,6 +22,10 @@ class LessonsConfig(base.Config):
 
     # Cache of outputs, relative to mkdocs.yml
     cache_dir = c.Type(str, default=".cache/lessons")
+    # A folder lesson_code may keep its own cache in (the weights of the model trained in
+    # the build), given to scripts and notebooks as $LESSON_CODE_CACHE; the sandbox lets
+    # them write there and nowhere else in the project
+    code_cache_dir = c.Type(str, default=".cache/lesson_code")
 
     # Downloadable notebook of each lesson's script
     notebooks = c.Type(bool, default=True)

@@ -26,6 +26,7 @@ from ..common import codekey
 from ..common.pages import rel
 from . import plain
 from .cache import KEY_FILE, NOTEBOOK_KEY_FILE, is_fresh, notebook_key
+from .runner import writable_caches
 
 HOW_TO_RUN = """\
 **How to run this notebook.** It needs Python 3 with numpy and matplotlib, and a notebook
@@ -266,7 +267,7 @@ def execute_anywhere(notebook, root: Path, timeout: int) -> str:
         spec = Path(scratch, "kernels", SANDBOX_KERNEL)
         spec.mkdir(parents=True)
         sandbox = Path(__file__).with_name("sandbox.py")
-        argv = [sys.executable, str(sandbox), str(root), str(folder), "--"]
+        argv = [sys.executable, str(sandbox), str(root), str(folder), *writable_caches(), "--"]
         argv += ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
         kernel = {"argv": argv, "display_name": "Python 3 (sandboxed)", "language": "python"}
         (spec / "kernel.json").write_text(json.dumps(kernel), encoding="utf-8")

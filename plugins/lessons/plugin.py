@@ -24,7 +24,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from lesson_code.report.protocol import VALUES_FILE
+from lesson_code.report.protocol import CODE_CACHE_ENV, VALUES_FILE
 
 from ..common import codekey
 from ..common.pages import rel, where
@@ -76,6 +76,8 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
                 "runs; add '- course' to plugins in mkdocs.yml"
             )
         self._paths(config)
+        # inherited by every script run and notebook kernel (a value already set wins)
+        os.environ.setdefault(CODE_CACHE_ENV, str(self.root / self.config.code_cache_dir))
         if "pymdownx.snippets" not in config.markdown_extensions:
             raise PluginError(
                 "lessons: pymdownx.snippets is not enabled; add it to markdown_extensions in "

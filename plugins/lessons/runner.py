@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lesson_code.report.protocol import OUTPUT_ENV, SLUG_ENV
+from lesson_code.report.protocol import CODE_CACHE_ENV, OUTPUT_ENV, SLUG_ENV
 
 from .cache import KEY_FILE, is_fresh
 
@@ -117,6 +117,16 @@ def publish(out_dir: Path, entry: Path, key: str) -> None:
     raise OSError(f"could not store the outputs of {entry.name} in {entry.parent}")
 
 
+def writable_caches() -> list[str]:
+    """The folder lesson_code keeps its own cache in ($LESSON_CODE_CACHE, set by the
+    lessons plugin), which the sandbox lets scripts and notebook kernels write to."""
+    folder = os.environ.get(CODE_CACHE_ENV)
+    if not folder:
+        return []
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return [folder]
+
+
 def run_lesson(
     lesson: Lesson,
     root: Path,
@@ -154,7 +164,7 @@ def run_lesson(
     }
     try:
         command = [sys.executable, "-m", "plugins.lessons.sandbox", str(root), str(out_dir)]
-        command += [str(work_dir), "--", str(lesson.script)]
+        command += [str(work_dir), *writable_caches(), "--", str(lesson.script)]
         proc = subprocess.Popen(
             command,
             cwd=work_dir,
