@@ -109,6 +109,12 @@ def _parse_imports(source: str, filename: str, package: str, current: str) -> fr
     return frozenset(n for n in found if n == package or n.startswith(package + "."))
 
 
+def _relative_base(file: Path, name: str) -> str:
+    """The dotted name relative imports in ``file`` resolve against: a package's
+    ``__init__.py`` imports ``.x`` from the package itself, a module from its parent."""
+    return f"{name}.__init__" if file.name == "__init__.py" else name
+
+
 def dependencies(
     script: Path, root: Path, package: str, source: str | None = None, current: str = ""
 ) -> list[Path]:
@@ -134,7 +140,7 @@ def dependencies(
                 if file is None:
                     continue
                 seen[name] = file
-                pending.append((file, name, None))
+                pending.append((file, _relative_base(file, name), None))
     return sorted(set(seen.values()))
 
 
@@ -149,7 +155,9 @@ def module_dependencies(modules: list[str], root: Path, package: str) -> list[Pa
             file = _module_file(root, prefix)
             if file is not None and (prefix == package or prefix.startswith(package + ".")):
                 files.add(file)
-                files.update(dependencies(file, root, package, current=prefix))
+                files.update(
+                    dependencies(file, root, package, current=_relative_base(file, prefix))
+                )
     return sorted(files)
 
 

@@ -35,6 +35,22 @@ def test_dependencies_are_transitive_and_include_parent_packages(project):
     assert deps == {"demo_code/__init__.py", "demo_code/helpers.py", "demo_code/deep.py"}
 
 
+def test_a_packages_relative_imports_resolve_inside_the_package(project):
+    # lesson_code/learned/__init__.py does `from .model import ...`: .model is
+    # lesson_code.learned.model, not lesson_code.model
+    sub = project / "demo_code" / "sub"
+    sub.mkdir()
+    (sub / "__init__.py").write_text("from .part import thing\n")
+    (sub / "part.py").write_text("from ..helpers import *\nthing = 1\n")
+    script = project / "demo_code" / "lessons" / "03_sub.py"
+    script.write_text("from demo_code.sub import thing\n")
+    deps = {
+        p.relative_to(project).as_posix()
+        for p in codekey.dependencies(script, project, "demo_code")
+    }
+    assert {"demo_code/sub/__init__.py", "demo_code/sub/part.py", "demo_code/helpers.py"} <= deps
+
+
 def test_dependencies_ignore_other_packages(project):
     script = project / "demo_code" / "lessons" / "02_other.py"
     assert codekey.dependencies(script, project, "demo_code") == []
