@@ -122,6 +122,11 @@ BUDGETS: dict[str, Budget] = {
         100,
         "ms",
     ),
+    "training_cold": Budget(
+        "training the small transformer from scratch (`lesson_code.learned`), CPU time",
+        60,
+        "s",
+    ),
     "explorer_recompute": Budget(
         "explorer recompute for a 64-token sentence (median of 50; one frame)", 16, "ms"
     ),

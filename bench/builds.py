@@ -143,6 +143,27 @@ def paired_ratio(top: list[dict], bottom: list[dict], key: str) -> float:
     return statistics.median(a[key] / b[key] for a, b in zip(top, bottom, strict=True))
 
 
+TRAIN = (
+    "from lesson_code.learned import Settings, train; "
+    "m, h = train(Settings()); print(h.loss[-50:].mean())"
+)
+
+
+def training_time(project: Path, env: dict) -> dict:
+    """Train lesson 20's model from scratch in a child process (no kept weights used):
+    wall and CPU seconds, as a cold build on a fresh clone spends them once."""
+    cpu, started = _children_cpu(), time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-c", TRAIN],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(project)},
+    )
+    assert run.returncode == 0, run.stderr
+    return {"wall": time.perf_counter() - started, "cpu": _children_cpu() - cpu}
+
+
 def build_times(project: Path, env: dict) -> dict:
     """Time the builds in ``project``; its ``site`` folder ends up holding a warm build."""
     cache = Path(env["LESSONS_CACHE_DIR"])

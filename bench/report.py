@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from bench.budgets import BUDGETS, MKDOCS_QUIZ
-from bench.builds import EDIT_RUNS, WARM_RUNS, build_times, copy_project
+from bench.builds import EDIT_RUNS, WARM_RUNS, build_times, copy_project, training_time
 from bench.sizes import BASE_JS, EXPLORER_PARAMS, asset_group, page_sizes, quiz_assets
 from tests.support import ROOT, SUITE_TIMING, free_port
 
@@ -76,6 +76,7 @@ def main() -> None:
             "SITE_URL": url,
         }
         b = data["builds"] = build_times(project, env)
+        training = data["training"] = training_time(project, env)
         site = project / "site"
         sizes = data["sizes"] = page_sizes(site)
         quiz = quiz_assets()
@@ -114,6 +115,13 @@ def main() -> None:
             f"{edit_lesson.limit:g}x its plain run {b['edited_lesson_run_cpu_s']:.2f} s = "
             f"{b['edit_lesson_budget_cpu_s']:.2f} s: "
             f"{edit_lesson.verdict(b['edit_lesson_part_cpu_s'] / b['edited_lesson_run_cpu_s'])})",
+        ),
+        (
+            "training: lesson 20's model from scratch",
+            f"{training['cpu']:.1f} s CPU",
+            f"wall {training['wall']:.1f} s; once per fresh clone or change of "
+            f"lesson_code/learned (then loaded); budget <= {BUDGETS['training_cold'].limit:g} s "
+            f"CPU: {BUDGETS['training_cold'].verdict(training['cpu'])}",
         ),
         (
             "ratio warm / plain (CPU)",

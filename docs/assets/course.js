@@ -28,6 +28,36 @@
     return typeof value === "string" && /^\d{2}-[a-z0-9-]+$/.test(value);
   }
 
+  /* ---- renamed lessons: progress follows the lesson ---------------------------------- */
+  /* <meta name="afp-moved" content="old=new ..."> (mkdocs.yml, course: renamed_lessons).
+     Visits, "continue" and quiz answers stored under an old slug move to the new one,
+     unless the new slug has its own; the old entries are removed. Runs before the quiz
+     script restores answers (it waits for the page to start). */
+  function moveRenamed() {
+    const meta = document.querySelector('meta[name="afp-moved"]');
+    for (const pair of (meta?.content || "").split(" ")) {
+      const [from, to] = pair.split("=");
+      if (!isSlug(from) || !isSlug(to)) continue;
+      const visited = readRecord(VISITED, null);
+      if (visited && Object.hasOwn(visited, from)) {
+        if (!Object.hasOwn(visited, to)) visited[to] = visited[from];
+        delete visited[from];
+        STORE.set(VISITED, visited);
+      }
+      const last = readRecord(LAST, null);
+      if (last && last.slug === from) {
+        const path = String(last.path || "").replace(`/${from}/`, `/${to}/`);
+        STORE.set(LAST, { ...last, slug: to, path: path });
+      }
+      const answers = STORE.get(`quiz:${from}`);
+      if (answers !== null) {
+        if (STORE.get(`quiz:${to}`) === null) STORE.set(`quiz:${to}`, answers);
+        STORE.remove(`quiz:${from}`);
+      }
+    }
+  }
+  moveRenamed();
+
   /* ---- lesson pages: remember the visit ------------------------------------------------ */
   function recordVisit(frame) {
     const slug = frame.getAttribute("data-lesson");

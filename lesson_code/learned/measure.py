@@ -16,15 +16,16 @@ from __future__ import annotations
 import numpy as np
 
 
-def head_scores(model, ids):
+def head_scores(model, ids, ablate=()):
     """(previous_token, induction): two (n_layers, n_heads) arrays of mean attention weight.
 
     ids: (count, 2 * m) sequences of m random tokens written twice (``repeated_sequences``).
     The mean is over every sequence and every query position of the second copy.
+    ablate: (layer, head) pairs removed first (a later layer's patterns may change).
     """
     ids = np.asarray(ids)
     half = ids.shape[-1] // 2
-    weights = np.stack(model.run(ids).weights, axis=1)  # (count, layers, heads, n, n)
+    weights = np.stack(model.run(ids, ablate).weights, axis=1)  # (count, layers, heads, n, n)
     queries = np.arange(half, 2 * half)
     previous = weights[..., queries, queries - 1].mean(axis=(0, -1))
     induction = weights[..., queries, queries - half + 1].mean(axis=(0, -1))
@@ -63,3 +64,16 @@ def copying_loss(model, ids, ablate=()):
     log_probs = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
     targets = ids[:, half + 1 :, None]
     return float(-np.mean(np.take_along_axis(log_probs, targets, axis=-1)))
+
+
+def uniform_loss(vocab_size):
+    """The loss (nats per token) of guessing: probability 1 / vocab_size for every token."""
+    return float(np.log(vocab_size))
+
+
+def first_step_above(steps, scores, threshold):
+    """The first of ``steps`` at which ``scores`` (one per step) exceeds ``threshold``."""
+    above = np.flatnonzero(np.asarray(scores) > threshold)
+    if not len(above):
+        raise ValueError(f"the score never exceeds {threshold}")
+    return int(np.asarray(steps)[above[0]])

@@ -12,6 +12,7 @@ from matplotlib.ticker import PercentFormatter
 
 from lesson_code import report
 from lesson_code.attention import split_heads
+from lesson_code.learned import copying_accuracy, head_scores, repeated_sequences, trained_model
 from lesson_code.plotting import heatmap
 from lesson_code.topics.heads import (
     AGREEMENT_QUERY,
@@ -222,3 +223,36 @@ report.figure(
         'most weight on "keys" change the output least.'
     ),
 )
+
+# %% [markdown]
+# ## The same test on a trained model (lesson 20's)
+
+# %%
+with report.output("trained"):
+    # --8<-- [start:trained]
+    model = trained_model()  # lesson 20's model, trained when the site was built
+    ids = repeated_sequences(np.random.default_rng(2026), 64, 16, model.vocab_size)
+    previous, induction = head_scores(model, ids)  # (layers, heads) each
+    whole = copying_accuracy(model, ids)  # next token right in the second copy
+    print("head   best score  copying without it")
+    for layer in range(model.n_layers):
+        for head in range(model.n_heads):
+            score = max(previous[layer, head], induction[layer, head])
+            kept = copying_accuracy(model, ids, ablate=[(layer, head)])
+            print(f"L{layer + 1} H{head + 1} {score:11.2f} {kept:19.0%}")
+    print(f"every head kept: {whole:.0%}")
+    # --8<-- [end:trained]
+kept = np.array(
+    [[copying_accuracy(model, ids, [(la, h)]) for h in range(model.n_heads)] for la in range(2)]
+)
+inductive = [h for h in range(model.n_heads) if induction[1, h] > 0.5]
+prev_head = np.unravel_index(int(np.argmax(previous)), previous.shape)
+assert len(inductive) >= 2 and prev_head[0] == 0, "lesson 20's model: one prev-token head"
+assert min(kept[1, h] for h in inductive) > whole - 0.05, "no single induction head is missed"
+assert kept[prev_head] < 0.3, "the previous-token head is missed"
+report.value("t_whole", whole, ".0%")
+report.value("t_ind_count", len(inductive), "d")
+report.value("t_ind_low", min(induction[1, h] for h in inductive), ".2f")
+report.value("t_ind_kept", min(kept[1, h] for h in inductive), ".0%")
+report.value("t_prev_head", prev_head[1] + 1, "d")
+report.value("t_prev_kept", kept[prev_head], ".0%")

@@ -20,6 +20,10 @@ class CourseConfig(base.Config):
     # it, the start block goes right above the syllabus
     start_marker = c.Type(str, default="<!-- start -->")
 
+    # Lessons moved to a new slug ({old: new}; `make rename` adds them): learners' stored
+    # progress follows the lesson
+    renamed_lessons = c.Type(dict, default={})
+
     # Reading time: words of prose (code and figures excluded) per minute
     reading_words_per_minute = c.Type(int, default=200)
 

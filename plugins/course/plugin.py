@@ -26,7 +26,7 @@ from mkdocs.structure.files import Files
 
 from ..common.pages import where
 from ..common.suggest import did_you_mean
-from . import links, phases, syllabus, text
+from . import links, phases, renamed, syllabus, text
 from .config import CourseConfig
 from .frontmatter import (
     PAGE_RE,
@@ -46,6 +46,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.phases: dict[str, list[str]] = {}  # phase -> its lesson pages, in nav order
         self.glossary: dict[str, str] = {}
         self.pages: set[str] = set()  # every Markdown page of the site (src_uri)
+        self.moved = ""  # renamed lessons, "old=new ..." (templates put it in a <meta>)
 
     @event_priority(100)  # first: the lessons plugin's on_pre_build reads self.lessons
     def on_pre_build(self, config):
@@ -72,6 +73,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 continue
             self.lessons[info.slug] = info
         problems += check_prerequisites(self.lessons, docs) if not problems else []
+        moved, bad = renamed.resolve(
+            self.config.renamed_lessons, set(self.lessons), Path(config.config_file_path)
+        )
+        self.moved = renamed.meta_content(moved)
+        problems += bad
         if problems:
             raise PluginError("lesson front matter:\n" + "\n".join(problems))
 

@@ -8,8 +8,9 @@ of mkdocs.yml, and references elsewhere: links to the page, snippet paths of its
 ("<slug>/name.txt") and of its script, the quiz block on its page, other lessons'
 prerequisites. This moves the three files and rewrites every reference in docs/,
 quizzes/ and mkdocs.yml, then lists what it changed. Whatever it cannot know (a slug
-spelt out in prose, a browser's stored progress under the old slug) stays; the build
-names any reference left broken (missing page, snippet or nav entry) with its line.
+spelt out in prose) stays; the build names any reference left broken (missing page,
+snippet or nav entry) with its line. The move is recorded under the course plugin's
+``renamed_lessons`` in mkdocs.yml, so a learner's stored progress follows the lesson.
 """
 
 from __future__ import annotations
@@ -89,7 +90,27 @@ def rename(root: Path, old: str, new: str) -> list[str]:
         if count:
             place.write_text(changed, encoding="utf-8")
             done.append(f"{place.relative_to(root)}: {count} reference(s) updated")
+    done.append(_record_move(root / "mkdocs.yml", old, new))
     return done
+
+
+RENAMED_KEY = re.compile(r"^(?P<indent>\s*)renamed_lessons:\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _record_move(config: Path, old: str, new: str) -> str:
+    """Add ``old: new`` under the course plugin's ``renamed_lessons`` in mkdocs.yml, so
+    learners' stored progress follows the lesson; what was done, or what to add by hand."""
+    entry = f"{old}: {new}"
+    text = config.read_text(encoding="utf-8") if config.is_file() else ""
+    found = RENAMED_KEY.search(text)
+    if not found:
+        return (
+            "mkdocs.yml has no renamed_lessons under the course plugin: add it so learners' "
+            f"progress follows the lesson:\n  - course:\n      renamed_lessons:\n        {entry}"
+        )
+    line = f"\n{found['indent']}  {entry}"
+    config.write_text(text[: found.end()] + line + text[found.end() :], encoding="utf-8")
+    return f"mkdocs.yml: renamed_lessons gained '{entry}' (learners' progress follows the lesson)"
 
 
 def _stems(old: str, new: str) -> tuple[str, str]:
@@ -110,8 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(done))
     print(
         "Now run `make build`: it names any reference the rename could not know (a slug "
-        "written out in prose) with its line. Learners' stored progress for the old slug "
-        "does not follow the lesson."
+        "written out in prose) with its line."
     )
     return 0
 

@@ -651,6 +651,45 @@ def test_progress_stored_by_earlier_versions_is_kept(page: Page, served_site):
     assert errors == []
 
 
+def test_progress_of_a_renamed_lesson_follows_it(page: Page, served_site):
+    """Lesson 17 became lesson 25 (mkdocs.yml, course: renamed_lessons): a learner's visit,
+    "continue" and quiz answers stored under the old slug show for the new one, and no key
+    of the old slug is left; the new slug's own record, if any, is not overwritten."""
+    base, _ = served_site
+    old, new = "17-cost-and-scale", "25-cost-and-scale"
+    errors = watch_errors(page)
+    visit(page, base)
+    assert f"{old}={new}" in page.locator('meta[name="afp-moved"]').get_attribute("content")
+    answers = {"v": 2, "fps": {}, "note": "answers of the old lesson 17"}
+    mine = {"v": 2, "fps": {}, "note": "lesson 27's own answers"}
+    page.evaluate(
+        """([old, answers, mine]) => {
+            localStorage.clear();
+            localStorage.setItem("afp:visited", JSON.stringify({[old]: 5}));
+            localStorage.setItem("afp:last", JSON.stringify(
+                {slug: old, title: "Costs", path: `/lessons/${old}/`}));
+            localStorage.setItem(`afp:quiz:${old}`, JSON.stringify(answers));
+            localStorage.setItem("afp:quiz:19-verify-before-trust", JSON.stringify(answers));
+            localStorage.setItem("afp:quiz:27-verify-before-trust", JSON.stringify(mine));
+        }""",
+        [old, answers, mine],
+    )
+    visit(page, base)
+    expect(page.locator(f"[data-progress-for='{new}']")).to_have_text("○ opened")
+    expect(page.locator("[data-course-continue] a")).to_have_attribute(
+        "href", re.compile(rf"lessons/{new}/$")
+    )
+    keys = stored_keys(page)
+    assert not [k for k in keys if old in k or "19-verify" in k], keys
+    stored = page.evaluate("k => JSON.parse(localStorage.getItem(k))", f"afp:quiz:{new}")
+    assert stored == answers
+    kept = page.evaluate(
+        "() => JSON.parse(localStorage.getItem('afp:quiz:27-verify-before-trust'))"
+    )
+    assert kept == mine
+    assert errors == []
+
+
 def assert_no_garbage(page: Page) -> None:
     body = page.locator("body").inner_text()
     assert "GARBAGE" not in body and "evil" not in body and "[object" not in body

@@ -63,3 +63,23 @@ def test_a_rename_that_cannot_be_done_changes_nothing(project, old, new, message
     with pytest.raises(SystemExit, match=message.replace("(", r"\(")):
         rename.rename(project, old, new)
     assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+def test_the_move_is_recorded_so_progress_follows_and_a_chain_leads_to_the_end(project):
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text()
+        + "plugins:\n  - course:\n      renamed_lessons:  # old: new\n        01-gone: "
+        + OLD
+        + "\n"
+    )
+    done = rename.rename(project, OLD, NEW)
+    text = config.read_text()
+    assert f"        {OLD}: {NEW}\n" in text  # the new move
+    assert f"        01-gone: {NEW}\n" in text  # the older move now leads to the new slug
+    assert any("renamed_lessons gained" in line for line in done)
+
+
+def test_without_renamed_lessons_the_rename_says_what_to_add(project):
+    done = rename.rename(project, OLD, NEW)
+    assert any(f"renamed_lessons:\n        {OLD}: {NEW}" in line for line in done)
