@@ -37,6 +37,7 @@ import re
 OUTPUT_ENV = "LESSON_OUTPUT_DIR"
 SLUG_ENV = "LESSON_SLUG"
 CODE_CACHE_ENV = "LESSON_CODE_CACHE"
+CODE_CACHE_DEFAULT = ".cache/lesson_code"  # relative to the project root, when unset
 
 OUTPUT_SUFFIX = ".txt"
 FIGURE_SUFFIX = ".fig.md"

@@ -22,11 +22,13 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from lesson_code.report.protocol import CODE_CACHE_ENV
+
 from ..common import codekey
 from ..common.pages import rel
 from . import plain
 from .cache import KEY_FILE, NOTEBOOK_KEY_FILE, is_fresh, notebook_key
-from .runner import writable_caches
+from .runner import code_cache
 
 HOW_TO_RUN = """\
 **How to run this notebook.** It needs Python 3 with numpy and matplotlib, and a notebook
@@ -267,7 +269,8 @@ def execute_anywhere(notebook, root: Path, timeout: int) -> str:
         spec = Path(scratch, "kernels", SANDBOX_KERNEL)
         spec.mkdir(parents=True)
         sandbox = Path(__file__).with_name("sandbox.py")
-        argv = [sys.executable, str(sandbox), str(root), str(folder), *writable_caches(), "--"]
+        cache = code_cache(root)  # lesson_code's own cache (trained weights): writable
+        argv = [sys.executable, str(sandbox), str(root), str(folder), cache, "--"]
         argv += ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
         kernel = {"argv": argv, "display_name": "Python 3 (sandboxed)", "language": "python"}
         (spec / "kernel.json").write_text(json.dumps(kernel), encoding="utf-8")
@@ -278,6 +281,7 @@ def execute_anywhere(notebook, root: Path, timeout: int) -> str:
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LESSON_TIMEOUT")}
         env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
         env["PYTHONHASHSEED"] = "0"
+        env[CODE_CACHE_ENV] = cache
         client = NotebookClient(
             notebook, km=manager, timeout=timeout, allow_errors=False, record_timing=False
         )

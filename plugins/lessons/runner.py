@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lesson_code.report.protocol import CODE_CACHE_ENV, OUTPUT_ENV, SLUG_ENV
+from lesson_code.report.protocol import CODE_CACHE_DEFAULT, CODE_CACHE_ENV, OUTPUT_ENV, SLUG_ENV
 
 from .cache import KEY_FILE, is_fresh
 
@@ -117,14 +117,13 @@ def publish(out_dir: Path, entry: Path, key: str) -> None:
     raise OSError(f"could not store the outputs of {entry.name} in {entry.parent}")
 
 
-def writable_caches() -> list[str]:
-    """The folder lesson_code keeps its own cache in ($LESSON_CODE_CACHE, set by the
-    lessons plugin), which the sandbox lets scripts and notebook kernels write to."""
-    folder = os.environ.get(CODE_CACHE_ENV)
-    if not folder:
-        return []
+def code_cache(root: Path) -> str:
+    """The folder lesson_code keeps its own cache in (trained weights): $LESSON_CODE_CACHE
+    (the lessons plugin sets it from its ``code_cache_dir``), else the default under
+    ``root``. Scripts and notebook kernels are told it and may write there."""
+    folder = os.environ.get(CODE_CACHE_ENV) or str(root / CODE_CACHE_DEFAULT)
     Path(folder).mkdir(parents=True, exist_ok=True)
-    return [folder]
+    return folder
 
 
 def run_lesson(
@@ -161,10 +160,11 @@ def run_lesson(
         OUTPUT_ENV: str(out_dir),
         SLUG_ENV: lesson.slug,
         TIMEOUT_ENV: str(timeout),
+        CODE_CACHE_ENV: code_cache(root),
     }
     try:
         command = [sys.executable, "-m", "plugins.lessons.sandbox", str(root), str(out_dir)]
-        command += [str(work_dir), *writable_caches(), "--", str(lesson.script)]
+        command += [str(work_dir), env[CODE_CACHE_ENV], "--", str(lesson.script)]
         proc = subprocess.Popen(
             command,
             cwd=work_dir,
