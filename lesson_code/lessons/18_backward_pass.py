@@ -66,6 +66,8 @@ report.value("w01", weights[0, 1], ".3f")
 report.value("w02", weights[0, 2], ".3f")
 report.value("o00", output[0, 0], ".3f")
 report.value("dout00", d_output[0, 0], ".3f")
+report.value("t00", target[0, 0], "g")
+report.value("n_numbers", q.size + k.size + v.size)
 
 # %% [markdown]
 # ## Step 4 backwards: output = weights @ v
@@ -88,6 +90,7 @@ for i in range(3):
 assert np.allclose(dv_loop, d_v), "d_v must equal the loop over queries"
 report.value("dv00", d_v[0, 0], ".4f")
 report.value("dw00", d_weights[0, 0], ".3f")
+report.value("v0", f"({v[0, 0]:g}, {v[0, 1]:g})")
 report.value("dw01", d_weights[0, 1], ".3f")
 report.value("dw02", d_weights[0, 2], ".3f")
 
@@ -231,6 +234,7 @@ assert max_error < 1e-8, f"the gradient check must pass, got {max_error:.1e}"
 assert np.isclose(max_error, gradient_check(q, k, v, target, step=STEP)), "helper must agree"
 report.value("step", STEP, ".0e")
 report.value("max_rel_error", report.scientific(max_error))
+report.value("digits", int(-np.log10(max_error)))  # significant digits that agree
 
 # %% [markdown]
 # ## Which step? Rounding against truncation
@@ -319,6 +323,7 @@ report.value("naive_row_sum", naive_scores[0].sum(), ".3f")
 
 # %%
 DIMS = [4, 8, 16, 32, 64, 128, 256, 512]
+N_TOKENS, D_V, N_DRAWS = 16, 16, 200  # tokens per draw, value width, draws per key size
 SMALL = 0.01  # a query gradient this short barely moves W_Q
 with report.output("gradient_size"):
     # --8<-- [start:gradient_size]
@@ -326,7 +331,7 @@ with report.output("gradient_size"):
     sizes = {True: [], False: []}  # scaled or not -> one (3200,) array per key size
     for dim in DIMS:
         for scaled in (True, False):
-            sizes[scaled].append(query_gradient_sizes(dim, scaled=scaled, seed=18))
+            sizes[scaled].append(query_gradient_sizes(dim, scaled, N_TOKENS, D_V, N_DRAWS, seed=18))
         s, u = sizes[True][-1], sizes[False][-1]
         print(f"{dim:4d} {np.median(s):18.3f} {np.median(u):14.3f} {np.mean(u < SMALL):14.0%}")
     # --8<-- [end:gradient_size]
@@ -336,10 +341,15 @@ tiny_share = [np.mean(u < SMALL) for u in sizes[False]]
 assert med_s.max() / med_s.min() < 1.5, f"scaled gradients should keep their size: {med_s}"
 assert med_u[0] > med_s[0], "at d_k = 4 the unscaled gradient is even larger"
 assert med_u[-1] < med_s[-1] / 20, "at d_k = 512 the unscaled gradient has nearly vanished"
-assert np.all(np.diff(med_u[3:]) < 0), "from d_k = 32 on, the unscaled median keeps falling"
+peak = int(np.argmax(med_u))
+assert np.all(np.diff(med_u[peak:]) < 0), "after its peak, the unscaled median keeps falling"
 assert np.mean(sizes[True][-1] < SMALL) < 0.01, "with scaling almost no query is starved"
 assert np.isclose(med_u[-1], median_query_gradient(512, scaled=False, seed=18)), "helper agrees"
 report.value("small", SMALL)
+report.value("peak_dim", DIMS[peak])
+report.value("n_tokens", N_TOKENS)
+report.value("d_v", D_V)
+report.value("n_draws", N_DRAWS)
 report.value("med_s_4", med_s[0], ".2f")
 report.value("med_u_4", med_u[0], ".2f")
 report.value("med_s_512", med_s[-1], ".2f")
