@@ -119,7 +119,7 @@ assert np.allclose(shifted, w), "adding 5 to every score must not move the weigh
 report.value("j00", jac[0, 0], ".3f")
 report.value("j01", jac[0, 1], ".3f")
 report.value("j11", jac[1, 1], ".3f")
-report.value("jac_row_sum", np.abs(jac.sum(axis=1)).max(), ".0e")
+report.value("jac_row_sum", report.scientific(np.abs(jac.sum(axis=1)).max(), 0))
 
 # %%
 fig, ax = plt.subplots(figsize=(4.6, 3.4), layout="constrained")
@@ -164,10 +164,10 @@ with report.output("cheap"):
     g = d_weights[0]  # (3,): the first query's weight gradient
     with_matrix = jac @ g  # builds the (3, 3) matrix first
     cheap = w * (g - w @ g)  # one weighted average, no matrix
-    print("w·g              :", f"{w @ g:.4f}")
-    print("J @ g            :", with_matrix)
-    print("w * (g - w·g)    :", cheap)
-    print("largest difference:", f"{np.abs(with_matrix - cheap).max():.1e}")
+    print("w·g          ", f"{w @ g:.4f}")
+    print("J @ g        ", with_matrix)
+    print("w * (g - w·g)", cheap)
+    print("largest gap  ", f"{np.abs(with_matrix - cheap).max():.1e}")
     # --8<-- [end:cheap]
 assert np.allclose(with_matrix, cheap, atol=1e-15), "J g must equal the cheap product"
 assert np.allclose(cheap, softmax_backward(w, g)), "the helper must compute the same"
@@ -232,7 +232,7 @@ errors = [relative_error(a, n) for a, n in zip(course_grads, numeric, strict=Tru
 max_error = max(errors)
 assert max_error < 1e-8, f"the gradient check must pass, got {max_error:.1e}"
 assert np.isclose(max_error, gradient_check(q, k, v, target, step=STEP)), "helper must agree"
-report.value("step", STEP, ".0e")
+report.value("step", report.scientific(STEP, 0))
 report.value("max_rel_error", report.scientific(max_error))
 report.value("digits", int(-np.log10(max_error)))  # significant digits that agree
 
@@ -263,8 +263,8 @@ assert central[at] < 100 * central.min(), "the chosen step must sit near the bot
 report.value("err_big", report.scientific(central[0]))
 report.value("err_tiny", report.scientific(central[-1]))
 report.value("err_best", report.scientific(central.min()))
-report.value("best_central", best_central, ".0e")
-report.value("best_one_sided", best_one_sided, ".0e")
+report.value("best_central", report.scientific(best_central, 0))
+report.value("best_one_sided", report.scientific(best_one_sided, 0))
 report.value("err_best_one_sided", report.scientific(one_sided.min()))
 report.value("err_one_sided_at_step", report.scientific(one_sided[at]))
 report.value("eps", report.scientific(np.finfo(float).eps))
@@ -306,9 +306,9 @@ with report.output("naive"):
     # --8<-- [start:naive]
     naive_scores = weights * (1 - weights) * d_weights  # diagonal of J only
     naive_q = naive_scores @ k / np.sqrt(d_k)
-    print("row sums of naive d_scores:", naive_scores.sum(axis=1))
+    print("naive row sums:", naive_scores.sum(axis=1))
     print("naive d_q:\n", naive_q)
-    print(f"relative error of naive d_q: {relative_error(naive_q, numeric[0]):.2f}")
+    print(f"naive d_q relative error: {relative_error(naive_q, numeric[0]):.2f}")
     # --8<-- [end:naive]
 naive_error = relative_error(naive_q, numeric[0])
 assert naive_error > 0.1, f"the diagonal-only gradient must fail the check, got {naive_error}"
@@ -327,13 +327,14 @@ N_TOKENS, D_V, N_DRAWS = 16, 16, 200  # tokens per draw, value width, draws per 
 SMALL = 0.01  # a query gradient this short barely moves W_Q
 with report.output("gradient_size"):
     # --8<-- [start:gradient_size]
-    print(" d_k   median |d_q|, scaled   unscaled   unscaled share < 0.01")
+    print("       median |d_q|      unscaled")
+    print(" d_k   scaled unscaled   share < 0.01")
     sizes = {True: [], False: []}  # scaled or not -> one (3200,) array per key size
     for dim in DIMS:
         for scaled in (True, False):
             sizes[scaled].append(query_gradient_sizes(dim, scaled, N_TOKENS, D_V, N_DRAWS, seed=18))
         s, u = sizes[True][-1], sizes[False][-1]
-        print(f"{dim:4d} {np.median(s):18.3f} {np.median(u):14.3f} {np.mean(u < SMALL):14.0%}")
+        print(f"{dim:4d} {np.median(s):8.3f} {np.median(u):8.3f} {np.mean(u < SMALL):9.0%}")
     # --8<-- [end:gradient_size]
 med_s = np.array([np.median(s) for s in sizes[True]])
 med_u = np.array([np.median(u) for u in sizes[False]])
