@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from lesson_code.attention import softmax
+from lesson_code.topics.backward import softmax_jacobian
 
 DIVISORS = ("none", "sqrt", "d")  # divide the scores by 1, √d or d
 
@@ -109,6 +110,5 @@ def softmax_jacobian_norm(weights):
     weights: (..., n). Returns (...,). Near 0 when a row is (almost) one-hot: the scores
     then barely move the weights, so almost no gradient flows back through them.
     """
-    w = np.asarray(weights, dtype=float)
-    jac = np.einsum("...i,ij->...ij", w, np.eye(w.shape[-1])) - w[..., :, None] * w[..., None, :]
+    jac = softmax_jacobian(weights)  # (..., n, n)
     return np.sqrt((jac**2).sum(axis=(-2, -1)))
