@@ -20,15 +20,19 @@ from lesson_code.topics.train_head import (
     LESSON_STEPS,
     LETTERS,
     N_POSITIONS,
+    N_TRAIN,
     SNAPSHOT_EVERY,
+    TRAIN_SEED,
     VOCAB,
     accuracy,
     attention_scores,
     cross_entropy,
+    encode,
     forward,
     init_params,
     lesson_data,
     loss_and_gradients,
+    make_sequences,
     max_relative_error,
     numeric_gradients,
     position_block,
@@ -192,6 +196,10 @@ report.figure(
     caption="The same test sequence before and after training: a band just below the diagonal.",
 )
 report.value("example", " ".join(token_labels(example)), "")
+# The prose points at the repeated G and H of the example: each row still looks one back.
+letters = token_labels(example)
+assert letters[2] == letters[6] == "G" and letters[3] == letters[7] == "H", letters
+assert after_weights[6, 2] < 0.05 and after_weights[7, 3] < 0.05, "never at the twin"
 
 # %% [markdown]
 # ## Who looks for whom: the matrix W_Q W_Kᵀ
@@ -221,6 +229,23 @@ report.value("band_max", band.max(), ".1f")
 report.value("token_blocks", token_blocks, ".1f")
 report.value("diag_mean", np.diag(pos_after)[1:].mean(), ".1f")
 report.value("init_max", np.abs(position_block(params)).max(), ".1f")
+w_v_tokens = run.params["w_v"][:VOCAB]  # (8, 8): token bit -> logits
+copy_diag = np.diag(w_v_tokens)
+assert copy_diag.min() > 3 * np.abs(w_v_tokens - np.diag(copy_diag)).max(), "W_V copies"
+report.value("copy_min", copy_diag.min(), ".1f")
+
+# %% [markdown]
+# ## Without the position part of the input (for "check yourself")
+
+# %%
+blind_x_train = encode(make_sequences(N_TRAIN, seed=TRAIN_SEED), positions=False)
+blind_x_test = encode(test_tokens, positions=False)
+blind = train(params, blind_x_train, y_train, lr=LESSON_LR, steps=LESSON_STEPS).params
+blind_logits = forward(blind, blind_x_test)["logits"]
+blind_acc, blind_loss = accuracy(blind_logits, y_test), cross_entropy(blind_logits, y_test)
+assert 0.3 < blind_acc < 0.7 and blind_loss > 1.0, (blind_acc, blind_loss)
+report.value("blind_acc", blind_acc, ".0%")
+report.value("blind_loss", blind_loss, ".2f")
 
 # %%
 pos_labels = [str(i) for i in range(N_POSITIONS)]

@@ -79,11 +79,12 @@ def previous_token_targets(tokens):
     return targets
 
 
-def encode(tokens, vocab=VOCAB):
+def encode(tokens, vocab=VOCAB, positions=True):
     """Inputs x: (b, n, vocab + n), a one-hot token next to a one-hot position.
 
     Side by side is the same as adding a token embedding and a position encoding that
-    live in separate coordinates: x = E[token] + P[position].
+    live in separate coordinates: x = E[token] + P[position]. With ``positions=False``
+    the position part is all zeros (same shape): a head that cannot tell positions apart.
     """
     tokens = np.asarray(tokens)
     if tokens.min() < 0 or tokens.max() >= vocab:
@@ -91,7 +92,8 @@ def encode(tokens, vocab=VOCAB):
     *lead, n = tokens.shape
     x = np.zeros((*lead, n, vocab + n))
     x[..., :vocab] = np.eye(vocab)[tokens]  # token part
-    x[..., vocab:] = np.eye(n)  # position part, the same for every sequence
+    if positions:
+        x[..., vocab:] = np.eye(n)  # position part, the same for every sequence
     return x
 
 
