@@ -16,6 +16,7 @@ from lesson_code import report
 from lesson_code.attention import causal_mask, masked_softmax
 from lesson_code.plotting import heatmap
 from lesson_code.topics.train_head import (
+    D_K,
     LESSON_LR,
     LESSON_STEPS,
     LETTERS,
@@ -65,6 +66,7 @@ report.value("n_test", len(x_test), "d")
 report.value("vocab", VOCAB, "d")
 report.value("n_pos", N_POSITIONS, "d")
 report.value("d_model", VOCAB + N_POSITIONS, "d")
+report.value("d_k", D_K, "d")
 report.value("ln_vocab", np.log(VOCAB), ".3f")
 report.value("chance", 1 / VOCAB, ".1%")
 
@@ -178,7 +180,11 @@ for ax, weights, title in (
     (axes[0], before_weights, "before training"),
     (axes[1], after_weights, f"after {LESSON_STEPS} steps"),
 ):
-    heatmap(ax, weights, labels, labels, fmt=".2f", vmin=0, vmax=1, fontsize=9, colorbar_label=None)
+    shown = np.where(upper, np.nan, weights)  # masked keys: left blank
+    heatmap(ax, shown, labels, labels, fmt=".2f", vmin=0, vmax=1, fontsize=9, colorbar_label=None)
+    for text in ax.texts:
+        if text.get_text() == "nan":
+            text.set_text("")
     ax.set_title(title, pad=30)
     ax.set_ylabel("query (token, position)")
 rows = np.arange(1, N_POSITIONS)
@@ -256,10 +262,9 @@ for ax, block, title in (
 ):
     shown = np.where(upper, np.nan, block)  # keys after the query are masked: never used
     limit = np.abs(pos_after).max()
-    heatmap(ax, shown, pos_labels, pos_labels, fmt=".0f", cmap="RdBu_r", vmin=-limit, vmax=limit)
-    for text in ax.texts:
-        if text.get_text() == "nan":
-            text.set_text("")
+    heatmap(ax, shown, pos_labels, pos_labels, fmt=".1f", cmap="RdBu_r", vmin=-limit, vmax=limit)
+    for text in ax.texts:  # blank the masked cells; "-0.0" is just 0.0
+        text.set_text({"nan": "", "-0.0": "0.0"}.get(text.get_text(), text.get_text()))
     ax.set_title(title, pad=22)
     ax.set_xlabel("key position")
     ax.set_ylabel("query position")
@@ -326,6 +331,8 @@ assert slow[-1] > 1.5, f"lr 0.1 is still far from solved after 200 steps: {slow[
 assert curves[10.0][-1] < run.losses[-1], "a larger (stable) rate gets lower in 200 steps"
 assert fast.max() > slow[0] and fast[-1] < 0.05, "lr 100 jumps up once, then still converges"
 assert blown[-1] > 5 * slow[0], f"lr 300 diverges: {blown[-1]}"
+for name, lr in zip(("lr_slow", "lr_ok", "lr_good", "lr_edge", "lr_blown"), rates, strict=True):
+    report.value(name, lr, "g")
 report.value("slow_loss", slow[-1], ".2f")
 report.value("lr10_loss", curves[10.0][-1], ".3f")
 report.value("fast_peak", fast.max(), ".2f")
@@ -335,13 +342,14 @@ report.value("blown_peak", blown.max(), ".0f")
 
 # %%
 fig, ax = plt.subplots(figsize=(6.0, 3.4), layout="constrained")
-for i, lr in enumerate(rates):
-    ax.plot(curves[lr], color=report.PALETTE[i], linewidth=1.8, label=f"lr {lr:g}")
+for i, lr in enumerate(rates):  # each curve labelled at its end, where they are far apart
+    ax.plot(curves[lr], color=report.PALETTE[i], linewidth=1.8)
+    ax.text(LESSON_STEPS + 4, curves[lr][-1], f"lr {lr:g}", color=report.PALETTE[i], va="center")
+ax.set_xlim(0, LESSON_STEPS * 1.22)
 ax.set_yscale("log")
 ax.set_xlabel("training step")
 ax.set_ylabel("training loss (log scale)")
 ax.grid(True, linewidth=0.6)
-ax.legend(ncols=3, fontsize=9, loc="lower left")
 report.figure(
     fig,
     "learning_rates",
@@ -352,5 +360,5 @@ report.figure(
         f"lowest of all. At 300 it jumps to about {blown.max():.0f} and stays high, ending at "
         f"{blown[-1]:.1f}."
     ),
-    caption="Too small is slow; larger is faster until a step overshoots; too large never recovers.",
+    caption="Too small is slow; larger is faster until steps overshoot; too large never recovers.",
 )

@@ -37,8 +37,8 @@ from tests.widgets.test_widgets_browser import (
     lesson,
     number,
     state,
-    table_values,
     tab_to,
+    table_values,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
@@ -181,9 +181,7 @@ def test_no_axe_violations_and_fits_a_phone(browser, served_site, scheme, width)
         assert font >= 11.5, f"text too small ({font}px)"
 
 
-def test_heat_cells_follow_the_colour_scheme_and_fallback_without_javascript(
-    browser, served_site
-):
+def test_heat_cells_follow_the_colour_scheme_and_fallback_without_javascript(browser, served_site):
     base, site = served_site
     with opened(browser, base) as page:
         page.wait_for_selector(READY)

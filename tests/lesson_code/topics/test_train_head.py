@@ -59,9 +59,7 @@ def loop_loss(params, tokens):
             top = max(scores)
             exps = [math.exp(s - top) for s in scores]
             weights = [e / sum(exps) for e in exps]
-            logits = [
-                sum(weights[j] * row(j, w_v)[c] for j in range(i + 1)) for c in range(VOCAB)
-            ]
+            logits = [sum(weights[j] * row(j, w_v)[c] for j in range(i + 1)) for c in range(VOCAB)]
             top = max(logits)
             log_z = top + math.log(sum(math.exp(z - top) for z in logits))
             total += log_z - logits[int(seq[i - 1])]
