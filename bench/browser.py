@@ -115,13 +115,19 @@ def build_site(dest: Path, url: str) -> Path:
 
 def explorer_rows() -> list[dict]:
     try:
-        from bench.explorer import measure
+        from bench.explorer import measure, measure_trained
     except ImportError as exc:
-        return [not_measured("explorer recompute, 64 tokens", f"cannot import it ({exc})")]
-    try:
-        return measure()
-    except Exception as exc:  # noqa: BLE001 - a benchmark row, never a crash
-        return [not_measured("explorer recompute, 64 tokens", _short(exc))]
+        return [
+            not_measured(f"explorer {kind}recompute, 64 tokens", f"cannot import it ({exc})")
+            for kind in ("", "trained ")
+        ]
+    rows = []
+    for kind, run in (("", measure), ("trained ", measure_trained)):
+        try:
+            rows += run()
+        except Exception as exc:  # noqa: BLE001 - a benchmark row, never a crash
+            rows.append(not_measured(f"explorer {kind}recompute, 64 tokens", _short(exc)))
+    return rows
 
 
 # -- quiz feedback latency ---------------------------------------------------------------

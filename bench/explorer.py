@@ -1,6 +1,7 @@
 """Benchmark of the attention explorer in Debian's Chromium (a measure, not a test).
 
-    .venv/bin/python -m bench.explorer
+    .venv/bin/python -m bench.explorer             # the hand-built heads
+    .venv/bin/python -m bench.explorer --trained   # the trained model only
 
 ``measure()`` builds the explorer's fixture site (tests/plugins/explorer/fixture_site.py),
 opens /playground/ and times, for a 64-token sentence, the median of 50 runs
@@ -8,7 +9,9 @@ opens /playground/ and times, for a 64-token sentence, the median of 50 runs
 
 - the recompute: tokens -> embeddings -> Q, K, V for three heads -> softmax -> average;
 - the full update a keystroke costs: recompute plus rebuilding tokens, the four tables,
-  the four matrices and the detective view.
+  the four matrices and the detective view;
+- the trained model's recompute (``measure_trained``): words -> token ids -> embeddings and
+  positions -> every head of both layers (Q, K, V, causal softmax, W_O, residual).
 
 It returns rows ``{"name", "value", "note"}`` for the `make bench` table.
 """
@@ -22,10 +25,11 @@ from playwright.sync_api import sync_playwright
 
 from bench.budgets import BUDGETS
 from plugins.explorer import model as explorer
+from plugins.explorer import trained
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.plugins.explorer.fixture_site import built_and_served
 
-TIMING_JS = """([sentence, runs, full]) => {
+TIMING_JS = """([sentence, runs, full, compute = 'computeNow']) => {
   const input = document.querySelector('.attention-explorer input[type=text]');
   const times = [];
   for (let i = 0; i < runs; i++) {
@@ -35,7 +39,7 @@ TIMING_JS = """([sentence, runs, full]) => {
       input.value = text;
       input.dispatchEvent(new Event('input'));
     } else {
-      AFP.explorer.computeNow(text);
+      if (AFP.explorer[compute](text) === null) throw new Error(compute + ': no model');
     }
     times.push(performance.now() - start);
   }
@@ -73,6 +77,40 @@ def measure(n_tokens: int = 64, runs: int = 50) -> list[dict]:
     ]
 
 
+def measure_trained(n_tokens: int = 64, runs: int = 50) -> list[dict]:
+    """The trained model's recompute for ``n_tokens`` words (the model's whole context),
+    after switching the playground's explorer to it."""
+    sentence = explorer.long_sentence(n_tokens)
+    assert len(trained.model_tokens(sentence)) == n_tokens
+    with tempfile.TemporaryDirectory() as tmp, built_and_served(Path(tmp)) as (url, _):
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url + "playground/")
+            page.get_by_role("radio", name="Trained model").check()
+            page.wait_for_selector(".attention-explorer[data-model-shown='trained']")
+            page.evaluate(TIMING_JS, [sentence, 5, False, "computeTrainedNow"])  # JIT warm-up
+            compute = page.evaluate(TIMING_JS, [sentence, runs, False, "computeTrainedNow"])
+            full = page.evaluate(TIMING_JS, [sentence, runs, True])
+            browser.close()
+    budget = BUDGETS["explorer_trained_recompute"]
+    note = f"median of {runs} runs in Chromium; budget {budget.limit:g} ms (one frame)"
+    return [
+        {
+            "name": f"explorer trained recompute, {n_tokens} tokens",
+            "value": f"{compute:.2f} ms",
+            "note": f"{note}: {budget.verdict(compute)} (performance.now() is coarsened to 0.1 ms)",
+        },
+        {
+            "name": f"explorer trained full update, {n_tokens} tokens",
+            "value": f"{full:.2f} ms",
+            "note": "recompute + tokens, 8 tables, 8 matrices, lines; " + note,
+        },
+    ]
+
+
 if __name__ == "__main__":
-    for row in measure():
+    import sys
+
+    for row in measure_trained() if sys.argv[1:] == ["--trained"] else measure():
         print(f"{row['name']:<36} {row['value']:>10}   {row['note']}")

@@ -23,7 +23,14 @@ from pathlib import Path
 
 from bench.budgets import BUDGETS, MKDOCS_QUIZ
 from bench.builds import EDIT_RUNS, WARM_RUNS, build_times, copy_project, training_time
-from bench.sizes import BASE_JS, EXPLORER_PARAMS, asset_group, page_sizes, quiz_assets
+from bench.sizes import (
+    BASE_JS,
+    EXPLORER_PARAMS,
+    EXPLORER_TRAINED,
+    asset_group,
+    page_sizes,
+    quiz_assets,
+)
 from tests.support import ROOT, SUITE_TIMING, free_port
 
 RESULTS = ROOT / "bench.json"
@@ -84,6 +91,7 @@ def main() -> None:
             site, "assets/explorer/explorer.js", "assets/explorer/explorer.css", EXPLORER_PARAMS
         )
         base_js = asset_group(site, BASE_JS)
+        trained = asset_group(site, EXPLORER_TRAINED)
         browser = extra_measures(site, url)
     warm, edit_build, edit_lesson = (
         BUDGETS[k] for k in ("warm_over_plain", "edit_build_over_plain", "edit_lesson_over_run")
@@ -215,6 +223,15 @@ def main() -> None:
             f"{explorer['gz']:,} B gz",
             f"{explorer['raw']:,} B raw; budget {kb(BUDGETS['explorer_assets'].limit)}: "
             f"{BUDGETS['explorer_assets'].verdict(explorer['gz'])}",
+        )
+    )
+    data["explorer_trained"] = trained
+    rows.append(
+        (
+            "explorer trained.json (where the trained model is shown)",
+            f"{trained['gz']:,} B gz",
+            f"{trained['raw']:,} B raw; budget {kb(BUDGETS['explorer_trained'].limit)}: "
+            f"{BUDGETS['explorer_trained'].verdict(trained['gz'])}",
         )
     )
     suite = suite_time()

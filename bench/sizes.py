@@ -28,13 +28,14 @@ def _sizes(path: Path) -> tuple[int, int]:
 
 
 class _Loads(HTMLParser):
-    """What a page loads by itself: stylesheets, scripts, images; and whether it has an
-    attention explorer (whose script then fetches params.json)."""
+    """What a page loads by itself: stylesheets, scripts, images; and which models its
+    attention explorers show first (the script then fetches params.json for the hand-built
+    heads, trained.json for the trained model)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.urls: list[str] = []
-        self.explorer = False
+        self.models: set[str] = set()
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -45,17 +46,20 @@ class _Loads(HTMLParser):
         elif tag in ("img", "image") and a.get("src"):
             self.urls.append(a["src"])
         if "attention-explorer" in (a.get("class") or "").split():
-            self.explorer = True
+            self.models.add("trained" if a.get("data-model") == "trained" else "hand")
 
 
 MATERIAL_RE = re.compile(r"^assets/(stylesheets|javascripts)/")
 EXPLORER_PARAMS = "assets/explorer/params.json"
+EXPLORER_TRAINED = "assets/explorer/trained.json"  # fetched only when the trained model shows
 BASE_JS = "assets/base.js"  # the shared base every script of ours needs (window.AFP)
 
 
 def page_assets(site: Path, page: Path) -> list[str]:
     """Site-relative paths of the files ``page`` loads when it is opened: its stylesheets,
-    scripts and images, and params.json when it shows an explorer (fetched by its script).
+    scripts and images, and the parameters of the models its explorers show when it opens
+    (params.json, trained.json: fetched by the explorer's script). The trained model that a
+    learner chooses later with the switch is not counted: opening the page does not fetch it.
 
     Not counted: the search index and its worker, which Material's search fetches in the
     background once for the whole site (reported on their own row by `make bench`).
@@ -75,8 +79,9 @@ def page_assets(site: Path, page: Path) -> list[str]:
         )
         if (site / rel).is_file() and rel not in found:
             found.append(rel)
-    if parser.explorer and (site / EXPLORER_PARAMS).is_file():
-        found.append(EXPLORER_PARAMS)
+    for model, rel in (("hand", EXPLORER_PARAMS), ("trained", EXPLORER_TRAINED)):
+        if model in parser.models and (site / rel).is_file():
+            found.append(rel)
     return found
 
 

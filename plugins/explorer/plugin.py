@@ -4,15 +4,20 @@ Events (thin; the model is :mod:`.model`):
 
 - ``on_config``: add the explorer's one JS and one CSS file to every page.
 - ``on_files``: build the heads and add ``<assets_dir>/params.json`` as a generated file
-  (never committed, so it cannot drift from the code).
+  (never committed, so it cannot drift from the code); export the model trained in the
+  build (:mod:`.trained`) as ``<assets_dir>/trained.json`` the same way.
 - ``on_page_markdown``: on the playground page, replace ``{{ name }}`` with numbers
-  computed from the same parameters (what each head does and where it fails).
-- ``on_serve``: rebuild when the model (``plugins/explorer/model.py``) changes.
+  computed from the same parameters (what each head does and where it fails), and from
+  the trained model's export (what its heads were measured to do).
+- ``on_serve``: rebuild when the models (``model.py``, ``trained.py``) change.
 
 With ``cache_dir`` set, a build keeps the exported parameters and the documented values
 (:mod:`plugins.common.store`), keyed by the code of the model and of the course modules it
 imports (``lesson_code.attention``) and numpy's version; the next build then neither
-imports numpy nor runs the model.
+imports numpy nor runs the model. The trained model's export is kept the same way under its
+own key: the code of ``trained.py``, ``model.py`` (the tokenizer) and every module of
+``lesson_code`` they import (``lesson_code.learned``, whose code also names the weights on
+disk); a warm build neither imports ``lesson_code.learned`` nor trains.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from .config import ExplorerConfig
 log = get_plugin_logger(__name__.removeprefix("plugins."))
 
 MODEL = Path(__file__).with_name("model.py")  # the heads; imports lesson_code.attention
+TRAINED = Path(__file__).with_name("trained.py")  # the export; imports lesson_code.learned
 COURSE_PACKAGE = "lesson_code"
 
 
@@ -41,7 +47,8 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
 
     def __init__(self):
         self.model: dict | None = None  # {"params_json": str, "values": {name: text}}
-        self.cache = store.Store(None)
+        self.trained: dict | None = None  # {"trained_json": str, "values": {name: text}}
+        self.cache: store.Store | None = None  # opened by the first use in a build
         self.serving = False
 
     def _asset(self, name: str) -> str:
@@ -67,28 +74,40 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
                     f"explorer: docs/{self._asset(name)} is missing; the explorer needs its "
                     "JS and CSS next to the generated params.json"
                 )
-        self.model = self._model(Path(config.config_file_path).resolve().parent)
-        uri = self._asset("params.json")
-        existing = files.get_file_from_path(uri)
-        if existing is not None:
-            files.remove(existing)
-            log.warning("docs/%s is generated at build time; the committed copy is ignored", uri)
-        files.append(File.generated(config, uri, content=self.model["params_json"]))
+        root = Path(config.config_file_path).resolve().parent
+        self.cache = None  # a new build: a new record of the entries it uses
+        self.model = self._model(root)
+        self.trained = self._trained(root)
+        for name, content in (
+            ("params.json", self.model["params_json"]),
+            ("trained.json", self.trained["trained_json"]),
+        ):
+            uri = self._asset(name)
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                files.remove(existing)
+                log.warning(
+                    "docs/%s is generated at build time; the committed copy is ignored", uri
+                )
+            files.append(File.generated(config, uri, content=content))
+            log.debug("explorer parameters written to %s", uri)
         ship_base(config, files)
-        log.debug("explorer parameters written to %s", uri)
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled or page.file.src_uri != self.config.page:
             return markdown
-        if self.model is None:
-            self.model = self._model(Path(config.config_file_path).resolve().parent)
+        root = Path(config.config_file_path).resolve().parent
+        if self.model is None or self.trained is None:
+            self.model = self._model(root)
+        if self.trained is None:
+            self.trained = self._trained(root)
         try:
             return fill_markdown(
                 markdown,
-                self.model["values"],
-                "plugins/explorer/model.py documented_values()",
-                fix="add the name to its documented_values()",
+                {**self.model["values"], **self.trained["values"]},
+                "plugins/explorer/model.py or trained.py documented_values()",
+                fix="add the name to one of their documented_values()",
             )
         except PageProblem as problem:
             raise PluginError(
@@ -99,26 +118,59 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
         self.serving = command == "serve"
 
     def on_post_build(self, config):
-        if self.config.enabled and not self.serving:
+        if self.config.enabled and not self.serving and self.cache is not None:
             self.cache.prune()  # the entries of older model code
 
     def on_serve(self, server, config, builder):
         if not self.config.enabled:
             return server
         server.watch(str(MODEL))
+        server.watch(str(TRAINED))
         return server
+
+    def _key(self, root: Path, sources: list[Path]) -> str | None:
+        """The cache key of what ``sources`` compute: their code, the code of every module
+        of the course package they import, and numpy's version (None: no package found)."""
+        parent = store.package_parent(root, COURSE_PACKAGE)
+        if parent is None:
+            return None
+        code = set(sources)
+        for source in sources:
+            code.update(dependencies(source, parent, COURSE_PACKAGE))
+        return store.digest([code_digest(p) for p in sorted(code)], store.versions("numpy"))
+
+    def _trained(self, root: Path) -> dict:
+        """trained.json and the trained model's documented values: kept from an earlier
+        build when the code is the same, else exported (loading or training the model)."""
+        key = self._key(root, [TRAINED, MODEL])
+        if key is not None:
+            cached = self._store(root).get("explorer-trained", key)
+            if isinstance(cached, dict) and set(cached) == {"trained_json", "values"}:
+                return cached
+        from . import trained  # lesson_code.learned and the weights: only when not kept
+
+        export = trained.build_export()
+        result = {
+            "trained_json": trained.export_trained(export),
+            "values": trained.documented_values(export),
+        }
+        if key is not None:
+            self._store(root).put("explorer-trained", key, result)
+        return result
+
+    def _store(self, root: Path) -> store.Store:
+        """The store of this build (one per build: it records what the build used)."""
+        if self.cache is None:
+            folder = self.config.cache_dir.strip()
+            self.cache = store.Store((root / folder).resolve() if folder else None)
+        return self.cache
 
     def _model(self, root: Path) -> dict:
         """The exported parameters and documented values: kept from an earlier build when
         the model's code and numpy are the same, else computed (and kept)."""
-        folder = self.config.cache_dir.strip()
-        cache = self.cache = store.Store((root / folder).resolve() if folder else None)
-        parent = store.package_parent(root, COURSE_PACKAGE)
-        key = None
-        if parent is not None:
-            code = [MODEL, *dependencies(MODEL, parent, COURSE_PACKAGE)]
-            key = store.digest([code_digest(p) for p in code], store.versions("numpy"))
-            cached = cache.get("explorer", key)
+        key = self._key(root, [MODEL])
+        if key is not None:
+            cached = self._store(root).get("explorer", key)
             if isinstance(cached, dict) and set(cached) == {"params_json", "values"}:
                 return cached
         from . import model as heads  # numpy and the model: only when not kept
@@ -129,5 +181,5 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
             "values": heads.documented_values(params),
         }
         if key is not None:
-            cache.put("explorer", key, model)
+            self._store(root).put("explorer", key, model)
         return model

@@ -1,6 +1,8 @@
 /**
- * Attention explorer: type a sentence, pick a query token, watch three real attention
- * heads and their average (heatmaps, tables, and lines from the query to every token).
+ * Attention explorer: type a sentence, pick a query token, watch real attention heads
+ * (heatmaps, tables, and lines from the query to every token). Two models: three heads
+ * built by hand and their average, or every head of the small transformer trained in the
+ * build (lesson_code.learned; plugins/explorer/trained.py exports it).
  *
  * EMBED IN ANY PAGE (Markdown): a raw HTML block, blank lines around it.
  *
@@ -17,25 +19,40 @@
  *   data-view      head whose lines the detective view draws first:
  *                  previous | related | nouns | average (default average)
  *   data-examples  (no value) also show the example-sentence buttons
+ *   data-model     hand | trained: the model shown first (default hand). trained.json is
+ *                  fetched only when the trained model is shown (this, or the switch)
+ *   data-model-switch  (no value) show the "Model" radio group switching between the two
  *   The paragraph inside is the no-JavaScript fallback; it is replaced.
+ *
+ * The trained model sees abstract tokens 0..31, not words: the words (the same tokens as
+ * for the hand-built heads, at most its context of 64) are numbered by first appearance,
+ * a repeated word gets its earlier number again, and after 32 distinct words the numbers
+ * wrap (wordIds; plugins/explorer/trained.py word_ids is the same function).
  *
  * A button anywhere on the page can load a sentence into the first explorer:
  *     <button type="button" class="md-button" data-explorer-load="The wug chased the mouse."
  *             data-explorer-query="2">Try it</button>
+ *   (data-explorer-model="trained" on the button switches that explorer to the model first)
  *
  * The model. Everything mirrors lesson_code/explorer.py (tokenize, fnv1a32, mulberry32,
  * unknown_sem, embed, forward): tokens -> embeddings (word class, meaning, sinusoidal
  * position) -> per head Q = X W_Q, K = X W_K, V = X W_V -> softmax(Q K^T / sqrt(d_k)) ->
  * average of the heads, all in float64. The parameters come from params.json, generated
  * next to this file at build time by plugins/explorer. Tests compare the numbers with
- * numpy to 1e-9.
+ * numpy to 1e-9. The trained model (trainedForward) mirrors lesson_code.learned's
+ * TinyTransformer.run: x = embed[ids] + position[:n]; per layer, Q, K, V = x W split into
+ * heads, causal softmax(Q K^T / sqrt(d_head)) V, heads merged, x += merged W_O; its
+ * parameters come from trained.json.
  *
  * Read-only API for tests and curious learners: AFP.explorer
  *   .ready()            promise resolved when the parameters are loaded
  *   .tokenize(text)     tokens, as the model sees them
  *   .compute(sentence)  {tokens, weights[head][i][j], average[i][j], outputs[head][i][d]}
- *   .weights(n = 0)     what the n-th explorer on the page shows: tokens, query, heads
+ *   .weights(n = 0)     what the n-th explorer on the page shows: model, tokens, query,
+ *                       heads (trained: also ids, and per head layer, head, role)
  *   .instances()        number of explorers on the current page
+ *   .wordIds(words)     the trained model's token ids of a list of words
+ *   .computeTrained(sentence)  {tokens, ids, weights[layer][head][i][j]}
  *
  * CSP-safe (no inline script, no eval, no inline handlers); learner input only ever
  * reaches the page through textContent and input values. Initialised through Material's
@@ -49,7 +66,9 @@
   const el = AFP.el;
 
   const SCRIPT = document.currentScript;
-  const PARAMS_URL = new URL("params.json", SCRIPT ? SCRIPT.src : document.baseURI).href;
+  const BASE_URL = SCRIPT ? SCRIPT.src : document.baseURI;
+  const PARAMS_URL = new URL("params.json", BASE_URL).href;
+  const TRAINED_URL = new URL("trained.json", BASE_URL).href;
   const SVG_NS = "http://www.w3.org/2000/svg";
   const HEAD_LABELS = {
     previous: "Previous token",
@@ -57,25 +76,34 @@
     nouns: "Pronouns and verbs to nouns",
     average: "Average",
   };
+  const MODES = { hand: "Hand-built heads", trained: "Trained model" };
+  const ROLES = { previous: "previous-token head", induction: "induction head" };
+  const SHOWN_IDS = 12; // the mapping note lists this many words, then "..."
 
   // ------------------------------------------------------------------ model (pure) --
-  let paramsPromise = null;
   let maxTokens = 128; // replaced by params.json's max_tokens once loaded
 
-  function loadParams() {
-    if (!paramsPromise) {
-      paramsPromise = fetch(PARAMS_URL)
-        .then((r) => {
-          if (!r.ok) throw new Error(`explorer: ${PARAMS_URL} answered ${r.status}`);
-          return r.json();
-        })
-        .then(prepare);
-      paramsPromise.catch(() => {
-        paramsPromise = null;
-      }); // retry on next page
-    }
-    return paramsPromise;
+  /** A function returning one promise of url's JSON, prepared; retried after a failure. */
+  function loader(url, prepareJson) {
+    let promise = null;
+    return () => {
+      if (!promise) {
+        promise = fetch(url)
+          .then((r) => {
+            if (!r.ok) throw new Error(`explorer: ${url} answered ${r.status}`);
+            return r.json();
+          })
+          .then(prepareJson);
+        promise.catch(() => {
+          promise = null;
+        }); // retry on next page
+      }
+      return promise;
+    };
   }
+  const loadParams = loader(PARAMS_URL, prepare);
+  const loadTrained = loader(TRAINED_URL, prepareTrained);
+  const LOADERS = { hand: loadParams, trained: loadTrained };
 
   function prepare(raw) {
     maxTokens = raw.max_tokens;
@@ -94,6 +122,24 @@
       sem: new Map(Object.entries(raw.sem)),
       unknownCache: new Map(),
       unknownTag: raw.tags.indexOf("unknown"),
+    };
+  }
+
+  /** The trained model: flat (rows x d_model) matrices, one set of projections per layer. */
+  function prepareTrained(raw) {
+    const d = raw.embed[0].length;
+    return {
+      raw: raw,
+      d: d,
+      dh: d / raw.n_heads,
+      embed: flat(raw.embed),
+      position: flat(raw.position),
+      layers: raw.layers.map((m) => ({
+        wq: flat(m.w_q),
+        wk: flat(m.w_k),
+        wv: flat(m.w_v),
+        wo: flat(m.w_o),
+      })),
     };
   }
 
@@ -247,6 +293,59 @@
     return { tokens: tokens, heads: heads, average: average };
   }
 
+  /** Words to the trained model's ids: numbered by first appearance, wrapping after vocab
+      distinct words ("the cat saw the dog" -> 0 1 2 0 3). */
+  function wordIds(words, vocab) {
+    const size = vocab || 32;
+    const first = new Map();
+    return words.map((w) => {
+      if (!first.has(w)) first.set(w, first.size % size);
+      return first.get(w);
+    });
+  }
+
+  /** The trained model on ids: every head's causal weights, weights[layer][head][i] (n). */
+  function trainedForward(ids, T) {
+    const n = ids.length;
+    const d = T.d;
+    const dh = T.dh;
+    const x = new Float64Array(n * d); // the residual stream
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < d; c++) x[i * d + c] = T.embed[ids[i] * d + c] + T.position[i * d + c];
+    }
+    const scale = Math.sqrt(dh);
+    const weights = T.layers.map((L) => {
+      const q = matmul(x, n, d, L.wq, d);
+      const k = matmul(x, n, d, L.wk, d);
+      const v = matmul(x, n, d, L.wv, d);
+      const merged = new Float64Array(n * d); // the heads' outputs side by side
+      const heads = [];
+      for (let h = 0; h < T.raw.n_heads; h++) {
+        const o = h * dh; // this head's slice of the columns
+        const rows = [];
+        for (let i = 0; i < n; i++) {
+          const scores = new Float64Array(i + 1); // causal: keys 0..i only
+          for (let j = 0; j <= i; j++) {
+            let dot = 0;
+            for (let c = 0; c < dh; c++) dot += q[i * d + o + c] * k[j * d + o + c];
+            scores[j] = dot / scale;
+          }
+          const row = new Float64Array(n); // later keys keep weight 0
+          row.set(AFP.softmax(scores));
+          for (let j = 0; j <= i; j++) {
+            for (let c = 0; c < dh; c++) merged[i * d + o + c] += row[j] * v[j * d + o + c];
+          }
+          rows.push(row);
+        }
+        heads.push(rows);
+      }
+      const added = matmul(merged, n, d, L.wo, d); // what the layer adds to the stream
+      for (let t = 0; t < n * d; t++) x[t] += added[t];
+      return heads;
+    });
+    return { ids: ids, weights: weights };
+  }
+
   // ------------------------------------------------------------------ colours --------
   /** Cell colour for weight w (0..1) on the sequential scale, and a readable text colour. */
   function heat(palette, w) {
@@ -268,6 +367,13 @@
     return `\u201c${word}\u201d`;
   }
 
+  /** 33 -> "33rd" */
+  function ordinal(n) {
+    const tens = n % 100;
+    const suffix = tens > 10 && tens < 14 ? "th" : ["th", "st", "nd", "rd"][n % 10] || "th";
+    return `${n}${suffix}`;
+  }
+
   function shorten(word, max) {
     const chars = Array.from(word);
     return chars.length > max ? `${chars.slice(0, max - 1).join("")}\u2026` : word;
@@ -277,9 +383,12 @@
   const instances = new Set();
   let counter = 0;
 
-  function Explorer(root, P) {
+  function Explorer(root, mode, model) {
     this.root = root;
-    this.P = P;
+    this.mode = mode;
+    this.models = { hand: null, trained: null };
+    this.models[mode] = model;
+    this.P = mode === "hand" ? model : null; // the hand-built heads, once loaded
     this.id = `ax${++counter}`;
     this.renders = 0;
     this.tokens = [];
@@ -288,7 +397,7 @@
     this.preview = null;
     this.truncated = false;
     const view = root.getAttribute("data-view") || "average";
-    this.view = HEAD_LABELS[view] ? view : "average";
+    this.views = { hand: HEAD_LABELS[view] ? view : "average", trained: null };
     this.build();
   }
 
@@ -296,24 +405,96 @@
   Explorer.prototype.start = function () {
     const root = this.root;
     this.setSentence(
-      root.getAttribute("data-sentence") || this.P.raw.examples[0].text,
+      root.getAttribute("data-sentence") || this.model().raw.examples[0].text,
       parseInt(root.getAttribute("data-query") || "0", 10) || 0,
     );
   };
 
+  /** The model shown: the hand-built heads' P or the trained model's T. */
+  Explorer.prototype.model = function () {
+    return this.models[this.mode];
+  };
+
+  Explorer.prototype.maxTokens = function () {
+    const raw = this.model().raw;
+    return this.mode === "trained" ? raw.context : raw.max_tokens;
+  };
+
+  /** Trained heads are "t<layer>-<head>" (0-based), hand-built ones their ids. */
   Explorer.prototype.headIds = function () {
+    if (this.mode === "trained") {
+      const raw = this.models.trained.raw;
+      const ids = [];
+      for (let l = 0; l < raw.n_layers; l++) {
+        for (let h = 0; h < raw.n_heads; h++) ids.push(`t${l}-${h}`);
+      }
+      return ids;
+    }
     return this.P.heads.map((h) => h.id).concat(["average"]);
   };
 
+  function layerHead(id) {
+    const parts = id.slice(1).split("-");
+    return [parseInt(parts[0], 10), parseInt(parts[1], 10)];
+  }
+
+  /** The measured role of a trained head ("previous", "induction") or null. */
+  Explorer.prototype.role = function (id) {
+    const lh = layerHead(id);
+    return this.models.trained.raw.heads.roles[lh[0]][lh[1]];
+  };
+
+  /** "Layer 1, head 3" (1-based), without its role. */
+  function trainedName(id) {
+    const lh = layerHead(id);
+    return `Layer ${lh[0] + 1}, head ${lh[1] + 1}`;
+  }
+
   Explorer.prototype.headName = function (id) {
+    if (this.mode === "trained") {
+      const role = this.role(id);
+      return trainedName(id) + (role ? ` (${ROLES[role]})` : "");
+    }
     if (id === "average") return this.P.raw.average_name;
     return this.P.heads.filter((h) => h.id === id)[0].name;
   };
 
+  /** What the build measured of a trained head, in words, for its card. */
+  Explorer.prototype.measured = function (id) {
+    const lh = layerHead(id);
+    const heads = this.models.trained.raw.heads;
+    const prev = heads.previous[lh[0]][lh[1]];
+    const ind = heads.induction[lh[0]][lh[1]];
+    const role = this.role(id);
+    const scores = `previous ${prev.toFixed(2)}, induction ${ind.toFixed(2)}`;
+    if (role) return `${ROLES[role][0].toUpperCase()}${ROLES[role].slice(1)} (${scores})`;
+    return `No clear role (${scores})`;
+  };
+
   Explorer.prototype.matrix = function (id) {
+    if (this.mode === "trained") {
+      const lh = layerHead(id);
+      return this.result.weights[lh[0]][lh[1]];
+    }
     if (id === "average") return this.result.average;
     const index = this.headIds().indexOf(id);
     return this.result.heads[index].weights;
+  };
+
+  /** Whose lines the detective view draws in trained mode first: the strongest induction
+      head, else the previous-token head, else the first head. */
+  Explorer.prototype.defaultTrainedView = function () {
+    const ids = this.headIds();
+    const heads = this.models.trained.raw.heads;
+    const score = (id, kind) => {
+      const lh = layerHead(id);
+      return heads[kind][lh[0]][lh[1]];
+    };
+    for (const kind of ["induction", "previous"]) {
+      const found = ids.filter((id) => this.role(id) === kind);
+      if (found.length) return found.sort((a, b) => score(b, kind) - score(a, kind))[0];
+    }
+    return ids[0];
   };
 
   Explorer.prototype.build = function () {
@@ -327,6 +508,29 @@
     this.probeLow = el("span", { class: "ax-probe ax-probe--low", "aria-hidden": "true" });
     root.append(this.probeHigh, this.probeLow);
     this.colours = this.palette();
+
+    this.modeRadios = {};
+    if (root.hasAttribute("data-model-switch")) {
+      const modes = el("fieldset", { class: "ax-modes" });
+      modes.append(el("legend", null, "Model"));
+      Object.keys(MODES).forEach((mode) => {
+        const radio = el("input", {
+          type: "radio",
+          name: `${id}-model`,
+          value: mode,
+          id: `${id}-model-${mode}`,
+        });
+        radio.checked = mode === this.mode;
+        radio.addEventListener("change", () => {
+          if (radio.checked) this.setMode(mode);
+        });
+        const label = el("label", { class: "ax-mode", for: `${id}-model-${mode}` });
+        label.append(radio, el("span", null, MODES[mode]));
+        modes.append(label);
+        this.modeRadios[mode] = radio;
+      });
+      root.append(modes);
+    }
 
     const field = el("div", { class: "ax-field" });
     const label = el("label", { for: `${id}-input` }, "Sentence");
@@ -346,20 +550,12 @@
 
     this.hasExamples = root.hasAttribute("data-examples");
     if (this.hasExamples) {
-      const group = el("div", {
+      this.examples = el("div", {
         class: "ax-examples",
         role: "group",
         "aria-labelledby": `${id}-examples`,
       });
-      group.append(el("span", { id: `${id}-examples`, class: "ax-examples__label" }, "Examples:"));
-      this.P.raw.examples.forEach((ex) => {
-        const b = el("button", { type: "button", class: "ax-example" }, ex.text);
-        b.addEventListener("click", () => {
-          this.setSentence(ex.text, ex.query);
-        });
-        group.append(b);
-      });
-      root.append(group);
+      root.append(this.examples);
     }
 
     root.append(
@@ -383,14 +579,44 @@
       this.setPreview(null);
     });
     root.append(this.tokenBar);
-    /* Said in words when most of the sentence is outside the heads' vocabulary. */
+    /* Said in words: most of the sentence outside the heads' vocabulary (hand-built), or
+       how the words became the trained model's tokens (trained). */
     this.vocab = el("p", { class: "ax-vocab", "aria-live": "polite" });
     root.append(this.vocab);
     this.status = el("p", { class: "ax-status", "aria-live": "polite" });
     root.append(this.status);
 
     this.results = el("div", { class: "ax-results" });
-    this.heads = el("div", { class: "ax-heads" });
+    root.append(this.results);
+    this.buildExamples();
+    this.buildResults();
+  };
+
+  /** The example buttons of the model shown (each model has its own examples). */
+  Explorer.prototype.buildExamples = function () {
+    if (!this.hasExamples) return;
+    this.examples.replaceChildren(
+      el("span", { id: `${this.id}-examples`, class: "ax-examples__label" }, "Examples:"),
+    );
+    this.model().raw.examples.forEach((ex) => {
+      const b = el("button", { type: "button", class: "ax-example" }, ex.text);
+      b.addEventListener("click", () => {
+        this.setSentence(ex.text, ex.query);
+      });
+      this.examples.append(b);
+    });
+  };
+
+  /** One card per head of the model shown (grouped by layer for the trained model), then
+      the detective view. */
+  Explorer.prototype.buildResults = function () {
+    const id = this.id;
+    const trained = this.mode === "trained";
+    if (trained && !this.views.trained) this.views.trained = this.defaultTrainedView();
+    this.results.replaceChildren();
+    this.results.classList.toggle("ax-results--trained", trained);
+    this.heads = el("div", { class: `ax-heads${trained ? " ax-heads--trained" : ""}` });
+    const layers = {};
     this.cards = {};
     this.headIds().forEach((hid) => {
       const card = el("div", { class: `ax-head ax-head--${hid}` });
@@ -420,14 +646,36 @@
       thead.append(tr);
       const tbody = el("tbody");
       table.append(caption, thead, tbody);
-      const title = el("p", { class: "ax-head__title", "aria-hidden": "true" }, this.headName(hid));
+      const title = el(
+        "p",
+        { class: "ax-head__title", "aria-hidden": "true" },
+        trained ? trainedName(hid) : this.headName(hid),
+      );
+      card.append(title);
+      if (trained) {
+        const role = this.role(hid);
+        card.classList.add(role ? `has-role--${role}` : "has-role--none");
+        card.append(el("p", { class: "ax-head__role" }, this.measured(hid)));
+      }
       const axes = el(
         "p",
         { class: "ax-head__axes", "aria-hidden": "true" },
         "rows: queries \u00b7 columns: keys",
       );
-      card.append(title, frame, axes, table);
-      this.heads.append(card);
+      card.append(frame, axes, table);
+      if (trained) {
+        const layer = layerHead(hid)[0];
+        if (!layers[layer]) {
+          const group = el("div", { class: "ax-layer" });
+          group.append(el("p", { class: "ax-layer__title" }, `Layer ${layer + 1}`));
+          layers[layer] = el("div", { class: "ax-layer__heads" });
+          group.append(layers[layer]);
+          this.heads.append(group);
+        }
+        layers[layer].append(card);
+      } else {
+        this.heads.append(card);
+      }
       this.cards[hid] = {
         canvas: canvas,
         band: band,
@@ -450,14 +698,15 @@
         value: hid,
         id: `${id}-view-${hid}`,
       });
-      radio.checked = hid === this.view;
+      radio.checked = hid === this.views[this.mode];
       radio.addEventListener("change", () => {
         if (radio.checked) {
-          this.view = hid;
+          this.views[this.mode] = hid;
           this.render();
         }
       });
-      const lab = el("label", { for: `${id}-view-${hid}` }, HEAD_LABELS[hid]);
+      const text = trained ? trainedName(hid) : HEAD_LABELS[hid];
+      const lab = el("label", { for: `${id}-view-${hid}` }, text);
       const wrap = el("span", { class: "ax-view" });
       wrap.append(radio, lab);
       fieldset.append(wrap);
@@ -471,17 +720,55 @@
     );
     detective.append(fieldset, this.lines, cap);
     this.results.append(detective);
-    root.append(this.results);
+  };
+
+  /** Show the other model: load it if needed (trained.json is fetched only now), rebuild
+      the examples and cards for it, recompute the same sentence. Resolves when shown. */
+  Explorer.prototype.setMode = function (mode) {
+    if (!MODES[mode]) return Promise.resolve(false);
+    this.pending = mode;
+    if (mode === this.mode) return Promise.resolve(true);
+    if (!this.models[mode]) {
+      this.status.textContent = `Loading the ${MODES[mode].toLowerCase()}\u2026`;
+    }
+    return LOADERS[mode]().then(
+      (M) => {
+        if (this.pending !== mode || !this.root.isConnected) return false; // a later choice won
+        this.models[mode] = M;
+        if (mode === "hand") this.P = M;
+        this.mode = mode;
+        this.root.setAttribute("data-model-shown", mode);
+        if (this.modeRadios[mode]) this.modeRadios[mode].checked = true;
+        this.buildExamples();
+        this.buildResults();
+        this.setSentence(this.input.value, this.selected, true);
+        return true;
+      },
+      (err) => {
+        if (this.modeRadios[this.mode]) this.modeRadios[this.mode].checked = true;
+        this.pending = this.mode;
+        this.render();
+        this.status.textContent += ` The ${MODES[mode].toLowerCase()} could not be loaded (${err.message}).`;
+        return false;
+      },
+    );
   };
 
   /** New sentence: tokenise, recompute, rebuild the token-dependent DOM. */
   Explorer.prototype.setSentence = function (text, query, fromInput) {
     if (!fromInput) this.input.value = text;
-    const max = this.P.raw.max_tokens;
+    const max = this.maxTokens();
     const all = tokenize(text);
     this.truncated = all.length > max;
     this.tokens = all.slice(0, max);
-    this.result = forward(this.tokens, this.P);
+    if (this.mode === "trained") {
+      const T = this.models.trained;
+      this.ids = wordIds(this.tokens, T.raw.vocab_size);
+      this.result = trainedForward(this.ids, T);
+    } else {
+      this.ids = null;
+      this.result = forward(this.tokens, this.P);
+    }
     const n = this.tokens.length;
     this.selected = Math.max(0, Math.min(n - 1, query | 0));
     this.preview = null;
@@ -495,7 +782,7 @@
   Explorer.prototype.buildTokens = function () {
     this.tokenBar.replaceChildren();
     this.buttons = this.tokens.map((word, i) => {
-      const unknown = !this.P.lexicon.has(word);
+      const unknown = this.mode === "hand" && !this.P.lexicon.has(word);
       const b = el("button", {
         type: "button",
         class: `ax-token${unknown ? " is-unknown" : ""}`,
@@ -507,6 +794,11 @@
         b.title = "Not in the vocabulary: its meaning vector comes from a hash of the word";
         b.append(el("span", { class: "ax-token__mark", "aria-hidden": "true" }, "?"));
         b.append(el("span", { class: "ax-sr" }, " (not in the vocabulary)"));
+      }
+      if (this.ids) {
+        // the model's token: seen, and said as "(model token 4)"
+        b.append(el("span", { class: "ax-token__id", "aria-hidden": "true" }, String(this.ids[i])));
+        b.append(el("span", { class: "ax-sr" }, ` (model token ${this.ids[i]})`));
       }
       b.addEventListener("click", () => {
         this.select(i, false);
@@ -539,6 +831,10 @@
       words (the heads were built for known words and go flat on the others) and what to
       try; otherwise say nothing. */
   Explorer.prototype.explainVocabulary = function () {
+    if (this.mode === "trained") {
+      this.explainMapping();
+      return;
+    }
     const n = this.tokens.length;
     const unknown = this.tokens.filter((w) => !this.P.lexicon.has(w)).length;
     if (!n || unknown / n < UNKNOWN_SHARE) {
@@ -553,6 +849,35 @@
       "their weights say little. " +
       (this.hasExamples ? "Try one of the example sentences, or use" : "Try") +
       (known.length ? ` words they know, such as ${known.join(", ")}.` : " known words.");
+  };
+
+  /** Trained model: how this sentence's words became its tokens, in words. */
+  Explorer.prototype.explainMapping = function () {
+    const vocab = this.models.trained.raw.vocab_size;
+    const pairs = [];
+    const seen = new Set();
+    this.tokens.forEach((w, i) => {
+      if (seen.has(w)) return;
+      seen.add(w);
+      pairs.push(`${quote(w)} → ${this.ids[i]}`);
+    });
+    if (!pairs.length) {
+      this.vocab.textContent = "";
+      return;
+    }
+    const more = pairs.length > SHOWN_IDS ? `, and ${pairs.length - SHOWN_IDS} more` : "";
+    const repeated = this.tokens.length - pairs.length;
+    this.vocab.textContent =
+      `The model reads token numbers, not words: ${pairs.slice(0, SHOWN_IDS).join(", ")}` +
+      `${more}. ` +
+      (repeated
+        ? `${repeated} of the ${this.tokens.length} words repeat an earlier word and get its number again.`
+        : "No word repeats yet: write a phrase twice to see the induction heads at work.") +
+      (pairs.length > vocab
+        ? ` This text has ${pairs.length} different words but the model only ${vocab} ` +
+          `tokens: from the ${ordinal(vocab + 1)} new word on, the numbers start again at 0, so ` +
+          "different words share a number."
+        : "");
   };
 
   Explorer.prototype.buildRows = function () {
@@ -637,11 +962,16 @@
     }
     const word = this.tokens[q];
     const where = ` (token ${q + 1} of ${n})`;
+    const said = this.ids ? ` (token ${q + 1} of ${n}, model token ${this.ids[q]})` : where;
+    const cut =
+      this.mode === "trained"
+        ? " words are used: the model has no more positions."
+        : " tokens are used.";
     this.status.textContent =
       (this.preview !== null && this.preview !== this.selected
-        ? `Previewing ${quote(word)}${where}: press Enter to make it the query.`
-        : `Query: ${quote(word)}${where}.`) +
-      (this.truncated ? ` Only the first ${this.P.raw.max_tokens} tokens are used.` : "");
+        ? `Previewing ${quote(word)}${said}: press Enter to make it the query.`
+        : `Query: ${quote(word)}${said}.`) +
+      (this.truncated ? ` Only the first ${this.maxTokens()}${cut}` : "");
     if (!this.colours || this.coloursFor !== schemeKey()) this.colours = this.palette();
     const palette = this.colours;
     this.headIds().forEach((hid) => {
@@ -695,8 +1025,8 @@
     card.band.style.height = `${100 / n}%`;
     card.canvas.setAttribute(
       "aria-label",
-      "Full attention matrix of the " +
-        this.headName(hid) +
+      "Full attention matrix of " +
+        this.theHead(hid) +
         ": " +
         n +
         " rows (queries) by " +
@@ -707,8 +1037,14 @@
     );
   };
 
+  /** "the Previous-token head", "Layer 1, head 3 (previous-token head)": in a sentence. */
+  Explorer.prototype.theHead = function (hid) {
+    return (this.mode === "trained" ? "" : "the ") + this.headName(hid);
+  };
+
   Explorer.prototype.drawLines = function (q) {
-    const m = this.matrix(this.view);
+    const view = this.views[this.mode];
+    const m = this.matrix(view);
     const rowH = this.rowH;
     const y1 = 4 + rowH * q + rowH / 2;
     const best = [];
@@ -728,8 +1064,8 @@
       "aria-label",
       "Lines from " +
         quote(this.tokens[q]) +
-        " to every token for the " +
-        this.headName(this.view) +
+        " to every token for " +
+        this.theHead(view) +
         "; the strongest go to " +
         top.join(" and ") +
         ".",
@@ -767,11 +1103,32 @@
 
   Explorer.prototype.snapshot = function () {
     const copy = (m) => m.map((row) => Array.from(row));
-    return {
+    const state = {
+      model: this.mode,
       tokens: this.tokens.slice(),
       query: this.selected,
       shown: this.shown(),
       renders: this.renders,
+    };
+    if (this.mode === "trained") {
+      state.ids = this.ids.slice();
+      state.view = this.views.trained;
+      state.heads = this.headIds().map((hid) => {
+        const lh = layerHead(hid);
+        return {
+          id: hid,
+          layer: lh[0],
+          head: lh[1],
+          name: this.headName(hid),
+          role: this.role(hid),
+          weights: copy(this.matrix(hid)),
+        };
+      });
+      return state;
+    }
+    return {
+      ...state,
+      view: this.views.hand,
       heads: this.P.heads.map((h, k) => ({
         id: h.id,
         name: h.name,
@@ -808,41 +1165,51 @@
       b.addEventListener("click", () => {
         const target = live()[0];
         if (!target) return;
-        target.setSentence(
-          b.getAttribute("data-explorer-load"),
-          parseInt(b.getAttribute("data-explorer-query") || "0", 10) || 0,
-        );
-        target.root.scrollIntoView({ block: "start" });
-        target.select(target.selected, true);
+        const model = b.getAttribute("data-explorer-model");
+        const shown = model && MODES[model] ? target.setMode(model) : Promise.resolve(true);
+        shown.then((ok) => {
+          if (!ok) return;
+          target.setSentence(
+            b.getAttribute("data-explorer-load"),
+            parseInt(b.getAttribute("data-explorer-query") || "0", 10) || 0,
+          );
+          target.root.scrollIntoView({ block: "start" });
+          target.select(target.selected, true);
+        });
       });
     });
-    return loadParams().then(
-      (P) => {
-        const built = [];
-        roots.forEach((root) => {
-          if (root.isConnected) built.push(new Explorer(root, P));
+    // Each explorer waits only for the model it shows first: a page of trained-mode
+    // explorers never fetches params.json, a page of hand-built ones never trained.json.
+    const waits = [];
+    roots.forEach((root) => {
+      const mode = root.getAttribute("data-model") === "trained" ? "trained" : "hand";
+      waits.push(
+        LOADERS[mode]().then(
+          (M) => (root.isConnected ? new Explorer(root, mode, M) : null),
+          (err) => {
+            root.setAttribute("data-explorer-ready", "error");
+            root.replaceChildren(
+              el(
+                "p",
+                { class: "ax-error" },
+                `The explorer could not load its parameters (${err.message}).`,
+              ),
+            );
+            return null;
+          },
+        ),
+      );
+    });
+    return Promise.all(waits).then((built) =>
+      nextTask().then(() => {
+        built.forEach((x) => {
+          if (!x?.root.isConnected) return;
+          x.start();
+          instances.add(x);
+          x.root.setAttribute("data-model-shown", x.mode);
+          x.root.setAttribute("data-explorer-ready", "true");
         });
-        return nextTask().then(() => {
-          built.forEach((x) => {
-            if (!x.root.isConnected) return;
-            x.start();
-            instances.add(x);
-            x.root.setAttribute("data-explorer-ready", "true");
-          });
-        });
-      },
-      (err) => {
-        roots.forEach((root) => {
-          root.setAttribute("data-explorer-ready", "error");
-          root.replaceChildren(
-            el(
-              "p",
-              { class: "ax-error" },
-              `The explorer could not load its parameters (${err.message}).`,
-            ),
-          );
-        });
-      },
+      }),
     );
   }
 
@@ -876,7 +1243,28 @@
     /** Synchronous forward pass on loaded parameters (for benchmarks); null before. */
     computeNow: (sentence) => {
       const x = live()[0];
-      return x ? forward(tokenize(sentence, x.P.raw.max_tokens), x.P) && true : null;
+      return x?.P ? forward(tokenize(sentence, x.P.raw.max_tokens), x.P) && true : null;
+    },
+    wordIds: (words, vocab) => wordIds(Array.from(words), vocab),
+    computeTrained: (sentence) =>
+      loadTrained().then((T) => {
+        const tokens = tokenize(sentence, T.raw.context);
+        const ids = wordIds(tokens, T.raw.vocab_size);
+        const r = trainedForward(ids, T);
+        return {
+          tokens: tokens,
+          ids: ids,
+          weights: r.weights.map((layer) => layer.map((m) => m.map((row) => Array.from(row)))),
+        };
+      }),
+    /** Synchronous trained forward pass (words -> ids -> every head), for benchmarks; null
+        until an explorer of the page has loaded the trained model. */
+    computeTrainedNow: (sentence) => {
+      const x = live().filter((e) => e.models.trained)[0];
+      if (!x) return null;
+      const T = x.models.trained;
+      const tokens = tokenize(sentence, T.raw.context);
+      return trainedForward(wordIds(tokens, T.raw.vocab_size), T) && true;
     },
     embedUnknown: (word) =>
       loadParams().then((P) => unknownSem(word, P.raw.unknown_length, P.raw.n_sem)),

@@ -21,3 +21,10 @@ def site_params(explorer_site):
     """The parameters exactly as the browser loads them (the built params.json)."""
     _, site = explorer_site
     return json.loads((site / "assets" / "explorer" / "params.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def site_trained(explorer_site):
+    """The trained model exactly as the browser loads it (the built trained.json)."""
+    _, site = explorer_site
+    return json.loads((site / "assets" / "explorer" / "trained.json").read_text("utf-8"))

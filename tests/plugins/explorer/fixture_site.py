@@ -1,8 +1,9 @@
 """A small Material site around the real explorer, for the explorer's tests and benchmark.
 
 It holds the real playground page, the real explorer.js/explorer.css and the real
-``explorer`` plugin, plus a plain page and a lesson-like page with an embedded explorer,
-so browser tests do not depend on other lessons building. The site is built with
+``explorer`` plugin, plus a plain page, a lesson-like page with an embedded explorer and
+one with a trained-model explorer (as lesson 20 embeds it), so browser tests do not depend
+on other lessons building. The site is built with
 ``site_url`` set to the port it is served on (instant navigation needs it) and served
 with a Content-Security-Policy of ``script-src 'self'`` plus the hashes of Material's own
 inline scripts, so any inline script of ours would be blocked and reported.
@@ -41,6 +42,16 @@ Some prose before the explorer.
 Back to the [plain page](index.md) or the [playground](playground/index.md).
 """
 
+TRAINED = """# A lesson with the trained model
+
+<div class="attention-explorer" data-model="trained"
+     data-sentence="The cat sat on the mat and the cat sat on the mat." data-query="8">
+<p>The attention explorer needs JavaScript.</p>
+</div>
+
+Back to the [plain page](index.md).
+"""
+
 CONFIG = """site_name: Explorer fixture
 site_url: {url}
 docs_dir: docs
@@ -73,6 +84,7 @@ nav:
   - Home: index.md
   - Explorer: playground/index.md
   - Lesson: lesson.md
+  - Trained: trained.md
 """
 
 
@@ -85,6 +97,7 @@ def write_project(
     (docs / ASSETS).mkdir(parents=True, exist_ok=True)
     (docs / "index.md").write_text(HOME, encoding="utf-8")
     (docs / "lesson.md").write_text(LESSON, encoding="utf-8")
+    (docs / "trained.md").write_text(TRAINED, encoding="utf-8")
     page = (
         playground
         if playground is not None
