@@ -169,7 +169,7 @@ report.figure(
         "the MLP grid only the diagonal is non-zero: the MLP changes a token's output only "
         "when that same token changes."
     ),
-    caption="Attention mixes tokens (left); the MLP works on each token alone (right).",
+    caption="Attention mixes tokens; the MLP works on each token alone.",
 )
 
 # %% [markdown]
@@ -276,8 +276,8 @@ report.figure(
         f"layer to about {gains_post[0]:.0e} at the bottom for post-LN."
     ),
     caption=(
-        "Left: pre-LN lets the stream grow, post-LN pins it. Right: how strongly each layer "
-        "reaches the output along the skip path."
+        "Pre-LN lets the stream grow and post-LN pins it (stream length); the skip-path gain "
+        "says how strongly each layer reaches the output along the skip path."
     ),
 )
 
