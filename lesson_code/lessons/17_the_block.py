@@ -268,10 +268,11 @@ report.figure(
     fig,
     "pre_post",
     alt=(
-        "Two line charts over 24 layers of random blocks, averaged over three stacks. Left: "
+        "Two line charts over 24 layers of random blocks, averaged over three stacks. First: "
         "the length of the residual stream grows steadily with depth in pre-LN (to about "
-        f"{stream_pre[-1]:.0f}) and stays flat at 4 in post-LN. Right, on a log scale: the "
-        "gain along the skip path from a layer to the output is flat for pre-LN (about "
+        f"{stream_pre[-1]:.0f}) and stays flat at {stream_post[-1]:.0f} in post-LN. Second, "
+        "on a log scale: the gain along the skip path from a layer to the output is flat "
+        "for pre-LN (about "
         f"{gains_pre[0]:.2f} at every layer) and falls from {gains_post[-1]:.2f} at the top "
         f"layer to about {gains_post[0]:.0e} at the bottom for post-LN."
     ),

@@ -104,11 +104,12 @@ def test_every_combination_and_token_matches_numpy(browser, served_site):
                 assert np.abs(np.array(shown[4:]) - moved[i]).max() <= 0.0005 + 1e-12
                 assert button.get_attribute("aria-pressed") == "true"
                 status = page.locator(f"{WIDGET} .lw-status").text_content()
-                if combo & 4:
+                heard = np.count_nonzero(moved[i])  # tokens that move this output
+                assert heard == (i + 1 if combo & 4 else 1), "causal with attention, else self"
+                if heard > 1:
                     assert "It moves when any of these is nudged" in status
-                else:  # without attention only the token itself moves its output
+                else:  # the first token, or no attention: only the token itself
                     assert f"Only “{ex.tokens[i]} ({i + 1})” itself can move it." in status
-                    assert np.count_nonzero(moved[i]) == 1
             seen.append(combo)
         assert sorted(seen) == list(range(8))
 
