@@ -646,7 +646,9 @@
       ["LayerNorm", 1],
     ];
     let on = 7;
-    w.add(el("p", { class: "lw-hint" }, "Parts of the block (each button switches one on or off):"));
+    w.add(
+      el("p", { class: "lw-hint" }, "Parts of the block (each button switches one on or off):"),
+    );
     const row = w.add(el("div", { class: "lw-choice", role: "group", "aria-label": "Parts" }));
     const switches = parts.map(([name, bit]) => {
       const b = row.appendChild(el("button", { type: "button", class: "lw-toggle" }, name));
