@@ -100,6 +100,7 @@ WIDGET_LESSONS = [
     "lessons/12-masks/",
     "lessons/13-position/",
     "lessons/14-heads-vs-one/",
+    "lessons/17-the-block/",
     "lessons/19-train-one-head/",
     "lessons/25-cost-and-scale/",
 ]
