@@ -78,7 +78,8 @@ BUDGETS: dict[str, Budget] = {
     ),
     "widgets_js": Budget(
         "lesson widgets script (`widgets.js`)",
-        8 * KB,
+        # 8 KB held 9 widget kinds (7,682 B gz); lessons 17 and 19 added two (9,181 B gz)
+        10 * KB,
         "B gz",
         test="tests/widgets/test_report_widget.py",
     ),
