@@ -166,33 +166,40 @@ report.value("next_token", tokens[query + 1], "d")
 report.value("earlier_pos", query - 6, "d")
 
 labels = [str(t) for t in tokens]
-fig, axes = plt.subplots(1, 2, figsize=(8.0, 4.2), layout="constrained")
-for ax, (title, (layer, head)) in zip(
-    axes, (("previous-token", prev_head), ("induction", ind_head)), strict=True
-):
-    heatmap(
-        ax,
-        pattern[layer, head],
-        labels,
-        labels,
-        annotate=False,
-        vmin=0,
-        vmax=1,
-        colorbar_label=None,
-    )
-    ax.set_title(f"{title}: layer {layer + 1}, head {head + 1}", fontsize=12, pad=28)
+
+
+def pattern_maps(heads, titles, figsize):
+    """One heatmap per (layer, head) of its pattern on ``tokens``, queries in rows."""
+    fig, axes = plt.subplots(1, len(heads), figsize=figsize, layout="constrained")
+    for ax, (layer, head), title in zip(axes, heads, titles, strict=True):
+        heatmap(
+            ax,
+            pattern[layer, head],
+            labels,
+            labels,
+            annotate=False,
+            vmin=0,
+            vmax=1,
+            colorbar_label=None,
+        )
+        ax.set_title(f"{title}layer {layer + 1}, head {head + 1}", fontsize=12, pad=28)
+    return fig
+
+
+fig = pattern_maps([prev_head, ind_head], ["previous-token: ", "induction: "], (8.0, 4.2))
 report.figure(
     fig,
     "patterns",
     alt=(
-        "Two 12 by 12 attention heatmaps on the tokens "
-        f"{' '.join(labels)} (six random tokens written twice), queries in rows. Left, "
-        "the previous-token head: a bright line just below the diagonal. Right, the "
-        "induction head: in the second half, a bright line five positions right of the "
-        "first half's diagonal, on the token that followed the current token last time."
+        f"Two {len(labels)} by {len(labels)} attention heatmaps on the tokens "
+        f"{' '.join(labels)} ({len(labels) // 2} random tokens written twice), queries in "
+        "rows. First, the previous-token head: a bright line just below the diagonal. "
+        "Second, the induction head: in the second half, each row is brightest on the "
+        "token that followed the current token the first time."
     ),
-    caption="Rows are queries, columns keys. Left: each token looks one back. Right: in the "
-    "second copy, each token looks at what followed its earlier occurrence.",
+    caption="Rows are queries, columns keys. The previous-token head: each token looks one "
+    "back. The induction head: in the second copy, each token looks at what followed its "
+    "earlier occurrence.",
 )
 
 # %% [markdown]
@@ -280,24 +287,12 @@ with report.output("others"):
         print(f"layer {layer + 1} head {head + 1}: on itself {on_self:.2f}")
         print(f"  on the first token {on_first:.2f}, entropy {spread:.2f}")
     # --8<-- [end:others]
-fig, axes = plt.subplots(1, len(others), figsize=(9.0, 3.6), layout="constrained")
-for ax, (layer, head) in zip(axes, others, strict=True):
-    heatmap(
-        ax,
-        pattern[layer, head],
-        labels,
-        labels,
-        annotate=False,
-        vmin=0,
-        vmax=1,
-        colorbar_label=None,
-    )
-    ax.set_title(f"layer {layer + 1}, head {head + 1}", fontsize=12, pad=28)
+fig = pattern_maps(others, [""] * len(others), (9.0, 3.6))
 report.figure(
     fig,
     "others",
     alt=(
-        f"Three 12 by 12 attention heatmaps of the other heads of layer 1 on the tokens "
+        f"{len(others)} attention heatmaps of the other heads of layer 1 on the tokens "
         f"{' '.join(labels)}. None shows a single clean line: their weight is spread over "
         "several earlier tokens, with different mixes in each head."
     ),

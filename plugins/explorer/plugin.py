@@ -139,24 +139,35 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
             code.update(dependencies(source, parent, COURSE_PACKAGE))
         return store.digest([code_digest(p) for p in sorted(code)], store.versions("numpy"))
 
-    def _trained(self, root: Path) -> dict:
-        """trained.json and the trained model's documented values: kept from an earlier
-        build when the code is the same, else exported (loading or training the model)."""
-        key = self._key(root, [TRAINED, MODEL])
+    def _kept(self, root: Path, name: str, sources: list[Path], make, fields: set[str]) -> dict:
+        """``make()``'s result (a dict with ``fields``), kept in the store under ``name`` and
+        reused by a later build while the code of ``sources`` (and what they import) and
+        numpy are the same; a kept entry of another shape is made again."""
+        key = self._key(root, sources)
         if key is not None:
-            cached = self._store(root).get("explorer-trained", key)
-            if isinstance(cached, dict) and set(cached) == {"trained_json", "values"}:
+            cached = self._store(root).get(name, key)
+            if isinstance(cached, dict) and set(cached) == fields:
                 return cached
-        from . import trained  # lesson_code.learned and the weights: only when not kept
-
-        export = trained.build_export()
-        result = {
-            "trained_json": trained.export_trained(export),
-            "values": trained.documented_values(export),
-        }
+        result = make()
         if key is not None:
-            self._store(root).put("explorer-trained", key, result)
+            self._store(root).put(name, key, result)
         return result
+
+    def _trained(self, root: Path) -> dict:
+        """trained.json and the trained model's documented values (loading or training the
+        model only when not kept)."""
+
+        def make() -> dict:
+            from . import trained  # lesson_code.learned and the weights: only when not kept
+
+            export = trained.build_export()
+            return {
+                "trained_json": trained.export_trained(export),
+                "values": trained.documented_values(export),
+            }
+
+        fields = {"trained_json", "values"}
+        return self._kept(root, "explorer-trained", [TRAINED, MODEL], make, fields)
 
     def _store(self, root: Path) -> store.Store:
         """The store of this build (one per build: it records what the build used)."""
@@ -166,20 +177,16 @@ class ExplorerPlugin(BasePlugin[ExplorerConfig]):
         return self.cache
 
     def _model(self, root: Path) -> dict:
-        """The exported parameters and documented values: kept from an earlier build when
-        the model's code and numpy are the same, else computed (and kept)."""
-        key = self._key(root, [MODEL])
-        if key is not None:
-            cached = self._store(root).get("explorer", key)
-            if isinstance(cached, dict) and set(cached) == {"params_json", "values"}:
-                return cached
-        from . import model as heads  # numpy and the model: only when not kept
+        """The exported parameters and documented values of the hand-built heads (numpy
+        and the model imported only when not kept)."""
 
-        params = heads.build_params()
-        model = {
-            "params_json": heads.export_params(params),
-            "values": heads.documented_values(params),
-        }
-        if key is not None:
-            self._store(root).put("explorer", key, model)
-        return model
+        def make() -> dict:
+            from . import model as heads
+
+            params = heads.build_params()
+            return {
+                "params_json": heads.export_params(params),
+                "values": heads.documented_values(params),
+            }
+
+        return self._kept(root, "explorer", [MODEL], make, {"params_json", "values"})

@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
 
 from lesson_code.topics.residual_stream import nudge_effects, sentence_example, toggled_block
 from tests.widgets.test_widgets_browser import (
@@ -22,6 +21,7 @@ from tests.widgets.test_widgets_browser import (
     WIDGET,
     bar_values,
     close,
+    instant_go,
     lesson,
     number,
     state,
@@ -120,20 +120,7 @@ def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, serv
         page.evaluate("window.__stillHere = true")
 
         def go(path):
-            page.evaluate(
-                """href => {
-                const article = document.querySelector('article');
-                article.setAttribute('data-left', '');
-                const a = document.createElement('a');
-                a.href = href; a.textContent = 'go';
-                article.append(a);
-                a.click();
-            }""",
-                base + path,
-            )
-            page.wait_for_url(base + path)
-            expect(page.locator("article[data-left]")).to_have_count(0)
-            assert page.evaluate("window.__stillHere === true"), "not an instant navigation"
+            instant_go(page, base, path)
 
         for _ in range(2):
             go(PATH)

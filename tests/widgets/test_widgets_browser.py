@@ -62,6 +62,26 @@ SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 
 # -- helpers ------------------------------------------------------------------------------
+def instant_go(page, base, path):
+    """Follow a link to ``path`` by Material's instant navigation (the page is not reloaded:
+    ``window.__stillHere``, set by the caller, survives) and wait for the new article."""
+    page.evaluate(
+        """href => {
+        const article = document.querySelector('article');
+        article.setAttribute('data-left', '');
+        const a = document.createElement('a');
+        a.href = href; a.textContent = 'go';
+        article.append(a);
+        a.click();
+    }""",
+        base + path,
+    )
+    page.wait_for_url(base + path)
+    # the URL changes before the content does: wait until the old article is gone
+    expect(page.locator("article[data-left]")).to_have_count(0)
+    assert page.evaluate("window.__stillHere === true"), "not an instant navigation"
+
+
 @contextmanager
 def lesson(browser, base, path, scheme="light", width=1100, javascript=True):
     """A fresh context on ``path``; fails the test on a console error, a CSP violation or
@@ -447,21 +467,7 @@ def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, serv
         assert page.evaluate("AFP.widgets.count()") == 0
 
         def go(path):
-            page.evaluate(
-                """href => {
-                const article = document.querySelector('article');
-                article.setAttribute('data-left', '');
-                const a = document.createElement('a');
-                a.href = href; a.textContent = 'go';
-                article.append(a);
-                a.click();
-            }""",
-                base + path,
-            )
-            page.wait_for_url(base + path)
-            # the URL changes before the content does: wait until the old article is gone
-            expect(page.locator("article[data-left]")).to_have_count(0)
-            assert page.evaluate("window.__stillHere === true"), "not an instant navigation"
+            instant_go(page, base, path)
 
         for path, kind in LESSONS.items():
             for _ in range(2):  # widget page, plain page, widget page again
