@@ -48,6 +48,33 @@ TIMING_JS = """([sentence, runs, full, compute = 'computeNow']) => {
 }"""
 
 
+def _rows(
+    what: str,
+    n_tokens: int,
+    runs: int,
+    compute: float,
+    full: float,
+    budget_key: str,
+    full_parts: str,
+) -> list[dict]:
+    """The bench rows of one explorer model: its recompute (against the budget) and a full
+    update (recompute plus what is redrawn)."""
+    budget = BUDGETS[budget_key]
+    note = f"median of {runs} runs in Chromium; budget {budget.limit:g} ms (one frame)"
+    return [
+        {
+            "name": f"{what} recompute, {n_tokens} tokens",
+            "value": f"{compute:.2f} ms",
+            "note": f"{note}: {budget.verdict(compute)} (performance.now() is coarsened to 0.1 ms)",
+        },
+        {
+            "name": f"{what} full update, {n_tokens} tokens",
+            "value": f"{full:.2f} ms",
+            "note": f"recompute + {full_parts}; " + note,
+        },
+    ]
+
+
 def measure(n_tokens: int = 64, runs: int = 50) -> list[dict]:
     sentence = explorer.long_sentence(n_tokens)
     assert len(explorer.tokenize(sentence)) == n_tokens
@@ -61,20 +88,15 @@ def measure(n_tokens: int = 64, runs: int = 50) -> list[dict]:
             compute = page.evaluate(TIMING_JS, [sentence, runs, False])
             full = page.evaluate(TIMING_JS, [sentence, runs, True])
             browser.close()
-    budget = BUDGETS["explorer_recompute"]
-    note = f"median of {runs} runs in Chromium; budget {budget.limit:g} ms (one frame)"
-    return [
-        {
-            "name": f"explorer recompute, {n_tokens} tokens",
-            "value": f"{compute:.2f} ms",
-            "note": f"{note}: {budget.verdict(compute)} (performance.now() is coarsened to 0.1 ms)",
-        },
-        {
-            "name": f"explorer full update, {n_tokens} tokens",
-            "value": f"{full:.2f} ms",
-            "note": "recompute + tokens, tables, matrices, lines; " + note,
-        },
-    ]
+    return _rows(
+        "explorer",
+        n_tokens,
+        runs,
+        compute,
+        full,
+        "explorer_recompute",
+        "tokens, tables, matrices, lines",
+    )
 
 
 def measure_trained(n_tokens: int = 64, runs: int = 50) -> list[dict]:
@@ -93,20 +115,15 @@ def measure_trained(n_tokens: int = 64, runs: int = 50) -> list[dict]:
             compute = page.evaluate(TIMING_JS, [sentence, runs, False, "computeTrainedNow"])
             full = page.evaluate(TIMING_JS, [sentence, runs, True])
             browser.close()
-    budget = BUDGETS["explorer_trained_recompute"]
-    note = f"median of {runs} runs in Chromium; budget {budget.limit:g} ms (one frame)"
-    return [
-        {
-            "name": f"explorer trained recompute, {n_tokens} tokens",
-            "value": f"{compute:.2f} ms",
-            "note": f"{note}: {budget.verdict(compute)} (performance.now() is coarsened to 0.1 ms)",
-        },
-        {
-            "name": f"explorer trained full update, {n_tokens} tokens",
-            "value": f"{full:.2f} ms",
-            "note": "recompute + tokens, 8 tables, 8 matrices, lines; " + note,
-        },
-    ]
+    return _rows(
+        "explorer trained",
+        n_tokens,
+        runs,
+        compute,
+        full,
+        "explorer_trained_recompute",
+        "tokens, 8 tables, 8 matrices, lines",
+    )
 
 
 if __name__ == "__main__":

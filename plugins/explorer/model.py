@@ -505,9 +505,8 @@ def attention_weights(sentence: str, params: dict | None = None) -> dict:
     return forward(tokenize(sentence), params if params is not None else build_params())
 
 
-def export_params(params: dict | None = None) -> str:
-    """The JSON file the browser loads (compact; floats round-trip exactly)."""
-    params = params if params is not None else build_params()
+def compact_json(data) -> str:
+    """JSON for the browser: no spaces, whole numbers without ".0", floats round-trip."""
 
     def compact(obj):
         if isinstance(obj, float) and obj.is_integer():
@@ -518,7 +517,12 @@ def export_params(params: dict | None = None) -> str:
             return {k: compact(v) for k, v in obj.items()}
         return obj
 
-    return json.dumps(compact(params), separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(compact(data), separators=(",", ":"), ensure_ascii=False)
+
+
+def export_params(params: dict | None = None) -> str:
+    """The JSON file the browser loads (compact; floats round-trip exactly)."""
+    return compact_json(params if params is not None else build_params())
 
 
 # --------------------------------------------------------------------------------------

@@ -32,15 +32,13 @@ predictions).
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from lesson_code.learned import TinyTransformer, head_scores, trained_model, uniform_weight
 from lesson_code.learned.model import PROJECTIONS, layer_key
 from lesson_code.learned.train import probe_sequences
 
-from .model import tokenize, two_decimals
+from .model import compact_json, tokenize, two_decimals
 
 FORMAT_VERSION = 1
 DECIMALS = 4  # weights rounded to this many decimals: about 3e-4 off the trained model
@@ -177,17 +175,7 @@ def build_export(model=None) -> dict:
 
 def export_trained(export: dict) -> str:
     """trained.json: compact (whole numbers without ".0"), floats round-trip exactly."""
-
-    def compact(obj):
-        if isinstance(obj, float) and obj.is_integer():
-            return int(obj)
-        if isinstance(obj, list):
-            return [compact(v) for v in obj]
-        if isinstance(obj, dict):
-            return {k: compact(v) for k, v in obj.items()}
-        return obj
-
-    return json.dumps(compact(export), separators=(",", ":"), ensure_ascii=False)
+    return compact_json(export)
 
 
 def attention(text: str, export: dict) -> dict:
