@@ -118,8 +118,8 @@ with report.output("row0"):
     p1 = blocks[0]
     ln1_first = layer_norm(x[0], p1["ln1_gain"], p1["ln1_bias"])  # (8,) only token 0
     by_hand = ln1_first @ p1["w_v"] @ p1["w_o"]  # its own value, through w_o: no softmax
-    print("attention adds to row 0:", t1["attn_added"][0])
-    print("LN1(x_0) @ w_v @ w_o   :", by_hand)
+    print("attention adds to row 0:\n", t1["attn_added"][0])
+    print("LN1(x_0) @ w_v @ w_o:\n", by_hand)
     print("equal:", np.allclose(t1["attn_added"][0], by_hand))
     # --8<-- [end:row0]
 assert np.allclose(t1["attn_added"][0], by_hand), "row 0 reads only its own value"
@@ -201,9 +201,9 @@ with report.output("stream"):
         "+ attn 2": t2["h"],
         "+ MLP 2": t2["out"],
     }
-    print(f"{'':10}" + "".join(f"{w:>8}" for w in TOKENS))
+    print(f"{'':9}" + "".join(f"{w:>7}" for w in TOKENS))
     for name, stream in stages.items():
-        print(f"{name:10}" + "".join(f"{v:8.2f}" for v in np.linalg.norm(stream, axis=1)))
+        print(f"{name:9}" + "".join(f"{v:7.2f}" for v in np.linalg.norm(stream, axis=1)))
     parts = x + t1["attn_added"] + t1["mlp_added"] + t2["attn_added"] + t2["mlp_added"]
     print("x + four additions == output:", np.allclose(parts, t2["out"]))
     # --8<-- [end:stream]
