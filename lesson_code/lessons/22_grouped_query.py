@@ -10,6 +10,7 @@
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import to_rgb
 
 from lesson_code import report
 from lesson_code.attention import (
@@ -23,6 +24,7 @@ from lesson_code.learned import (
     repeated_sequences,
     trained_model,
 )
+from lesson_code.plotting import text_colour_for
 from lesson_code.topics.grouped_query import (
     attention_parameters,
     cosine_matrix,
@@ -45,14 +47,14 @@ GB = 1e9  # bytes in a gigabyte (decimal, as memory is sold)
 # %%
 with report.output("cache"):
     # --8<-- [start:cache]
-    print("model         query  kv    per token  at full context  if multi-head")
+    print("model        q  kv  kB/token  GB full  GB MHA")
     for shape in MODELS:  # 16-bit numbers: 2 bytes each
         per_token = model_cache_bytes(shape, tokens=1)
         full = model_cache_bytes(shape, tokens=shape.context)
         mha = model_cache_bytes(shape, tokens=shape.context, n_kv_heads=shape.n_heads)
         print(
-            f"{shape.name:<12}{shape.n_heads:>7}{shape.n_kv_heads:>4}"
-            f"{per_token / 1e3:>9.0f} kB{full / GB:>12.2f} GB{mha / GB:>12.2f} GB"
+            f"{shape.name:<12}{shape.n_heads:>3}{shape.n_kv_heads:>4}"
+            f"{per_token / 1e3:>10.0f}{full / GB:>9.2f}{mha / GB:>8.2f}"
         )
     # --8<-- [end:cache]
 llama = model("Llama 2 70B")
@@ -88,7 +90,7 @@ sizes = [model_cache_bytes(llama, llama.context, n_kv_heads=c) / GB for c in cou
 fig, ax = plt.subplots(figsize=(6.0, 3.6), layout="constrained")
 colours = [report.PALETTE[1] if c == llama.n_kv_heads else report.PALETTE[0] for c in counts]
 bars = ax.bar([str(c) for c in counts], sizes, color=colours)
-ax.bar_label(bars, labels=[f"{s:.1f}" for s in sizes], fontsize=11, padding=2)
+ax.bar_label(bars, labels=[f"{s:.2f}" for s in sizes], fontsize=11, padding=2)
 ax.set_ylim(0, max(sizes) * 1.15)
 ax.set_xlabel("key/value heads (of 64 query heads)")
 ax.set_ylabel("cache (GB)")
@@ -118,13 +120,10 @@ rows = [8, 4, 2, 1]
 grid = np.array([kv_head_of(n_demo, r) for r in rows])  # (4, 8) kv head of each query head
 for i in range(len(rows)):
     for h in range(n_demo):
-        g = grid[i, h]
-        ax.add_patch(
-            plt.Rectangle(
-                (h + 0.06, i + 0.08), 0.88, 0.84, color=report.PALETTE[g % len(report.PALETTE)]
-            )
-        )
-        ax.text(h + 0.5, i + 0.5, str(g + 1), ha="center", va="center", fontsize=12, color="black")
+        colour = report.PALETTE[grid[i, h] % len(report.PALETTE)]
+        ax.add_patch(plt.Rectangle((h + 0.06, i + 0.08), 0.88, 0.84, color=colour))
+        ink = text_colour_for(to_rgb(colour))  # black or white, whichever reads better
+        ax.text(h + 0.5, i + 0.5, str(grid[i, h] + 1), ha="center", va="center", color=ink)
 ax.set_xlim(0, n_demo)
 ax.set_ylim(len(rows), 0)
 ax.set_xticks(np.arange(n_demo) + 0.5, [str(h + 1) for h in range(n_demo)])
@@ -169,7 +168,7 @@ with report.output("shapes"):
     wide_k = repeat_kv_columns(w_k, n_heads, n_kv_heads)  # (8, 8)
     wide_v = repeat_kv_columns(w_v, n_heads, n_kv_heads)
     same, _ = multi_head_attention(x, w_q, wide_k, wide_v, w_o, n_heads, causal_mask(n))
-    print("equals multi-head with copied columns:", np.allclose(out, same))
+    print("same as multi-head, copied columns:", np.allclose(out, same))
     # --8<-- [end:shapes]
 assert np.allclose(out, same)
 report.value("demo_heads", n_heads, "d")
@@ -184,7 +183,8 @@ with report.output("mqa_patterns"):
     # --8<-- [start:mqa_patterns]
     w_k1, w_v1 = (rng.normal(0, 0.5, (d_model, d_head)) for _ in range(2))  # ONE kv head
     _, w_mqa = grouped_query_attention(x, w_q, w_k1, w_v1, w_o, n_heads, 1, causal_mask(n))
-    print("weights", w_mqa.shape, "- last token's row in each head:")
+    print("weights", w_mqa.shape)
+    print("last token's row in each head:")
     for h in range(n_heads):
         print(f"head {h + 1}:", np.round(w_mqa[h, -1], 2))
     # --8<-- [end:mqa_patterns]
@@ -221,13 +221,13 @@ with report.output("conversion"):
     # --8<-- [start:conversion]
     tiny = trained_model()  # lesson 20's model: 2 layers x 4 heads, kept on disk
     ids = repeated_sequences(np.random.default_rng(2026), 64, 16, tiny.vocab_size)
-    print("kv heads   cache  copying right, pooled in")
-    print("per layer  kept   layer 1  layer 2  both")
+    print("kv     cache  copying right, pooled in")
+    print("heads   kept" + "".join(f"{name:>9}" for name in ("layer 1", "layer 2", "both")))
     for n_kv in (4, 2, 1):
         row = [
             copying_accuracy(pooled_model(tiny, n_kv, layers), ids) for layers in ([0], [1], [0, 1])
         ]
-        print(f"{n_kv:>5}{n_kv / tiny.n_heads:>10.0%}" + "".join(f"{a:>9.0%}" for a in row))
+        print(f"{n_kv:>5}{n_kv / tiny.n_heads:>7.0%}" + "".join(f"{a:>9.0%}" for a in row))
     # --8<-- [end:conversion]
 accuracy = {
     (n_kv, which): copying_accuracy(pooled_model(tiny, n_kv, layers), ids)
@@ -267,11 +267,13 @@ report.value("chance", 1 / tiny.vocab_size, ".0%")
 with report.output("conversion_scores"):
     # --8<-- [start:conversion_scores]
     previous, induction = head_scores(tiny, ids)
-    prev_head = np.unravel_index(np.argmax(previous), previous.shape)  # (0, 2): L1 head 3
-    print("both layers pooled   previous-token   induction (layer 2, mean)")
+    prev_head = np.unravel_index(np.argmax(previous), previous.shape)  # in layer 1
+    print("both layers pooled: the previous-token")
+    print("head's score, layer 2's mean induction")
+    print("kv heads  previous  induction")
     for n_kv in (4, 2, 1):
         prev, ind = head_scores(pooled_model(tiny, n_kv, [0, 1]), ids)
-        print(f"{n_kv} kv heads{prev[prev_head]:18.2f}{ind[1].mean():17.2f}")
+        print(f"{n_kv:>8}{prev[prev_head]:>10.2f}{ind[1].mean():>11.2f}")
     # --8<-- [end:conversion_scores]
 scores = {n_kv: head_scores(pooled_model(tiny, n_kv, [0, 1]), ids) for n_kv in (4, 2, 1)}
 scores_l2 = {n_kv: head_scores(pooled_model(tiny, n_kv, [1]), ids) for n_kv in (4, 2, 1)}
@@ -301,7 +303,7 @@ for which, label, colour, marker in (
         label=label,
     )
 ax.axhline(1 / tiny.vocab_size, color=report.FG_LIGHT, linestyle="--", linewidth=1)
-ax.text(0.26, 1 / tiny.vocab_size + 0.02, "guessing", fontsize=11, color=report.FG_LIGHT)
+ax.text(0.62, 1 / tiny.vocab_size + 0.02, "guessing", fontsize=11, color=report.FG_LIGHT)
 ax.set_xticks([0.25, 0.5, 1.0], ["1 kv\n25%", "2 kv\n50%", "4 kv\n100%"])
 ax.set_xlim(0.2, 1.05)
 ax.set_ylim(0, 1)
@@ -332,13 +334,14 @@ with report.output("why"):
     w_q, w_k = tiny.params["1.w_q"], tiny.params["1.w_k"]  # layer 2
     keys = head_blocks(w_k, tiny.n_heads)  # 4 blocks (d_model, d_head)
     circuits = [q @ k.T for q, k in zip(head_blocks(w_q, tiny.n_heads), keys, strict=True)]
-    upper = np.triu_indices(tiny.n_heads, 1)  # each pair of heads once
-    print("layer 2, cosine between two heads' ...")
-    print(f"key projections W_K:    {cosine_matrix(keys)[upper].round(2)}")
-    print(f"score matrices W_Q W_Kᵀ: {cosine_matrix(circuits)[upper].round(2)}")
+    key_cos, circuit_cos = cosine_matrix(keys), cosine_matrix(circuits)  # (4, 4) each
+    print("layer 2, cosine between two heads'")
+    print("heads   W_K   W_Q W_Kᵀ")
+    for a, b in zip(*np.triu_indices(tiny.n_heads, 1), strict=True):  # each pair once
+        print(f"{a + 1} & {b + 1}{key_cos[a, b]:>7.2f}{circuit_cos[a, b]:>9.2f}")
     # --8<-- [end:why]
-key_cos = cosine_matrix(keys)[upper]
-circuit_cos = cosine_matrix(circuits)[upper]
+upper = np.triu_indices(tiny.n_heads, 1)
+key_cos, circuit_cos = key_cos[upper], circuit_cos[upper]
 assert np.abs(key_cos).max() < 0.4 and circuit_cos.min() > 0.6
 report.value("key_cos_max", np.abs(key_cos).max(), ".2f")
 report.value("circuit_cos_min", circuit_cos.min(), ".2f")
@@ -348,11 +351,11 @@ report.value("pair_count", len(key_cos), "d")
 # %%
 with report.output("keys_or_values"):
     # --8<-- [start:keys_or_values]
-    print("layer 2 pooled to 1 head   copying   induction (mean)")
+    print("layer 2, 1 kv head  copying  induction")
     for which, name in (("k", "keys only"), ("v", "values only"), ("kv", "both")):
         converted = pooled_model(tiny, 1, [1], which=which)
         _, ind = head_scores(converted, ids)
-        print(f"{name:<24}{copying_accuracy(converted, ids):>10.0%}{ind[1].mean():>12.2f}")
+        print(f"{name:<18}{copying_accuracy(converted, ids):>8.0%}{ind[1].mean():>11.2f}")
     # --8<-- [end:keys_or_values]
 only = {w: pooled_model(tiny, 1, [1], which=w) for w in ("k", "v")}
 acc_k, acc_v = (copying_accuracy(only[w], ids) for w in ("k", "v"))
