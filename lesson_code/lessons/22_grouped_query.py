@@ -110,6 +110,25 @@ report.figure(
 )
 report.value("llama_mqa_gb", sizes[0], ".2f")
 
+# %%
+report.widget(
+    "groups_llama",
+    "gqa-groups",
+    {
+        "name": llama.name,
+        "n_heads": llama.n_heads,
+        "n_layers": llama.n_layers,
+        "d_head": llama.d_head,
+        "tokens": llama.context,
+        "bytes_per_number": 2,
+        "counts": divisors(llama.n_heads),
+        "start": llama.n_kv_heads,
+    },
+    label="Try it: choose the number of key/value heads",
+    caption="Each box is one of Llama 2 70B's query heads, numbered with the key/value head "
+    "it reads.",
+)
+
 # %% [markdown]
 # ## Which query head reads which key/value head
 
@@ -367,3 +386,23 @@ report.value("acc_v_only", acc_v, ".0%")
 report.value("ind_k_only", head_scores(only["k"], ids)[1][1].mean(), ".2f")
 report.value("copy_whole", whole, ".0%")
 report.value("ind_whole", induction[1].mean(), ".2f")
+
+# %%
+report.widget(
+    "groups_tiny",
+    "gqa-groups",
+    {
+        "name": "Lesson 20's model",
+        "n_heads": tiny.n_heads,
+        "n_layers": tiny.n_layers,
+        "d_head": tiny.d_model // tiny.n_heads,
+        "tokens": ids.shape[1],
+        "bytes_per_number": 2,
+        "counts": divisors(tiny.n_heads),
+        "start": tiny.n_heads,
+        "accuracy": {str(c): accuracy[c, "both"] for c in divisors(tiny.n_heads)},
+    },
+    label="Try it: pool lesson 20's model",
+    caption="Both layers mean-pooled to the chosen number of key/value heads, measured on "
+    "the same sequences as above.",
+)
