@@ -100,8 +100,8 @@ def test_each_slider_over_every_divisor_matches_numpy(browser, served_site, expe
                 assert st["owners"] == w["owners"].tolist()
                 assert st["bytes"] == w["bytes"] and st["group"] == n_heads // n_kv
                 close(st["fraction"], n_kv / n_heads)
-                shown = page.locator(f"{widget} .lw-body span[aria-hidden] > span")
-                shown = [int(t) for t in (shown.all_text_contents())]
+                shown = page.locator(f"{widget} .lw-gqa-grid > span")
+                shown = [int(t) for t in shown.all_text_contents()]
                 assert shown == (w["owners"] + 1).tolist()
                 values = page.locator(f"{widget} .lw-bar__value").all_text_contents()
                 if w["bytes"] >= 1e6:

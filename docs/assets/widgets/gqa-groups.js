@@ -13,7 +13,7 @@
     const h = d.n_heads;
     const last = d.counts.length - 1;
     const s = w.slider("Key/value heads", 0, last, d.counts.indexOf(d.start));
-    const grid = w.add(el("div", { "aria-hidden": "true" }));
+    const grid = w.add(el("div", { class: "lw-gqa-grid", "aria-hidden": "true" }));
     Object.assign(grid.style, { display: "flex", flexWrap: "wrap", gap: "0.2rem" });
     const cells = [];
     for (let i = 0; i < h; i++) {
