@@ -47,14 +47,14 @@ GB = 1e9  # bytes in a gigabyte (decimal, as memory is sold)
 # %%
 with report.output("cache"):
     # --8<-- [start:cache]
-    print("model        q  kv  kB/token  GB full  GB MHA")
+    print(f"{'model':<12}{'q':>3}{'kv':>4}{'kB/tok':>7}{'GB':>8}{'MHA GB':>8}")
     for shape in MODELS:  # 16-bit numbers: 2 bytes each
         per_token = model_cache_bytes(shape, tokens=1)
         full = model_cache_bytes(shape, tokens=shape.context)
         mha = model_cache_bytes(shape, tokens=shape.context, n_kv_heads=shape.n_heads)
         print(
             f"{shape.name:<12}{shape.n_heads:>3}{shape.n_kv_heads:>4}"
-            f"{per_token / 1e3:>10.0f}{full / GB:>9.2f}{mha / GB:>8.2f}"
+            f"{per_token / 1e3:>7.0f}{full / GB:>8.2f}{mha / GB:>8.2f}"
         )
     # --8<-- [end:cache]
 llama = model("Llama 2 70B")
