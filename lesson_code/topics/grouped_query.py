@@ -36,10 +36,10 @@ def kv_head_of(n_heads, n_kv_heads):
 
 # --8<-- [start:cache_bytes]
 def kv_cache_bytes(n_layers, n_kv_heads, d_head, tokens, bytes_per_number=2):
-    """Bytes a key-value cache holds: for every layer, every key/value head and every
-    token, one key and one value of d_head numbers each.
+    """Bytes a key-value cache holds: for every layer, every key/value
+    head and every token, one key and one value of d_head numbers each.
 
-        2 (key and value) x layers x kv heads x d_head x bytes per number x tokens
+    2 (key, value) x layers x kv heads x d_head x bytes a number x tokens
     """
     return 2 * n_layers * n_kv_heads * d_head * bytes_per_number * tokens
 
@@ -58,7 +58,8 @@ def model_cache_bytes(shape, tokens, bytes_per_number=2, n_kv_heads=None):
 # --8<-- [start:parameters]
 def attention_parameters(d_model, n_heads, n_kv_heads):
     """Numbers in one attention layer's four projections (no biases):
-    w_q and w_o are (d_model, d_model); w_k and w_v (d_model, n_kv_heads * d_head)."""
+    w_q and w_o are (d_model, d_model),
+    w_k and w_v are (d_model, n_kv_heads * d_head)."""
     check_groups(n_heads, n_kv_heads)
     d_head = d_model // n_heads
     return 2 * d_model * d_model + 2 * d_model * n_kv_heads * d_head
@@ -69,14 +70,16 @@ def attention_parameters(d_model, n_heads, n_kv_heads):
 
 # --8<-- [start:pool]
 def mean_pool_heads(w, n_heads, n_kv_heads):
-    """(d_model, n_heads * d_head) -> (d_model, n_kv_heads * d_head): the projection of
-    each group's shared head is the mean of its query heads' projections (Ainslie et al.,
-    2023, who then train the result a little more; this function does not)."""
+    """(d_model, n_heads * d_head) -> (d_model, n_kv_heads * d_head).
+
+    The projection of each group's shared head is the mean of the
+    projections of its query heads (Ainslie et al., 2023, who then
+    train the result a little more; this function does not)."""
     check_groups(n_heads, n_kv_heads)
     d_model, width = w.shape
     d_head = width // n_heads
     group = n_heads // n_kv_heads
-    heads = w.reshape(d_model, n_kv_heads, group, d_head)  # consecutive heads form a group
+    heads = w.reshape(d_model, n_kv_heads, group, d_head)  # groups of neighbours
     return heads.mean(axis=2).reshape(d_model, n_kv_heads * d_head)
 
 
