@@ -224,6 +224,71 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads, mask=None, context=None
 # --8<-- [end:mha]
 
 
+# --8<-- [start:gqa]
+def grouped_query_attention(x, w_q, w_k, w_v, w_o, n_heads, n_kv_heads, mask=None):
+    """Grouped-query attention: every query head keeps its own queries, but groups of
+    query heads share one key head and one value head.
+
+    x:        (..., n, d_model)
+    w_q, w_o: (d_model, d_model), as in ``multi_head_attention``
+    w_k, w_v: (d_model, n_kv_heads * d_head) with d_head = d_model // n_heads: only
+              n_kv_heads key heads and value heads are computed (and cached)
+    n_heads:  query heads; n_kv_heads must divide it. Query head h reads key/value head
+              h // (n_heads // n_kv_heads). n_kv_heads == n_heads is multi-head
+              attention, n_kv_heads == 1 is multi-query attention (Shazeer, 2019).
+    mask:     optional bool, as in ``multi_head_attention``: (..., n, n) with the same
+              number of axes as x (every head), or (..., n_heads, n, n) per head.
+
+    Returns (output, weights):
+      output:  (..., n, d_model)
+      weights: (..., n_heads, n, n), one pattern per QUERY head: heads of a group share
+               keys, but their queries differ, so their patterns differ too.
+    """
+    x = np.asarray(x, dtype=float)
+    w_q, w_k, w_v, w_o = (np.asarray(w, dtype=float) for w in (w_q, w_k, w_v, w_o))
+    if x.ndim < 2:
+        raise ValueError(f"x must be (..., n, d_model), got shape {x.shape}")
+    d_model = x.shape[-1]
+    if n_heads < 1 or n_kv_heads < 1:
+        raise ValueError(f"n_heads and n_kv_heads must be >= 1, got {n_heads}, {n_kv_heads}")
+    if d_model % n_heads:
+        raise ValueError(f"d_model={d_model} is not divisible by n_heads={n_heads}")
+    if n_heads % n_kv_heads:
+        raise ValueError(f"n_heads={n_heads} is not a multiple of n_kv_heads={n_kv_heads}")
+    d_head = d_model // n_heads
+    group = n_heads // n_kv_heads  # query heads per key/value head
+    expected = {
+        "w_q": (d_model, d_model),
+        "w_k": (d_model, n_kv_heads * d_head),
+        "w_v": (d_model, n_kv_heads * d_head),
+        "w_o": (d_model, d_model),
+    }
+    for name, w in zip(expected, (w_q, w_k, w_v, w_o), strict=True):
+        if w.shape != expected[name]:
+            raise ValueError(f"{name} must be {expected[name]}, got {w.shape}")
+    q = split_heads(x @ w_q, n_heads)  # (..., n_heads, n, d_head)
+    k = split_heads(x @ w_k, n_kv_heads)  # (..., n_kv_heads, n, d_head): what a cache holds
+    v = split_heads(x @ w_v, n_kv_heads)  # (..., n_kv_heads, n, d_head)
+    # Query head h reads kv head h // group: repeat each kv head `group` times in a row.
+    k = np.repeat(k, group, axis=-3)  # (..., n_heads, n, d_head)
+    v = np.repeat(v, group, axis=-3)  # (..., n_heads, n, d_head)
+    if mask is not None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.ndim == x.ndim:
+            mask = np.expand_dims(mask, -3)  # (..., 1, n, n): same mask for every head
+        elif mask.ndim != x.ndim + 1:
+            raise ValueError(
+                f"mask has {mask.ndim} axes; for x with {x.ndim} axes give {x.ndim} axes "
+                f"(same mask for every head) or {x.ndim + 1} with a head axis"
+            )
+    heads, weights = scaled_dot_product_attention(q, k, v, mask)  # (..., n_heads, n, d_head)
+    output = merge_heads(heads) @ w_o  # (..., n, d_model)
+    return output, weights
+
+
+# --8<-- [end:gqa]
+
+
 def sinusoidal_positions(n, d_model, base=10000.0):
     """(n, d_model) sinusoidal position encodings (Vaswani et al., 2017).
 
