@@ -129,6 +129,8 @@ report.value("cache_128k", kv_cache_numbers(131072, head, head), ",d")
 report.value("llama_context", llama.context, ",d")
 report.value("llama_layers", llama.n_layers, "d")
 report.value("llama_heads", llama.n_heads, "d")
+report.value("n_long", 131072, ",d")
+report.value("long_scores_bn", 131072**2 / 1e9, ".0f")
 
 # %%
 ns = np.array([2**e for e in range(5, 18)], dtype=float)
