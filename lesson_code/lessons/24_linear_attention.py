@@ -323,3 +323,24 @@ report.value("sink_r_min", min(r_rep.min(), r_rand.min()), ".2f")
 report.value("sink_w_rand_max", w_rand.max(), ".3f")
 report.value("sink_uniform_rand", np.mean(1 / (np.arange(1, model.context) + 1)), ".3f")
 report.value("window", model.settings.window, "d")
+
+# %%
+# The page's widget: a length slider; cost and memory of one head at each length, and
+# the recall measured above where that many pairs were stored (2 .. 256).
+report.widget(
+    "length",
+    "linear-length",
+    {
+        "exponents": list(range(1, 18)),  # n = 2 .. 131,072
+        "start_exponent": 4,  # n = 16
+        "d": head,
+        "pairs": pair_counts,
+        "recall_softmax": [float(a) for a in acc_s],
+        "recall_linear": [float(a) for a in acc_l],
+    },
+    label="Try it: lengthen the sequence",
+    caption=(
+        f"One head with d_k = d_v = {head}: multiply-adds and numbers kept. Recall: the "
+        f"hand-built task above with n stored pairs (measured up to {pair_counts[-1]})."
+    ),
+)
