@@ -98,6 +98,7 @@ def test_slider_over_every_length_matches_numpy(browser, served_site, recall):
 def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, served_site):
     base, _ = served_site
     with lesson(browser, base, "lessons/02-soft-lookup/") as page:
+        page.evaluate("window.__stillHere = true")
 
         def go(path):
             instant_go(page, base, path)
