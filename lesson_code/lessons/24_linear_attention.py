@@ -298,17 +298,17 @@ with report.output("sink"):
     # --8<-- [start:sink]
     model = trained_model()
     rng = np.random.default_rng(2026)
-    repeated = repeated_sequences(rng, 64, 16, model.vocab_size)  # lesson 20's data
+    repeated = repeated_sequences(rng, 64, 16, model.vocab_size)  # as lesson 20
     random_ids = rng.integers(0, model.vocab_size, size=(64, model.context))
-    for name, ids in [("16 tokens twice", repeated), (f"{model.context} random", random_ids)]:
+    datasets = {"16 tokens twice": repeated, f"{model.context} random": random_ids}
+    for name, ids in datasets.items():
         weight, ratio = first_token_weights(model, ids)  # (layers, heads) each
-        print(f"{name}: weight on the first token, and that / uniform share")
+        uniform = np.mean(1 / (np.arange(1, ids.shape[1]) + 1))
+        print(f"{name}: weight on token 0 (that / uniform share)")
         for layer in range(model.n_layers):
-            cells = "  ".join(
-                f"{w:.3f} ({r:.2f})" for w, r in zip(weight[layer], ratio[layer], strict=True)
-            )
-            print(f"  layer {layer + 1}: {cells}")
-        print(f"  uniform: {np.mean(1 / (np.arange(1, ids.shape[1]) + 1)):.3f} on average")
+            pairs = zip(weight[layer], ratio[layer], strict=True)
+            print(f"  layer {layer + 1}: " + "  ".join(f"{w:.3f} ({r:.2f})" for w, r in pairs))
+        print(f"  uniform: {uniform:.3f} on average")
     # --8<-- [end:sink]
 w_rep, r_rep = first_token_weights(model, repeated)
 w_rand, r_rand = first_token_weights(model, random_ids)
