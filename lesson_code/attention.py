@@ -143,6 +143,72 @@ def scaled_dot_product_attention_backward(q, k, v, d_output, mask=None):
 # --8<-- [end:backward]
 
 
+# --8<-- [start:linear]
+def elu_plus_one(x):
+    """The feature map φ(x) = elu(x) + 1 of linear attention: x + 1 for x > 0, eˣ otherwise.
+
+    Every entry comes out positive, so φ(q)·φ(k) > 0 and the weights below never go
+    negative or divide by zero. x: any shape; returns the same shape.
+    """
+    x = np.asarray(x, dtype=float)
+    return np.where(x > 0, x + 1.0, np.exp(np.minimum(x, 0.0)))  # min: no overflow warning
+
+
+def linear_attention(q, k, v, causal=False):
+    """Linear attention (Katharopoulos et al., 2020): softmax's exp(q·k) replaced by φ(q)·φ(k).
+
+        out_i = φ(q_i)ᵀ Σ_j φ(k_j) v_jᵀ  /  φ(q_i)ᵀ Σ_j φ(k_j)     (j ≤ i when causal)
+
+    with φ = ``elu_plus_one`` and no division by √d_k. The sums do not depend on i, so
+    they are computed once (or as running sums when causal) and each query only reads
+    them: the cost grows like n, not n², and no (n_q, n_k) weight matrix is ever built.
+
+    q: (..., n_q, d_k), k: (..., n_k, d_k), v: (..., n_k, d_v); leading batch axes allowed.
+    causal: query i reads keys 0..i only (needs n_q == n_k).
+
+    Returns output (..., n_q, d_v): each row a weighted average of the rows of v whose
+    weights φ(q_i)·φ(k_j) / Σ_j φ(q_i)·φ(k_j) are positive and sum to 1.
+    """
+    q, k, v = (np.asarray(a, dtype=float) for a in (q, k, v))
+    if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
+        raise ValueError(
+            f"q, k and v need at least 2 axes (n, d); got {q.shape}, {k.shape}, {v.shape}"
+        )
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(f"queries have d_k={q.shape[-1]} but keys have {k.shape[-1]}")
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(
+            f"keys and values need one row per token: {k.shape[-2]} keys vs {v.shape[-2]} values"
+        )
+    if causal and q.shape[-2] != k.shape[-2]:
+        raise ValueError(
+            f"causal linear attention pairs query i with key i: {q.shape[-2]} queries vs "
+            f"{k.shape[-2]} keys"
+        )
+    try:
+        np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"batch axes do not match: q {q.shape}, k {k.shape}, v {v.shape}"
+        ) from None
+    phi_q, phi_k = elu_plus_one(q), elu_plus_one(k)  # (..., n_q, d_k), (..., n_k, d_k)
+    # the state: Σ_j φ(k_j) v_jᵀ, one outer product per key
+    outer = phi_k[..., :, :, None] * v[..., :, None, :]  # (..., n_k, d_k, d_v)
+    if causal:
+        state = np.cumsum(outer, axis=-3)  # (..., n, d_k, d_v): row i sums keys 0..i
+        norm = np.cumsum(phi_k, axis=-2)  # (..., n, d_k): Σ_{j≤i} φ(k_j)
+        numerator = np.einsum("...d,...de->...e", phi_q, state)  # (..., n, d_v)
+    else:
+        state = outer.sum(axis=-3)  # (..., d_k, d_v): one state for every query
+        norm = phi_k.sum(axis=-2)[..., None, :]  # (..., 1, d_k)
+        numerator = phi_q @ state  # (..., n_q, d_v)
+    denominator = np.sum(phi_q * norm, axis=-1, keepdims=True)  # (..., n_q, 1), > 0
+    return numerator / denominator
+
+
+# --8<-- [end:linear]
+
+
 # --8<-- [start:causal]
 def causal_mask(n):
     """Lower-triangular (n, n) bool mask: position i may attend to j only if j <= i."""

@@ -103,6 +103,7 @@ WIDGET_LESSONS = [
     "lessons/17-the-block/",
     "lessons/19-train-one-head/",
     "lessons/22-grouped-query/",
+    "lessons/24-linear-attention/",
     "lessons/25-cost-and-scale/",
 ]
 
