@@ -107,3 +107,17 @@ def model_cache_bytes(name, tokens=None, bytes_per_number=2, shared=True):
 
 
 # --8<-- [end:memory]
+
+
+def format_bytes(n_bytes):
+    """Bytes as text in binary units: 36864 -> '36 KiB', 1572864 -> '1.5 MiB'.
+
+    1 KiB = 1024 bytes, 1 MiB = 1024 KiB, 1 GiB = 1024 MiB. Three significant digits
+    below 100 of the unit, whole numbers from 100 on.
+    """
+    size = float(n_bytes)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if size >= 100 else f"{size:.3g} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")

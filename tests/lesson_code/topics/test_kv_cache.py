@@ -10,6 +10,7 @@ import pytest
 from lesson_code.attention import decode_with_kv_cache, init_projections
 from lesson_code.topics.kv_cache import (
     decode_without_cache,
+    format_bytes,
     kv_cache_bytes,
     model_cache_bytes,
     step_multiply_adds,
@@ -117,3 +118,19 @@ def test_bad_sizes_raise(bad):
         step_multiply_adds(0, 8)
     with pytest.raises(KeyError, match="known"):
         model_cache_bytes("GPT-5")
+
+
+@pytest.mark.parametrize(
+    ("n_bytes", "text"),
+    [
+        (512, "512 bytes"),
+        (36 * 1024, "36 KiB"),
+        (1536 * 1024, "1.5 MiB"),
+        (2 * 1024**3, "2 GiB"),
+        (9 * 1024**3, "9 GiB"),
+        (2048 * 1024**3, "2048 GiB"),
+        (568 * 1024, "568 KiB"),
+    ],
+)
+def test_format_bytes(n_bytes, text):
+    assert format_bytes(n_bytes) == text
