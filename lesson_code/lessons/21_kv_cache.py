@@ -106,6 +106,8 @@ report.value("step_proj", step_proj, ",d")
 report.value("attn_1024", step_multiply_adds(1024, d)[1], ",d")
 report.value("step_ratio_1024", step_ratio_long, ".0f")
 report.value("crossover", 2 * d, ",d")
+report.value("t_last", 1024, "d")
+report.value("attn_growth", step_multiply_adds(1024, d)[1] / step_multiply_adds(1, d)[1], ".0f")
 assert step_multiply_adds(2 * d, d)[0] == step_multiply_adds(2 * d, d)[1], (
     "with the cache, attention equals the projections at t = 2 d_model"
 )
@@ -127,6 +129,9 @@ grow_1024_c = total_multiply_adds(2048, d) / total_multiply_adds(1024, d)
 grow_1024_a = total_multiply_adds(2048, d, False) / total_multiply_adds(1024, d, False)
 total_ratio = total_multiply_adds(1024, d, False) / total_multiply_adds(1024, d)
 report.value("total_ratio_1024", total_ratio, ".0f")
+report.value("n_a", 1024, "d")
+report.value("n_b", 2048, "d")
+report.value("big_n", big, ",d")
 report.value("grow_cached", grow_1024_c, ".1f")
 report.value("grow_again", grow_1024_a, ".1f")
 report.value("grow_cached_big", growth_cached, ".2f")
@@ -231,3 +236,15 @@ report.figure(
     ),
     caption="One sequence's cache with 16-bit numbers; a batch multiplies it.",
 )
+
+# %% [markdown]
+# ## A small configuration to size by hand (for the check-yourself questions)
+
+# %%
+cy = {"n_layers": 4, "n_kv_heads": 8, "d_head": 16, "tokens": 100}
+cy_bytes = kv_cache_bytes(**cy, bytes_per_number=2)
+assert cy_bytes == 2 * 4 * 8 * 16 * 2 * 100, "the formula, written out"
+for key, number in cy.items():
+    report.value(f"cy_{key}", number, "d")
+report.value("cy_bytes", cy_bytes, ",d")
+report.value("cy_size", format_bytes(cy_bytes))
