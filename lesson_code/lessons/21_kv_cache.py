@@ -48,10 +48,10 @@ with report.output("grow"):
     rows = []
     for t in range(n):
         rows.append(decode_step(x[t], cache, w_q, w_k, w_v, w_o, n_heads))  # (8,)
-        print(f"token {t}: cache keys {cache.keys.shape}, values {cache.values.shape}")
+        print(f"token {t}: keys {cache.keys.shape}, values {cache.values.shape}")
     cached = np.stack(rows)  # (6, 8): one output row per step
     full, _ = multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads, mask=causal_mask(n))
-    print(f"largest |cached - full causal attention|: {np.abs(cached - full).max():.1e}")
+    print(f"largest |cached - full|: {np.abs(cached - full).max():.1e}")
     # --8<-- [end:grow]
 max_err = np.abs(cached - full).max()
 assert max_err < 1e-12, f"cached decoding must equal causal attention, off by {max_err}"
@@ -75,7 +75,8 @@ with report.output("no_cache"):
     keys_cached = n  # each token's key is computed once, when it arrives
     keys_again = sum(t for t in range(1, n + 1))  # step t computes t keys
     print(f"largest |no cache - cached|: {np.abs(again - cached).max():.1e}")
-    print(f"keys computed for {n} tokens: {keys_cached} with the cache, {keys_again} without")
+    print(f"keys computed with the cache: {keys_cached}")
+    print(f"keys computed without it:     {keys_again}")
     # --8<-- [end:no_cache_run]
 no_cache_err = np.abs(again - cached).max()
 assert no_cache_err < 1e-12, f"both loops must give the same rows, off by {no_cache_err}"
@@ -91,11 +92,13 @@ report.value("keys_again", keys_again, "d")
 with report.output("work"):
     # --8<-- [start:work]
     d = model("GPT-2 small").d_model  # 768: one layer of GPT-2 small
-    print("    t  cache: proj.  attention   no cache      ratio")
+    print("thousands of multiply-adds for token t")
+    print("       with the cache")
+    print("   t  projections  attention   no cache")
     for t in (1, 16, 256, 1024):
         proj, attn = step_multiply_adds(t, d, cached=True)
         redo = sum(step_multiply_adds(t, d, cached=False))  # the whole prefix again
-        print(f"{t:5d} {proj:12,d} {attn:10,d} {redo:14,d} {redo / (proj + attn):8.1f}")
+        print(f"{t:4d} {proj / 1e3:12,.0f} {attn / 1e3:10,.0f} {redo / 1e3:10,.0f}")
     # --8<-- [end:work]
 gpt2 = model("GPT-2 small")
 step_proj, _ = step_multiply_adds(1, d)
@@ -115,11 +118,13 @@ assert step_multiply_adds(2 * d, d)[0] == step_multiply_adds(2 * d, d)[1], (
 # %%
 with report.output("totals"):
     # --8<-- [start:totals]
-    print("     n      with cache        without   ratio")
+    print("billions of multiply-adds for n tokens")
+    print("   n  with cache   without  ratio")
     for n_gen in (256, 512, 1024, 2048):
         with_cache = total_multiply_adds(n_gen, d, cached=True)
         without = total_multiply_adds(n_gen, d, cached=False)
-        print(f"{n_gen:6d} {with_cache:15,d} {without:18,d} {without / with_cache:7.0f}")
+        ratio = without / with_cache
+        print(f"{n_gen:4d} {with_cache / 1e9:11.1f} {without / 1e9:9.0f} {ratio:6.0f}")
     # --8<-- [end:totals]
 big = 10**6  # far beyond d: the leading powers show
 growth_cached = total_multiply_adds(2 * big, d) / total_multiply_adds(big, d)
@@ -177,15 +182,15 @@ report.figure(
 # %%
 with report.output("memory"):
     # --8<-- [start:memory]
-    print(f"{'model':12} {'per token':>10} {'context':>8} {'full context':>13} {'unshared':>10}")
+    print(f"{'model':11} {'1 token':>7} {'ctx':>4} {'full ctx':>8} {'unshared':>8}")
     for shape in MODELS:
         per_token = model_cache_bytes(shape, tokens=1)
         full_context = model_cache_bytes(shape)  # tokens = the model's context
         unshared = model_cache_bytes(shape, shared=False)
         note = format_bytes(unshared) if shape.n_kv_heads < shape.n_heads else "-"
         print(
-            f"{shape.name:12} {format_bytes(per_token):>10} {shape.context:8d} "
-            f"{format_bytes(full_context):>13} {note:>10}"
+            f"{shape.name:11} {format_bytes(per_token):>7} {shape.context:4d} "
+            f"{format_bytes(full_context):>8} {note:>8}"
         )
     # --8<-- [end:memory]
 for shape in MODELS:
@@ -222,7 +227,7 @@ ax.set_xscale("log", base=2)
 ax.set_yscale("log")
 ax.set_xlabel("tokens in the sequence")
 ax.set_ylabel("cache size (GiB)")
-ax.legend(loc="upper left", fontsize=10)
+ax.legend(loc="lower right", fontsize=10)
 ax.grid(True, linewidth=0.5)
 report.figure(
     fig,
