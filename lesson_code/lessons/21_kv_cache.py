@@ -253,3 +253,34 @@ for key, number in cy.items():
     report.value(f"cy_{key}", number, "d")
 report.value("cy_bytes", cy_bytes, ",d")
 report.value("cy_size", format_bytes(cy_bytes))
+
+# %% [markdown]
+# ## Widget: the cache and the work per token as the sequence grows
+# The browser multiplies the per-token sizes by the length and evaluates the two work
+# formulas of `step_multiply_adds` for one layer of the chosen model's width.
+
+# %%
+report.widget(
+    "length",
+    "kv-cache-length",
+    {
+        "models": [
+            {
+                "name": shape.name,
+                "per_token": model_cache_bytes(shape, 1),
+                "per_token_unshared": model_cache_bytes(shape, 1, shared=False),
+                "context": shape.context,
+                "d_model": shape.d_model,
+            }
+            for shape in MODELS
+        ],
+        "start_model": [shape.name for shape in MODELS].index("Llama 2 7B"),
+        "exponents": list(range(4, 14)),  # 16 .. 8192 tokens
+        "start_exponent": 10,
+    },
+    label="Try it: lengthen the sequence",
+    caption=(
+        "Cache of one sequence (16-bit numbers), and the multiply-adds one attention layer of "
+        "the model's width spends on the newest token, with and without the cache."
+    ),
+)
