@@ -216,7 +216,7 @@ assert model_cache_bytes("Llama 2 7B", 1) == kv_cache_bytes(32, 32, 128, 1, 2) =
 
 # %%
 shown = ["GPT-2 small", "Llama 2 7B", "Llama 2 70B", "Llama 3 8B", "Falcon 7B", "GPT-3 175B"]
-fig, ax = plt.subplots(figsize=(5.6, 3.8), layout="constrained")
+fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
 for i, name in enumerate(shown):
     shape = model(name)
     lengths = np.geomspace(16, shape.context, 12).round().astype(int)
@@ -227,7 +227,7 @@ ax.set_xscale("log", base=2)
 ax.set_yscale("log")
 ax.set_xlabel("tokens in the sequence")
 ax.set_ylabel("cache size (GiB)")
-ax.legend(loc="lower right", fontsize=10)
+fig.legend(loc="outside lower center", ncol=2, fontsize=10)
 ax.grid(True, linewidth=0.5)
 report.figure(
     fig,

@@ -31,7 +31,7 @@
     const s = w.slider("Tokens t", 0, last, d.exponents.indexOf(d.start_exponent));
     const memory = w.bars("Cache of one sequence (logarithmic scale)");
     const cache = w.bar(memory, "Cache");
-    const unshared = w.bar(memory, "Own keys per head");
+    const unshared = w.bar(memory, "Without sharing");
     const work = w.bars("Work on token t, one layer (logarithmic scale)");
     const withCache = w.bar(work, "With the cache");
     const without = w.bar(work, "Without it");
