@@ -13,6 +13,8 @@ per score, far fewer than the products around them.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import numpy as np
 
 from lesson_code.attention import causal_mask, multi_head_attention
@@ -113,11 +115,18 @@ def format_bytes(n_bytes):
     """Bytes as text in binary units: 36864 -> '36 KiB', 1572864 -> '1.5 MiB'.
 
     1 KiB = 1024 bytes, 1 MiB = 1024 KiB, 1 GiB = 1024 MiB. Three significant digits
-    below 100 of the unit, whole numbers from 100 on.
+    below 100 of the unit, whole numbers from 100 on. A tie rounds up (1.125 -> '1.13'),
+    as JavaScript's toPrecision does, so the lesson's widget writes the same text.
     """
     size = float(n_bytes)
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{size:.0f} {unit}" if size >= 100 else f"{size:.3g} {unit}"
-        size /= 1024
-    raise AssertionError("unreachable")
+    unit = "bytes"
+    for larger in ("KiB", "MiB", "GiB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, larger
+    exact = Decimal(size)  # the float's exact value: no second rounding
+    places = 0 if size >= 100 else 1 if size >= 10 else 2
+    text = str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} {unit}"

@@ -67,7 +67,7 @@
         `: cache ${binary(st.cacheBytes)}; token ${grouped(t)} costs one layer ` +
         `${grouped(st.withCache)} multiply-adds with the cache and ` +
         `${grouped(st.withoutCache)} without, ` +
-        `${Math.round(st.withoutCache / st.withCache)} times as many.`;
+        `${grouped(Math.round(st.withoutCache / st.withCache))} times as many.`;
     };
   });
 })();

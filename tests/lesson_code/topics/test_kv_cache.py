@@ -130,6 +130,10 @@ def test_bad_sizes_raise(bad):
         (9 * 1024**3, "9 GiB"),
         (2048 * 1024**3, "2048 GiB"),
         (568 * 1024, "568 KiB"),
+        (1152 * 1024, "1.13 MiB"),  # 1.125: a tie rounds up, as in the browser
+        (int(512.5 * 1024), "513 KiB"),
+        (int(10.25 * 1024), "10.3 KiB"),
+        (0, "0 bytes"),
     ],
 )
 def test_format_bytes(n_bytes, text):
