@@ -375,3 +375,94 @@ def init_projections(d_model, seed=0, scale=None):
     rng = np.random.default_rng(seed)
     scale = 1.0 / np.sqrt(d_model) if scale is None else scale
     return tuple(rng.normal(0.0, scale, size=(d_model, d_model)) for _ in range(4))
+
+
+# --8<-- [start:kv_cache]
+class KVCache:
+    """The keys and values of the tokens seen so far, one growing stack per head.
+
+    keys, values: (n_heads, t, d_head) after t tokens. A real implementation reserves
+    room for the longest sequence once and fills it in; this one concatenates, which
+    copies, but shows the same contents.
+    """
+
+    def __init__(self, n_heads, d_head):
+        self.keys = np.zeros((n_heads, 0, d_head))  # (h, 0, d_head): nothing seen yet
+        self.values = np.zeros((n_heads, 0, d_head))
+
+    def __len__(self):
+        """How many tokens the cache holds."""
+        return self.keys.shape[1]
+
+    def append(self, k, v):
+        """Add one token's key and value for every head: k, v (n_heads, d_head)."""
+        self.keys = np.concatenate([self.keys, k[:, None, :]], axis=1)  # (h, t + 1, d_head)
+        self.values = np.concatenate([self.values, v[:, None, :]], axis=1)
+
+
+def _check_decode_args(x, weights, n_heads):
+    """Raise ValueError/TypeError unless x is (n, d_model) and the weights fit it."""
+    if isinstance(n_heads, bool) or not isinstance(n_heads, (int, np.integer)):
+        raise TypeError(f"n_heads must be a whole number, got {n_heads!r}")
+    if x.ndim != 2 or x.shape[0] < 1:
+        raise ValueError(f"x must be (n, d_model) with n >= 1, got shape {x.shape}")
+    d_model = x.shape[-1]
+    if n_heads < 1 or d_model % n_heads != 0:
+        raise ValueError(f"n_heads={n_heads} must be >= 1 and divide d_model={d_model}")
+    for name, w in zip(("w_q", "w_k", "w_v", "w_o"), weights, strict=True):
+        if np.shape(w) != (d_model, d_model):
+            raise ValueError(f"{name} must be ({d_model}, {d_model}), got {np.shape(w)}")
+
+
+def decode_step(x_t, cache, w_q, w_k, w_v, w_o, n_heads):
+    """Attention output for one new token, reading (and growing) the cache.
+
+    x_t:   (d_model,)  the new token's input vector
+    cache: KVCache holding the keys and values of the t earlier tokens; the new token's
+           key and value are appended to it, so afterwards it holds t + 1 tokens
+    w_q, w_k, w_v, w_o: (d_model, d_model); n_heads divides d_model
+
+    Only the new token is projected: the earlier tokens' keys and values come from the
+    cache. The new query attends to every cached key, its own included, and to nothing
+    later (nothing later exists yet), so no mask is needed: this is causal attention.
+
+    Returns the output for the new token: (d_model,).
+    """
+    x_t = np.asarray(x_t, dtype=float)
+    if x_t.ndim != 1:
+        raise ValueError(f"x_t must be one token's vector (d_model,), got shape {x_t.shape}")
+    _check_decode_args(x_t[None, :], (w_q, w_k, w_v, w_o), n_heads)
+    d_head = x_t.shape[-1] // n_heads
+    if cache.keys.shape[::2] != (n_heads, d_head):
+        raise ValueError(
+            f"cache holds {cache.keys.shape[0]} heads of size {cache.keys.shape[2]}, "
+            f"but n_heads={n_heads} gives heads of size {d_head}"
+        )
+    q = (x_t @ w_q).reshape(n_heads, 1, d_head)  # (h, 1, d_head): one query per head
+    k = (x_t @ w_k).reshape(n_heads, d_head)  # (h, d_head): the new token's key
+    v = (x_t @ w_v).reshape(n_heads, d_head)
+    cache.append(k, v)  # keys and values: (h, t + 1, d_head)
+    heads, _ = scaled_dot_product_attention(q, cache.keys, cache.values)  # (h, 1, d_head)
+    return heads.reshape(-1) @ w_o  # concatenate the heads, project: (d_model,)
+
+
+def decode_with_kv_cache(x, w_q, w_k, w_v, w_o, n_heads):
+    """Causal multi-head attention computed one token at a time with a key-value cache.
+
+    x: (n, d_model), the tokens in order; w_q, w_k, w_v, w_o: (d_model, d_model);
+    n_heads divides d_model.
+
+    Row i of the result is computed when token i arrives, from its own query and the
+    cached keys and values of tokens 0..i. It equals
+    ``multi_head_attention(x, ..., mask=causal_mask(n))[0]``.
+
+    Returns output: (n, d_model).
+    """
+    x = np.asarray(x, dtype=float)
+    _check_decode_args(x, (w_q, w_k, w_v, w_o), n_heads)
+    cache = KVCache(n_heads, x.shape[-1] // n_heads)
+    rows = [decode_step(x_t, cache, w_q, w_k, w_v, w_o, n_heads) for x_t in x]
+    return np.stack(rows)  # (n, d_model)
+
+
+# --8<-- [end:kv_cache]
