@@ -32,10 +32,10 @@ from lesson_code.topics.grouped_query import (
     head_blocks,
     kv_head_of,
     mean_pool_heads,
-    model_cache_bytes,
     pooled_model,
     repeat_kv_columns,
 )
+from lesson_code.topics.kv_cache import format_bytes, model_cache_bytes
 from lesson_code.topics.published_models import MODELS, model
 
 report.style()
@@ -72,6 +72,7 @@ report.value("llama_dhead", llama.d_head, "d")
 report.value("llama_token_kb", model_cache_bytes(llama, 1) / 1e3, ".0f")
 report.value("llama_gb", llama_full / GB, ".2f")
 report.value("llama_mha_gb", llama_mha / GB, ".1f")
+report.value("llama_gib", format_bytes(llama_full))  # lesson 21's binary units
 report.value("falcon_heads", falcon.n_heads, "d")
 report.value("falcon_token_kb", model_cache_bytes(falcon, 1) / 1e3, ".0f")
 report.value("falcon_mha_token_kb", model_cache_bytes(falcon, 1, n_kv_heads=71) / 1e3, ".0f")

@@ -34,27 +34,6 @@ def kv_head_of(n_heads, n_kv_heads):
     return np.arange(n_heads) // (n_heads // n_kv_heads)
 
 
-# --8<-- [start:cache_bytes]
-def kv_cache_bytes(n_layers, n_kv_heads, d_head, tokens, bytes_per_number=2):
-    """Bytes a key-value cache holds: for every layer, every key/value
-    head and every token, one key and one value of d_head numbers each.
-
-    2 (key, value) x layers x kv heads x d_head x bytes a number x tokens
-    """
-    return 2 * n_layers * n_kv_heads * d_head * bytes_per_number * tokens
-
-
-# --8<-- [end:cache_bytes]
-
-
-def model_cache_bytes(shape, tokens, bytes_per_number=2, n_kv_heads=None):
-    """``kv_cache_bytes`` for a ``published_models.ModelShape``; ``n_kv_heads`` replaces
-    the model's own count (to ask what another grouping would cost)."""
-    n_kv = shape.n_kv_heads if n_kv_heads is None else n_kv_heads
-    check_groups(shape.n_heads, n_kv)
-    return kv_cache_bytes(shape.n_layers, n_kv, shape.d_head, tokens, bytes_per_number)
-
-
 # --8<-- [start:parameters]
 def attention_parameters(d_model, n_heads, n_kv_heads):
     """Numbers in one attention layer's four projections (no biases):

@@ -96,14 +96,19 @@ def kv_cache_bytes(n_layers, n_kv_heads, d_head, tokens, bytes_per_number=2):
     return 2 * n_layers * n_kv_heads * d_head * bytes_per_number * tokens
 
 
-def model_cache_bytes(name, tokens=None, bytes_per_number=2, shared=True):
+def model_cache_bytes(name, tokens=None, bytes_per_number=2, shared=True, n_kv_heads=None):
     """``kv_cache_bytes`` for a model of ``MODELS``, given by name or ``ModelShape``.
 
     tokens: defaults to the model's full context. shared=False sizes the cache as if
-    every query head had its own keys and values (n_kv_heads = n_heads).
+    every query head had its own keys and values (n_kv_heads = n_heads); n_kv_heads asks
+    what any other grouping would cost (it must divide the model's query heads).
     """
     shape = name if isinstance(name, ModelShape) else model(name)
     kv_heads = shape.n_kv_heads if shared else shape.n_heads
+    if n_kv_heads is not None:
+        if n_kv_heads < 1 or shape.n_heads % n_kv_heads:
+            raise ValueError(f"n_kv_heads={n_kv_heads} must divide n_heads={shape.n_heads}")
+        kv_heads = n_kv_heads
     tokens = shape.context if tokens is None else tokens
     return kv_cache_bytes(shape.n_layers, kv_heads, shape.d_head, tokens, bytes_per_number)
 

@@ -1,5 +1,5 @@
-"""Tests for lesson_code.topics.grouped_query against independent computations: cache and
-parameter sizes counted from real arrays, pooling by a loop over groups, and a pooled
+"""Tests for lesson_code.topics.grouped_query against independent computations: parameter
+sizes counted from real arrays, pooling by a loop over groups, and a pooled
 model's layer recomputed with grouped_query_attention on the narrow matrices."""
 
 from __future__ import annotations
@@ -15,14 +15,11 @@ from lesson_code.topics.grouped_query import (
     cosine_matrix,
     divisors,
     head_blocks,
-    kv_cache_bytes,
     kv_head_of,
     mean_pool_heads,
-    model_cache_bytes,
     pooled_model,
     repeat_kv_columns,
 )
-from lesson_code.topics.published_models import MODELS, model
 
 
 def test_divisors_are_exactly_the_numbers_that_divide():
@@ -41,31 +38,6 @@ def test_kv_head_of_groups_consecutive_heads(n_heads, n_kv):
     assert list(owners) == sorted(owners)  # consecutive heads share
     with pytest.raises(ValueError, match="must divide"):
         kv_head_of(8, 3)
-
-
-@pytest.mark.parametrize(("layers", "n_kv", "d_head", "tokens"), [(2, 4, 8, 5), (3, 1, 16, 7)])
-def test_cache_bytes_equal_the_bytes_of_real_cache_arrays(layers, n_kv, d_head, tokens):
-    cache = [
-        {
-            "k": np.zeros((n_kv, tokens, d_head), np.float16),
-            "v": np.zeros((n_kv, tokens, d_head), np.float16),
-        }
-        for _ in range(layers)
-    ]
-    held = sum(a.nbytes for layer in cache for a in layer.values())
-    assert kv_cache_bytes(layers, n_kv, d_head, tokens, bytes_per_number=2) == held
-    assert kv_cache_bytes(layers, n_kv, d_head, tokens, bytes_per_number=1) == held // 2
-
-
-def test_model_cache_bytes_follows_the_published_shape_and_its_overrides():
-    for shape in MODELS:
-        own = model_cache_bytes(shape, 100)
-        full = model_cache_bytes(shape, 100, n_kv_heads=shape.n_heads)
-        assert full * shape.n_kv_heads == own * shape.n_heads  # proportional to kv heads
-    llama = model("Llama 2 70B")
-    assert model_cache_bytes(llama, 10, n_kv_heads=1) * 8 == model_cache_bytes(llama, 10)
-    with pytest.raises(ValueError):
-        model_cache_bytes(llama, 10, n_kv_heads=3)
 
 
 @pytest.mark.parametrize(("d_model", "n_heads", "n_kv"), [(8, 4, 4), (8, 4, 2), (12, 6, 1)])

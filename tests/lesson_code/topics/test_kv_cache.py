@@ -138,3 +138,14 @@ def test_bad_sizes_raise(bad):
 )
 def test_format_bytes(n_bytes, text):
     assert format_bytes(n_bytes) == text
+
+
+def test_model_cache_bytes_follows_the_published_shape_and_its_overrides():
+    for shape in MODELS:
+        own = model_cache_bytes(shape, 100)
+        full = model_cache_bytes(shape, 100, n_kv_heads=shape.n_heads)
+        assert full * shape.n_kv_heads == own * shape.n_heads  # proportional to kv heads
+    llama = model("Llama 2 70B")
+    assert model_cache_bytes(llama, 10, n_kv_heads=1) * 8 == model_cache_bytes(llama, 10)
+    with pytest.raises(ValueError):
+        model_cache_bytes(llama, 10, n_kv_heads=3)
