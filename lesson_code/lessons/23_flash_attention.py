@@ -42,9 +42,15 @@ report.style()
 # on-chip memory of one streaming multiprocessor of an A100 GPU (192 KB, Dao et al. 2022).
 
 # %%
+# The A100 as Dao et al. (2022, section 2.1) describe it.
+A100_SRAM_KB = 192  # on-chip SRAM of each streaming multiprocessor
+A100_SMS = 108  # streaming multiprocessors
+A100_HBM_TBS = (1.5, 2.0)  # HBM bandwidth, TB/s (40 or 80 GB of it)
+A100_SRAM_TBS = 19  # SRAM bandwidth, TB/s, their estimate
+
 llama = model("Llama 3 8B")
 score_bytes = llama.context**2 * 2  # one head's n x n scores, 2 bytes each
-sram_bytes = 192 * 1024
+sram_bytes = A100_SRAM_KB * 1024
 assert score_bytes > 500 * sram_bytes, "the score matrix is hundreds of times the SRAM"
 report.value("llama_context", llama.context, ",d")
 report.value("llama_heads", llama.n_heads, "d")
@@ -52,6 +58,9 @@ report.value("llama_layers", llama.n_layers, "d")
 report.value("llama_score_mib", score_bytes / 2**20, ".0f")
 report.value("sram_kb", sram_bytes / 1024, ".0f")
 report.value("sram_ratio", score_bytes / sram_bytes, ".0f")
+report.value("a100_sms", A100_SMS, "d")
+report.value("hbm_bw", f"{A100_HBM_TBS[0]}–{A100_HBM_TBS[1]}", "")
+report.value("sram_bw", A100_SRAM_TBS, "d")
 
 # %% [markdown]
 # ## The online softmax, one block at a time
@@ -78,6 +87,8 @@ assert np.isclose(total, np.exp(scores - scores.max()).sum()), "and the sum at l
 raises = [row for row in trace[1:] if row.m_new > row.m_old]
 assert len(raises) == 2 and trace[2].rescale == 1.0, "blocks 2 and 4 raise the max, 3 not"
 report.value("ex_total", total, ".4f")
+report.value("ex_m0", trace[0].m_new, ".0f")
+report.value("ex_m1", trace[1].m_new, ".0f")
 report.value("ex_max", m, ".0f")
 report.value("ex_factor_1", trace[1].rescale, ".4f")
 report.value("ex_factor_3", trace[3].rescale, ".4f")
@@ -99,6 +110,8 @@ with report.output("online_equal"):
     # --8<-- [end:online_equal]
 assert worst < 1e-15, f"the online softmax must equal softmax to rounding, got {worst}"
 report.value("online_worst", report.scientific(worst), "")
+report.value("online_n", len(long_scores), "d")
+report.value("exp_limit", np.log(np.finfo(float).max), ".1f")
 
 # %% [markdown]
 # ## Attention, one block of keys at a time
@@ -121,6 +134,7 @@ errors = [
 ]
 assert max(errors) < 1e-14, f"flash must equal plain attention to rounding: {max(errors)}"
 report.value("eq_n", n, "d")
+report.value("eq_n_plus", n + 2, "d")
 report.value("eq_worst", report.scientific(max(errors)), "")
 
 # %% [markdown]
@@ -146,9 +160,10 @@ assert np.all(tiled_b[2] == 0), "a fully blocked row must give a zero output, as
 # maximum keeps every exponent at or below 0.
 
 # %%
+BIG = 1000
 with report.output("large"):
     # --8<-- [start:large]
-    big_q = 1000 * q  # scores now in the thousands
+    big_q = BIG * q  # scores now in the thousands
     scores_big = big_q @ k.T / np.sqrt(d)
     plain_big, _ = scaled_dot_product_attention(big_q, k, v, causal_mask(n))
     tiled_big = flash_attention(big_q, k, v, block_size=8, mask=causal_mask(n))
@@ -167,6 +182,7 @@ score_step = np.spacing(scores_big.max())
 assert max(errors_big) < score_step, f"large scores: flash must equal plain, {max(errors_big)}"
 assert np.median(errors_big) < 1e-15, "for most block sizes the error is one rounding step"
 report.value("big_score", scores_big.max(), ",.0f")
+report.value("big_factor", BIG, "d")
 report.value("big_worst", report.scientific(max(errors_big)), "")
 report.value("big_worst_block", int(np.argmax(errors_big)) + 1, "d")
 report.value("big_median", report.scientific(np.median(errors_big)), "")
@@ -230,6 +246,7 @@ assert tile_64 == n_mem * 64, f"block 64 holds n x 64 scores, got {tile_64}"
 report.value("mem_n", n_mem, ",d")
 report.value("mem_d", d_mem, "d")
 report.value("tile_64", tile_64, ",d")
+report.value("tile_block", 64, "d")
 report.value("plain_scores", n_mem**2, ",d")
 report.value("tile_64_share", tile_64 / n_mem**2, ".2%")
 
@@ -255,8 +272,9 @@ report.figure(
     "memory_vs_block",
     alt=(
         f"Log-log chart of memory against block size for {n_mem} tokens of size {d_mem}. "
-        "The largest score tile grows in proportion to the block size, from 8 KiB for one "
-        "key to 8 MiB for all of them. The peak memory numpy allocates for flash_attention "
+        "The largest score tile grows in proportion to the block size, from "
+        f"{tile_bytes[0] / 1024:.0f} KiB for one key to {tile_bytes[-1] * mb:.0f} MiB for all "
+        "of them. The peak memory numpy allocates for flash_attention "
         "follows it from above and stays under the dashed line of plain attention's peak."
     ),
     caption=(
@@ -293,5 +311,6 @@ report.value("tr_block", block, "d")
 report.value("tr_on_chip_kib", 2 * on_chip / 1024, ".0f")
 report.value("tr_ratio_long", ratios[1], ".1f")
 report.value("tr_limit", 2 * block / d_head, ".0f")
+report.value("tr_n_mid", 4096, "d")
 report.value("tr_plain_4096", standard_traffic(4096, d_head) / 1e6, ".1f")
 report.value("tr_tiled_4096", tiled_traffic(4096, d_head, block) / 1e6, ".1f")
