@@ -100,6 +100,7 @@ def scaled_dot_product_attention(q, k, v, mask=None):
 
 
 # --8<-- [start:flash]
+# --8<-- [start:flash_loop]
 # The state of flash_attention after one block of keys (see flash_attention_steps).
 FlashStep = namedtuple("FlashStep", "start stop scores row_max row_sum acc")
 
@@ -166,6 +167,9 @@ def flash_attention(q, k, v, block_size=64, mask=None):
         acc, row_sum = step.acc, step.row_sum  # the running state after the latest block
     # l = 0 only where every key was blocked: that row's output is 0, not 0/0
     return np.divide(acc, row_sum, out=np.zeros_like(acc), where=row_sum > 0)
+
+
+# --8<-- [end:flash_loop]
 
 
 def _check_flash_inputs(q, k, v, block_size):

@@ -71,15 +71,15 @@ report.value("sram_bw", A100_SRAM_TBS, "d")
 with report.output("online_steps"):
     # --8<-- [start:online_steps]
     scores = np.array([2.0, 1.0, 4.0, 3.0, 0.0, 1.0, 5.0, 2.0])  # one query, 8 keys
-    print("keys  scores      block max  m before  m after  exp(m_old - m_new)  sum after")
+    print("keys  scores   m before  m after  factor  sum after")
     for row in online_softmax_trace(scores, block_size=2):
         start, stop = row.keys
         print(
-            f"{start}-{stop - 1}   {str(scores[start:stop]):10}  {row.block_max:9.1f}"
-            f"  {row.m_old:8.1f}  {row.m_new:7.1f}  {row.rescale:18.4f}  {row.total:9.4f}"
+            f"{start}-{stop - 1}   {str(scores[start:stop]):8} {row.m_old:8.1f} {row.m_new:8.1f}"
+            f" {row.rescale:7.4f} {row.total:10.4f}"
         )
     m, total = online_normalizer(split_blocks(scores, 2))
-    print("stable softmax: max", scores.max(), " sum", np.exp(scores - scores.max()).sum().round(4))
+    print("whole row: max", scores.max(), " sum", np.exp(scores - scores.max()).sum().round(4))
     # --8<-- [end:online_steps]
 trace = online_softmax_trace(scores, 2)
 assert m == scores.max(), "the running max must end at the true max"
@@ -194,14 +194,8 @@ sizes = np.arange(1, n + 3)
 fig, ax = plt.subplots(figsize=(6, 3.2), layout="constrained")
 ax.plot(sizes, errors, "o-", markersize=3, label="ordinary scores")
 ax.plot(sizes, errors_big, "s--", markersize=3, label="scores × 1000")
-ax.axhline(np.finfo(float).eps, color=report.FG_LIGHT, linestyle=":", linewidth=1)
-ax.annotate(
-    "float64 rounding step",
-    (n + 2, np.finfo(float).eps),
-    xytext=(0, 4),
-    textcoords="offset points",
-    ha="right",
-    color=report.FG_LIGHT,
+ax.axhline(
+    np.finfo(float).eps, color=report.FG_LIGHT, linestyle=":", linewidth=1.5, label="rounding step"
 )
 ax.set_yscale("log")
 ax.set_ylim(1e-17, 1e-11)
@@ -231,14 +225,14 @@ with report.output("tiles"):
     n_mem, d_mem = 1024, 64
     rng = np.random.default_rng(SEED)
     qm, km, vm = (rng.normal(size=(n_mem, d_mem)) for _ in range(3))
-    print("block   blocks  largest score array  share of n x n")
+    print("block  blocks  scores held  share of n²")
     for block_size in [1, 16, 64, 256, 1024]:
         steps = 0
         largest = 0
         for step in flash_attention_steps(qm, km, vm, block_size):
             steps += 1
             largest = max(largest, step.scores.size)  # the scores alive right now
-        print(f"{block_size:>5} {steps:>8} {largest:>20,} {largest / n_mem**2:>15.2%}")
+        print(f"{block_size:>5} {steps:>7} {largest:>12,} {largest / n_mem**2:>11.2%}")
     # --8<-- [end:tiles]
 assert largest == n_mem**2 and steps == 1, "one block of every key is plain attention"
 tile_64 = largest_score_tile(n_mem, n_mem, 64)
@@ -293,14 +287,15 @@ with report.output("traffic"):
     # --8<-- [start:traffic]
     d_head, block = 64, 128  # head size; query and key block of 128 rows
     on_chip = fast_memory_needed(d_head, block)  # numbers the chip holds at once
-    print(f"on chip per block: {on_chip:,} numbers = {2 * on_chip / 1024:.0f} KiB in 16 bits")
-    print("tokens n   plain (millions)   tiled (millions)   plain / tiled")
+    print(f"on chip: {on_chip:,} numbers ({2 * on_chip / 1024:.0f} KiB in 16 bits)")
+    print("numbers moved, in millions")
+    print("tokens n   plain   tiled  plain / tiled")
     for n_tokens in [1024, 4096, 16384]:
         plain_moved = standard_traffic(n_tokens, d_head)
         tiled_moved = tiled_traffic(n_tokens, d_head, block)
         print(
-            f"{n_tokens:>8} {plain_moved / 1e6:>18.1f} {tiled_moved / 1e6:>18.1f}"
-            f" {plain_moved / tiled_moved:>15.1f}"
+            f"{n_tokens:>8} {plain_moved / 1e6:>7.1f} {tiled_moved / 1e6:>7.1f}"
+            f" {plain_moved / tiled_moved:>14.1f}"
         )
     # --8<-- [end:traffic]
 assert 2 * on_chip <= sram_bytes, "the tiles fit the SRAM of the model"
