@@ -160,9 +160,9 @@ assert np.all(tiled_b[2] == 0), "a fully blocked row must give a zero output, as
 # maximum keeps every exponent at or below 0.
 
 # %%
-BIG = 1000
 with report.output("large"):
     # --8<-- [start:large]
+    BIG = 1000  # queries 1000 times larger
     big_q = BIG * q  # scores now in the thousands
     scores_big = big_q @ k.T / np.sqrt(d)
     plain_big, _ = scaled_dot_product_attention(big_q, k, v, causal_mask(n))
