@@ -36,6 +36,7 @@ class _Loads(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.urls: list[str] = []
         self.models: set[str] = set()
+        self.widget_kinds: set[str] = set()
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -47,11 +48,14 @@ class _Loads(HTMLParser):
             self.urls.append(a["src"])
         if "attention-explorer" in (a.get("class") or "").split():
             self.models.add("trained" if a.get("data-model") == "trained" else "hand")
+        if tag == "figure" and a.get("data-widget"):
+            self.widget_kinds.add(a["data-widget"])
 
 
 MATERIAL_RE = re.compile(r"^assets/(stylesheets|javascripts)/")
 EXPLORER_PARAMS = "assets/explorer/params.json"
 EXPLORER_TRAINED = "assets/explorer/trained.json"  # fetched only when the trained model shows
+WIDGET_KIND = "assets/widgets/{}.js"  # widgets.js fetches the file of each kind a page shows
 BASE_JS = "assets/base.js"  # the shared base every script of ours needs (window.AFP)
 
 
@@ -82,6 +86,9 @@ def page_assets(site: Path, page: Path) -> list[str]:
     for model, rel in (("hand", EXPLORER_PARAMS), ("trained", EXPLORER_TRAINED)):
         if model in parser.models and (site / rel).is_file():
             found.append(rel)
+    for kind in sorted(parser.widget_kinds):
+        if (site / WIDGET_KIND.format(kind)).is_file():
+            found.append(WIDGET_KIND.format(kind))
     return found
 
 

@@ -18,8 +18,8 @@ through these calls (``from lesson_code import report``):
     (neutral colours that become the page's) and ``PALETTE`` (data colours) colour it.
 ``widget(name, kind, data, label, caption)``
     A small interactive widget (a slider, a toggle, a grid to explore) drawn by
-    ``docs/assets/widgets.js`` from ``data``, numbers the script computed; the page shows
-    it with ``--8<-- "NN-slug/name.widget.md"``.
+    ``docs/assets/widgets/KIND.js`` from ``data``, numbers the script computed; the page
+    shows it with ``--8<-- "NN-slug/name.widget.md"``.
 
 Under the build, the lesson runner sets ``LESSON_OUTPUT_DIR`` and everything is written
 there (file names and variables: :mod:`lesson_code.report.protocol`). Run by hand or in a
@@ -282,7 +282,8 @@ def widget(name: str, kind: str, data, label: str, caption: str = "") -> None:
     """Save the interactive widget ``name`` of type ``kind`` showing ``data``.
 
     ``data`` is what the script computed (dicts, lists, numbers, strings, numpy arrays);
-    ``docs/assets/widgets.js`` draws the widget ``kind`` from it. ``label`` is its short
+    ``docs/assets/widgets/<kind>.js`` draws the widget from it (the build refuses a kind
+    without that file). ``label`` is its short
     visible title, ``caption`` an optional sentence after it. Run by hand or in a notebook,
     nothing happens (like ``figure``): the widget only exists on the page.
     """
@@ -290,7 +291,7 @@ def widget(name: str, kind: str, data, label: str, caption: str = "") -> None:
     if not isinstance(kind, str) or not KIND_RE.match(kind):
         raise ValueError(
             f"report.widget({name!r}, {kind!r}, ...): the widget kind must be lower-case "
-            "words joined by '-' (it names what docs/assets/widgets.js draws, e.g. "
+            "words joined by '-' (docs/assets/widgets/<kind>.js draws it, e.g. "
             "'softmax-temperature')"
         )
     if not isinstance(label, str) or not label.strip():

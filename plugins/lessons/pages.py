@@ -4,26 +4,56 @@
   ``lesson_code.report.value(name, ...)``.
 - Every snippet line (``--8<-- "path"``) is checked before pymdownx.snippets sees it, so a
   missing output or figure is reported as ``page:line`` with the names that do exist.
+- Every widget kind the script asked for (``report.widget``) must have the file that draws
+  it, ``docs/assets/widgets/KIND.js``; a typo is reported at the script's line.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+
+from lesson_code.report.protocol import WIDGETS_FILE
 
 from ..common.pages import PageProblem, code_lines
 from ..common.suggest import did_you_mean
 from ..common.values import fill_markdown
 
-__all__ = ["PageProblem", "check_snippets", "substitute_values"]
+__all__ = ["PageProblem", "check_snippets", "missing_widget_kind", "substitute_values"]
 
+WIDGET_KINDS_DIR = "assets/widgets"  # under docs/: one script per widget kind, KIND.js
 SNIPPET_RE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1\s*$""")
 
 
 def substitute_values(markdown: str, values: dict[str, str], script: str) -> str:
     """Replace ``{{ name }}`` with recorded values; unknown names raise ``PageProblem``."""
     return fill_markdown(markdown, values, script)
+
+
+def missing_widget_kind(out_dir: Path, docs_dir: Path, lesson) -> str | None:
+    """``:line: message`` (to follow the script's name) for the first widget kind the run in
+    ``out_dir`` recorded (widgets.json) that has no ``docs_dir/assets/widgets/KIND.js``;
+    None when every kind has its file."""
+    widgets_file = out_dir / WIDGETS_FILE
+    if not widgets_file.is_file():
+        return None
+    recorded = json.loads(widgets_file.read_text(encoding="utf-8"))
+    known = sorted(path.stem for path in (docs_dir / WIDGET_KINDS_DIR).glob("*.js"))
+    for name, widget in recorded.items():
+        kind = widget["kind"]
+        if kind in known:
+            continue
+        hint = did_you_mean(kind, known, quote="'")
+        source = lesson.script.read_text(encoding="utf-8").split("\n")
+        line = next((i + 1 for i, text in enumerate(source) if f'"{kind}"' in text), None)
+        return (
+            f"{f':{line}' if line else ''}: report.widget({name!r}, {kind!r}, ...): no widget "
+            f"kind {kind!r}{hint}; docs/{WIDGET_KINDS_DIR}/{kind}.js draws "
+            f"a kind (known: {', '.join(known)}); fix the kind or add its file"
+        )
+    return None
 
 
 def check_snippets(markdown: str, base_paths: Sequence[Path], lesson: bool = False) -> None:

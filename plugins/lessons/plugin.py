@@ -202,7 +202,8 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
         lesson = next((ls for ls in self.lessons.values() if ls.page == src), None)
         try:
             if lesson is not None:
-                values_file = self.outputs_root / lesson.slug / VALUES_FILE
+                out = self.outputs_root / lesson.slug
+                values_file = out / VALUES_FILE
                 values = (
                     json.loads(values_file.read_text(encoding="utf-8"))
                     if values_file.is_file()
@@ -212,6 +213,8 @@ class LessonsPlugin(BasePlugin[LessonsConfig]):
             pages.check_snippets(markdown, self.snippet_bases, lesson=lesson is not None)
         except pages.PageProblem as problem:
             raise PluginError(f"{where(page, original, problem.line)}: {problem.message}") from None
+        if lesson is not None and (wrong := pages.missing_widget_kind(out, self.docs_dir, lesson)):
+            raise PluginError(f"{rel(lesson.script, self.root)}{wrong}")
         if lesson is not None and self.config.notebooks:
             notebook = files.get_file_from_path(_notebook_uri(lesson))
             page.meta["notebook"] = notebook.url_relative_to(page.file)

@@ -603,3 +603,61 @@ def test_hostile_data_and_labels_stay_text(browser, served_site):
         assert labels == [f"{evil} (score 1)", "b & <b> (score 2)"]
         assert page.locator(f"{WIDGET} figcaption").text_content() == f"{evil} {evil}"
         close(state(page)["weights"], softmax(np.array([1.0, 2.0])))
+
+
+def test_a_kind_file_is_fetched_once_and_only_where_it_is_shown(browser, served_site):
+    """widgets.js fetches widgets/KIND.js the first time a page shows KIND: not on pages
+    without widgets, once per kind however often the learner comes back (instant
+    navigation keeps the page), and each page only the kinds it shows."""
+    base, _ = served_site
+    with lesson(browser, base, "lessons/02-soft-lookup/") as page:
+        fetched: list[str] = []
+        page.on(
+            "request",
+            lambda r: fetched.append(r.url.rsplit("/", 1)[1]) if "/widgets/" in r.url else None,
+        )
+        page.evaluate("window.__stillHere = true")
+        page.wait_for_timeout(200)
+        assert fetched == [], "a page without widgets fetched a kind"
+        paths = list(LESSONS)[:3]
+        for path in paths + paths:
+            instant_go(page, base, path)
+            page.wait_for_selector(READY)
+            assert state(page)["kind"] == LESSONS[path]
+        assert page.evaluate("window.__stillHere") is True
+        assert fetched == [f"{LESSONS[path]}.js" for path in paths]
+
+
+def test_a_kind_without_a_file_fails_visibly_and_keeps_the_fallback(browser, served_site):
+    """A figure whose kind has no file (an author's typo) ends in data-widget-ready="error"
+    with a message naming the kind; the no-JavaScript sentence stays; a kind that is not a
+    plain name is refused without any request."""
+    base, _ = served_site
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        with page.expect_response(lambda r: r.url.endswith("sitemap.xml")):
+            page.goto(base + "lessons/02-soft-lookup/")
+        typo = report.widget_block("typo", "softmax-temprature", {"x": 1}, "Typo")
+        odd = report.widget_block("odd", "softmax", {"x": 1}, "Odd").replace(
+            'data-widget="softmax"', 'data-widget="../../evil"'
+        )
+        page.evaluate(
+            """html => {
+            document.querySelector('article').insertAdjacentHTML('beforeend', html);
+            AFP.widgets.scan();
+        }""",
+            typo + odd,
+        )
+        typo_fig = page.locator("figure[data-widget='softmax-temprature']")
+        odd_fig = page.locator("figure[data-widget='../../evil']")
+        expect(typo_fig).to_have_attribute("data-widget-ready", "error")
+        assert "softmax-temprature" in typo_fig.get_attribute("data-widget-error")
+        assert typo_fig.locator(".lesson-widget__fallback").count() == 1
+        expect(odd_fig).to_have_attribute("data-widget-ready", "error")
+        assert odd_fig.get_attribute("data-widget-error") == "unknown kind ../../evil"
+        assert not [u for u in requests if "evil" in u]
+    finally:
+        context.close()

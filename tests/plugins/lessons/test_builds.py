@@ -356,3 +356,24 @@ def test_a_comment_edit_remakes_the_notebook_it_carries_without_running_the_scri
     assert any("# why forty-two" in c.source for c in after.cells if c.cell_type == "code")
     again = build(site)
     assert again.returncode == 0 and "notebook made again" not in again.stderr
+
+
+def test_a_widget_kind_without_its_script_is_refused_at_the_script_line(site):
+    """A typo in report.widget's kind would publish a widget that never draws: the build
+    stops at the script's line and names the kind it probably meant."""
+    kinds = site / "docs" / "assets" / "widgets"
+    kinds.mkdir(parents=True)
+    (kinds / "softmax-temperature.js").write_text("// draws the kind\n")
+    script = site / "demo_code" / "lessons" / "01_demo.py"
+    call = 'report.widget("try", "{}", {{"x": 1}}, "Try it")\n'
+    script.write_text(script.read_text() + call.format("softmax-temperature"))
+    assert build(site).returncode == 0
+    script.write_text(script.read_text().replace("softmax-temperature", "softmax-temprature"))
+    result = build(site)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        "demo_code/lessons/01_demo.py:16: report.widget('try', 'softmax-temprature', ...): "
+        "no widget kind 'softmax-temprature'; did you mean 'softmax-temperature'?; "
+        "docs/assets/widgets/softmax-temprature.js draws a kind (known: softmax-temperature)"
+    ) in result.stderr
