@@ -21,8 +21,11 @@ from lesson_code.attention import (
     softmax,
 )
 from lesson_code.topics.flash import (
+    EXAMPLE_SCORES,
+    EXAMPLE_VALUES,
     fast_memory_needed,
     largest_score_tile,
+    one_query_trace,
     online_normalizer,
     online_softmax,
     online_softmax_trace,
@@ -70,7 +73,7 @@ report.value("sram_bw", A100_SRAM_TBS, "d")
 # %%
 with report.output("online_steps"):
     # --8<-- [start:online_steps]
-    scores = np.array([2.0, 1.0, 4.0, 3.0, 0.0, 1.0, 5.0, 2.0])  # one query, 8 keys
+    scores = np.array(EXAMPLE_SCORES)  # one query, 8 keys: 2, 1, 4, 3, 0, 1, 5, 2
     print("keys  scores   m before  m after  factor  sum after")
     for row in online_softmax_trace(scores, block_size=2):
         start, stop = row.keys
@@ -309,3 +312,24 @@ report.value("tr_limit", 2 * block / d_head, ".0f")
 report.value("tr_n_mid", 4096, "d")
 report.value("tr_plain_4096", standard_traffic(4096, d_head) / 1e6, ".1f")
 report.value("tr_tiled_4096", tiled_traffic(4096, d_head, block) / 1e6, ".1f")
+
+# %% [markdown]
+# ## The same query, block by block (the page's widget)
+# The scores of the table above, with one number per key as its value.
+
+# %%
+values = np.array(EXAMPLE_VALUES)  # one number per key
+plain_output = softmax(scores) @ values
+steps_3 = one_query_trace(scores, values, 3)
+assert np.isclose(steps_3[-1]["output"], plain_output), "the widget ends at plain attention"
+report.widget(
+    "flash_blocks",
+    "flash-blocks",
+    {"scores": scores, "values": values, "plain": plain_output, "start": 2},
+    label="Read the keys in blocks",
+    caption=(
+        "One query's eight scores from the table above, each key with a one-number value. "
+        "Choose the keys per block, then step through the blocks."
+    ),
+)
+report.value("widget_output", plain_output, ".4f")

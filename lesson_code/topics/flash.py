@@ -24,6 +24,12 @@ import numpy as np
 
 from lesson_code.attention import flash_attention_steps, softmax
 
+# One query's scores over eight keys (lesson 23's table and widget): the maximum rises in
+# the second and fourth blocks of two and stays put in the third. Each key's value is one
+# number, so the widget's running output is a number too.
+EXAMPLE_SCORES = (2.0, 1.0, 4.0, 3.0, 0.0, 1.0, 5.0, 2.0)
+EXAMPLE_VALUES = (1.0, -1.0, 0.5, 2.0, -0.5, 0.0, 1.5, -2.0)
+
 
 # --8<-- [start:online]
 def online_normalizer(blocks):
@@ -89,6 +95,36 @@ def online_softmax_trace(scores, block_size):
         )
         m, start = m_new, start + len(block)
     return rows
+
+
+def one_query_trace(scores, values, block_size):
+    """One query's attention folded block by block: a dict per block, for the widget.
+
+    scores: (n,) the query's scores; values: (n,) one number per key (a value of size 1,
+    so the running output is a number). Each dict holds the block's keys ``start`` and
+    ``stop``, ``m_old``, ``m_new``, the ``factor`` exp(m_old - m_new), the running ``total``
+    and ``acc`` after the block, ``output`` = acc / total (attention over the keys read so
+    far) and ``weights``: (n,) the weights of the keys read so far, 0 for the others.
+    After the last block, ``output`` is ``softmax(scores) @ values``.
+    """
+    scores = np.asarray(scores, dtype=float)
+    values = np.asarray(values, dtype=float)
+    steps, m, total, acc = [], -np.inf, 0.0, 0.0
+    for start in range(0, len(scores), block_size):
+        stop = min(start + block_size, len(scores))
+        m_new = max(m, float(np.max(scores[start:stop])))
+        factor = float(np.exp(m - m_new))
+        p = np.exp(scores[start:stop] - m_new)  # this block's terms, against the new max
+        total = total * factor + float(np.sum(p))
+        acc = acc * factor + float(p @ values[start:stop])
+        weights = np.zeros_like(scores)
+        weights[:stop] = np.exp(scores[:stop] - m_new) / total
+        steps.append(
+            {"start": start, "stop": stop, "m_old": m, "m_new": m_new, "factor": factor}
+            | {"total": total, "acc": acc, "output": acc / total, "weights": weights}
+        )
+        m = m_new
+    return steps
 
 
 def rescale_factors(scores, block_size):

@@ -102,6 +102,7 @@ WIDGET_LESSONS = [
     "lessons/14-heads-vs-one/",
     "lessons/17-the-block/",
     "lessons/19-train-one-head/",
+    "lessons/23-flash-attention/",
     "lessons/25-cost-and-scale/",
 ]
 

@@ -8,10 +8,16 @@ import math
 import numpy as np
 import pytest
 
-from lesson_code.attention import flash_attention, scaled_dot_product_attention, softmax
+from lesson_code.attention import (
+    flash_attention,
+    flash_attention_steps,
+    scaled_dot_product_attention,
+    softmax,
+)
 from lesson_code.topics.flash import (
     fast_memory_needed,
     largest_score_tile,
+    one_query_trace,
     online_normalizer,
     online_softmax,
     online_softmax_trace,
@@ -115,3 +121,23 @@ def test_tiled_attention_allocates_less_than_plain():
     tiled = peak_bytes(flash_attention, q, k, v, 16)
     assert plain > 512 * 512 * 8  # at least the score matrix
     assert tiled < plain / 4
+
+
+def test_one_query_trace_ends_at_plain_attention_and_matches_flash_attention():
+    rng = np.random.default_rng(11)
+    scores, values = rng.normal(0, 3, size=9), rng.normal(size=9)
+    for block_size in range(1, 11):
+        steps = one_query_trace(scores, values, block_size)
+        assert len(steps) == math.ceil(9 / block_size)
+        assert math.isclose(steps[-1]["output"], softmax(scores) @ values, rel_tol=1e-13)
+        np.testing.assert_allclose(steps[-1]["weights"], softmax(scores), rtol=1e-13)
+        for step in steps:  # each step: plain attention over the keys read so far
+            seen = slice(0, step["stop"])
+            assert math.isclose(step["output"], softmax(scores[seen]) @ values[seen], rel_tol=1e-12)
+            assert step["m_new"] == scores[seen].max()
+        # the same numbers as flash_attention_steps on a query that produces these scores
+        q, k, v = np.ones((1, 1)), scores[:, None], values[:, None]  # d_k = 1: q . k_j = s_j
+        flash = list(flash_attention_steps(q, k, v, block_size))
+        for step, state in zip(steps, flash, strict=True):
+            assert math.isclose(step["total"], state.row_sum[0, 0], rel_tol=1e-13)
+            assert math.isclose(step["acc"], state.acc[0, 0], rel_tol=1e-12, abs_tol=1e-15)
