@@ -259,6 +259,72 @@ def scaled_dot_product_attention_backward(q, k, v, d_output, mask=None):
 # --8<-- [end:backward]
 
 
+# --8<-- [start:linear]
+def elu_plus_one(x):
+    """The feature map φ(x) = elu(x) + 1 of linear attention: x + 1 for x > 0, eˣ otherwise.
+
+    Every entry comes out positive, so φ(q)·φ(k) > 0 and the weights below never go
+    negative or divide by zero. x: any shape; returns the same shape.
+    """
+    x = np.asarray(x, dtype=float)
+    return np.where(x > 0, x + 1.0, np.exp(np.minimum(x, 0.0)))  # min: no overflow warning
+
+
+def linear_attention(q, k, v, causal=False):
+    """Linear attention (Katharopoulos et al., 2020): softmax's exp(q·k) replaced by φ(q)·φ(k).
+
+        out_i = φ(q_i)ᵀ Σ_j φ(k_j) v_jᵀ  /  φ(q_i)ᵀ Σ_j φ(k_j)     (j ≤ i when causal)
+
+    with φ = ``elu_plus_one`` and no division by √d_k. The sums do not depend on i, so
+    they are computed once (or as running sums when causal) and each query only reads
+    them: the cost grows like n, not n², and no (n_q, n_k) weight matrix is ever built.
+
+    q: (..., n_q, d_k), k: (..., n_k, d_k), v: (..., n_k, d_v); leading batch axes allowed.
+    causal: query i reads keys 0..i only (needs n_q == n_k).
+
+    Returns output (..., n_q, d_v): each row a weighted average of the rows of v whose
+    weights φ(q_i)·φ(k_j) / Σ_j φ(q_i)·φ(k_j) are positive and sum to 1.
+    """
+    q, k, v = (np.asarray(a, dtype=float) for a in (q, k, v))
+    if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
+        raise ValueError(
+            f"q, k and v need at least 2 axes (n, d); got {q.shape}, {k.shape}, {v.shape}"
+        )
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(f"queries have d_k={q.shape[-1]} but keys have {k.shape[-1]}")
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(
+            f"keys and values need one row per token: {k.shape[-2]} keys vs {v.shape[-2]} values"
+        )
+    if causal and q.shape[-2] != k.shape[-2]:
+        raise ValueError(
+            f"causal linear attention pairs query i with key i: {q.shape[-2]} queries vs "
+            f"{k.shape[-2]} keys"
+        )
+    try:
+        np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"batch axes do not match: q {q.shape}, k {k.shape}, v {v.shape}"
+        ) from None
+    phi_q, phi_k = elu_plus_one(q), elu_plus_one(k)  # (..., n_q, d_k), (..., n_k, d_k)
+    # the state: Σ_j φ(k_j) v_jᵀ, one outer product per key
+    outer = phi_k[..., :, :, None] * v[..., :, None, :]  # (..., n_k, d_k, d_v)
+    if causal:
+        state = np.cumsum(outer, axis=-3)  # (..., n, d_k, d_v): row i sums keys 0..i
+        norm = np.cumsum(phi_k, axis=-2)  # (..., n, d_k): Σ_{j≤i} φ(k_j)
+        numerator = np.einsum("...d,...de->...e", phi_q, state)  # (..., n, d_v)
+    else:
+        state = outer.sum(axis=-3)  # (..., d_k, d_v): one state for every query
+        norm = phi_k.sum(axis=-2)[..., None, :]  # (..., 1, d_k)
+        numerator = phi_q @ state  # (..., n_q, d_v)
+    denominator = np.sum(phi_q * norm, axis=-1, keepdims=True)  # (..., n_q, 1), > 0
+    return numerator / denominator
+
+
+# --8<-- [end:linear]
+
+
 # --8<-- [start:causal]
 def causal_mask(n):
     """Lower-triangular (n, n) bool mask: position i may attend to j only if j <= i."""
@@ -340,6 +406,71 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads, mask=None, context=None
 # --8<-- [end:mha]
 
 
+# --8<-- [start:gqa]
+def grouped_query_attention(x, w_q, w_k, w_v, w_o, n_heads, n_kv_heads, mask=None):
+    """Grouped-query attention: every query head keeps its own queries, but groups of
+    query heads share one key head and one value head.
+
+    x:        (..., n, d_model)
+    w_q, w_o: (d_model, d_model), as in ``multi_head_attention``
+    w_k, w_v: (d_model, n_kv_heads * d_head) with d_head = d_model // n_heads: only
+              n_kv_heads key heads and value heads are computed (and cached)
+    n_heads:  query heads; n_kv_heads must divide it. Query head h reads key/value head
+              h // (n_heads // n_kv_heads). n_kv_heads == n_heads is multi-head
+              attention, n_kv_heads == 1 is multi-query attention (Shazeer, 2019).
+    mask:     optional bool, as in ``multi_head_attention``: (..., n, n) with the same
+              number of axes as x (every head), or (..., n_heads, n, n) per head.
+
+    Returns (output, weights):
+      output:  (..., n, d_model)
+      weights: (..., n_heads, n, n), one pattern per QUERY head: heads of a group share
+               keys, but their queries differ, so their patterns differ too.
+    """
+    x = np.asarray(x, dtype=float)
+    w_q, w_k, w_v, w_o = (np.asarray(w, dtype=float) for w in (w_q, w_k, w_v, w_o))
+    if x.ndim < 2:
+        raise ValueError(f"x must be (..., n, d_model), got shape {x.shape}")
+    d_model = x.shape[-1]
+    if n_heads < 1 or n_kv_heads < 1:
+        raise ValueError(f"n_heads and n_kv_heads must be >= 1, got {n_heads}, {n_kv_heads}")
+    if d_model % n_heads:
+        raise ValueError(f"d_model={d_model} is not divisible by n_heads={n_heads}")
+    if n_heads % n_kv_heads:
+        raise ValueError(f"n_heads={n_heads} is not a multiple of n_kv_heads={n_kv_heads}")
+    d_head = d_model // n_heads
+    group = n_heads // n_kv_heads  # query heads per key/value head
+    expected = {
+        "w_q": (d_model, d_model),
+        "w_k": (d_model, n_kv_heads * d_head),
+        "w_v": (d_model, n_kv_heads * d_head),
+        "w_o": (d_model, d_model),
+    }
+    for name, w in zip(expected, (w_q, w_k, w_v, w_o), strict=True):
+        if w.shape != expected[name]:
+            raise ValueError(f"{name} must be {expected[name]}, got {w.shape}")
+    q = split_heads(x @ w_q, n_heads)  # (..., n_heads, n, d_head)
+    k = split_heads(x @ w_k, n_kv_heads)  # (..., n_kv_heads, n, d_head): what a cache holds
+    v = split_heads(x @ w_v, n_kv_heads)  # (..., n_kv_heads, n, d_head)
+    # Query head h reads kv head h // group: repeat each kv head `group` times in a row.
+    k = np.repeat(k, group, axis=-3)  # (..., n_heads, n, d_head)
+    v = np.repeat(v, group, axis=-3)  # (..., n_heads, n, d_head)
+    if mask is not None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.ndim == x.ndim:
+            mask = np.expand_dims(mask, -3)  # (..., 1, n, n): same mask for every head
+        elif mask.ndim != x.ndim + 1:
+            raise ValueError(
+                f"mask has {mask.ndim} axes; for x with {x.ndim} axes give {x.ndim} axes "
+                f"(same mask for every head) or {x.ndim + 1} with a head axis"
+            )
+    heads, weights = scaled_dot_product_attention(q, k, v, mask)  # (..., n_heads, n, d_head)
+    output = merge_heads(heads) @ w_o  # (..., n, d_model)
+    return output, weights
+
+
+# --8<-- [end:gqa]
+
+
 def sinusoidal_positions(n, d_model, base=10000.0):
     """(n, d_model) sinusoidal position encodings (Vaswani et al., 2017).
 
@@ -360,3 +491,94 @@ def init_projections(d_model, seed=0, scale=None):
     rng = np.random.default_rng(seed)
     scale = 1.0 / np.sqrt(d_model) if scale is None else scale
     return tuple(rng.normal(0.0, scale, size=(d_model, d_model)) for _ in range(4))
+
+
+# --8<-- [start:kv_cache]
+class KVCache:
+    """The keys and values of the tokens seen so far, one growing stack per head.
+
+    keys, values: (n_heads, t, d_head) after t tokens. A real implementation reserves
+    room for the longest sequence once and fills it in; this one concatenates, which
+    copies, but shows the same contents.
+    """
+
+    def __init__(self, n_heads, d_head):
+        self.keys = np.zeros((n_heads, 0, d_head))  # (h, 0, d_head): nothing seen yet
+        self.values = np.zeros((n_heads, 0, d_head))
+
+    def __len__(self):
+        """How many tokens the cache holds."""
+        return self.keys.shape[1]
+
+    def append(self, k, v):
+        """Add one token's key and value for every head: k, v (n_heads, d_head)."""
+        self.keys = np.concatenate([self.keys, k[:, None, :]], axis=1)  # (h, t + 1, d_head)
+        self.values = np.concatenate([self.values, v[:, None, :]], axis=1)
+
+
+def _check_decode_args(x, weights, n_heads):
+    """Raise ValueError/TypeError unless x is (n, d_model) and the weights fit it."""
+    if isinstance(n_heads, bool) or not isinstance(n_heads, (int, np.integer)):
+        raise TypeError(f"n_heads must be a whole number, got {n_heads!r}")
+    if x.ndim != 2 or x.shape[0] < 1:
+        raise ValueError(f"x must be (n, d_model) with n >= 1, got shape {x.shape}")
+    d_model = x.shape[-1]
+    if n_heads < 1 or d_model % n_heads != 0:
+        raise ValueError(f"n_heads={n_heads} must be >= 1 and divide d_model={d_model}")
+    for name, w in zip(("w_q", "w_k", "w_v", "w_o"), weights, strict=True):
+        if np.shape(w) != (d_model, d_model):
+            raise ValueError(f"{name} must be ({d_model}, {d_model}), got {np.shape(w)}")
+
+
+def decode_step(x_t, cache, w_q, w_k, w_v, w_o, n_heads):
+    """Attention output for one new token, reading (and growing) the cache.
+
+    x_t:   (d_model,)  the new token's input vector
+    cache: KVCache holding the keys and values of the t earlier tokens; the new token's
+           key and value are appended to it, so afterwards it holds t + 1 tokens
+    w_q, w_k, w_v, w_o: (d_model, d_model); n_heads divides d_model
+
+    Only the new token is projected: the earlier tokens' keys and values come from the
+    cache. The new query attends to every cached key, its own included, and to nothing
+    later (nothing later exists yet), so no mask is needed: this is causal attention.
+
+    Returns the output for the new token: (d_model,).
+    """
+    x_t = np.asarray(x_t, dtype=float)
+    if x_t.ndim != 1:
+        raise ValueError(f"x_t must be one token's vector (d_model,), got shape {x_t.shape}")
+    _check_decode_args(x_t[None, :], (w_q, w_k, w_v, w_o), n_heads)
+    d_head = x_t.shape[-1] // n_heads
+    if cache.keys.shape[::2] != (n_heads, d_head):
+        raise ValueError(
+            f"cache holds {cache.keys.shape[0]} heads of size {cache.keys.shape[2]}, "
+            f"but n_heads={n_heads} gives heads of size {d_head}"
+        )
+    q = (x_t @ w_q).reshape(n_heads, 1, d_head)  # (h, 1, d_head): one query per head
+    k = (x_t @ w_k).reshape(n_heads, d_head)  # (h, d_head): the new token's key
+    v = (x_t @ w_v).reshape(n_heads, d_head)
+    cache.append(k, v)  # keys and values: (h, t + 1, d_head)
+    heads, _ = scaled_dot_product_attention(q, cache.keys, cache.values)  # (h, 1, d_head)
+    return heads.reshape(-1) @ w_o  # concatenate the heads, project: (d_model,)
+
+
+def decode_with_kv_cache(x, w_q, w_k, w_v, w_o, n_heads):
+    """Causal multi-head attention computed one token at a time with a key-value cache.
+
+    x: (n, d_model), the tokens in order; w_q, w_k, w_v, w_o: (d_model, d_model);
+    n_heads divides d_model.
+
+    Row i of the result is computed when token i arrives, from its own query and the
+    cached keys and values of tokens 0..i. It equals
+    ``multi_head_attention(x, ..., mask=causal_mask(n))[0]``.
+
+    Returns output: (n, d_model).
+    """
+    x = np.asarray(x, dtype=float)
+    _check_decode_args(x, (w_q, w_k, w_v, w_o), n_heads)
+    cache = KVCache(n_heads, x.shape[-1] // n_heads)
+    rows = [decode_step(x_t, cache, w_q, w_k, w_v, w_o, n_heads) for x_t in x]
+    return np.stack(rows)  # (n, d_model)
+
+
+# --8<-- [end:kv_cache]

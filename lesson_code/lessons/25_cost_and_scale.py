@@ -30,6 +30,7 @@ from lesson_code.topics.cost import (  # noqa: E402
     attention_loop,
     attention_matrix,
     hop_counts,
+    image_to_patches,
     loglog_slope,
     median_times,
     mixing_macs,
@@ -371,3 +372,43 @@ report.widget(
         "two tokens."
     ),
 )
+
+# %% [markdown]
+# ## Where you meet attention
+#
+# A vision transformer turns an image into tokens by cutting it into 16 x 16 patches
+# (Dosovitskiy et al., 2021). Here a random array stands in for a photo.
+
+# %%
+with report.output("patches"):
+    # --8<-- [start:patches]
+    image = np.random.default_rng(SEED).random((224, 224, 3))  # height, width, RGB
+    patches = image_to_patches(image, patch_side=16)  # (196, 768): one row per patch
+    print("image", image.shape, "-> patches", patches.shape)
+    print("tokens, with the class token in front:", len(patches) + 1)
+    twice_as_wide = image_to_patches(np.zeros((448, 448, 3)), patch_side=16)
+    print("448 x 448 image ->", len(twice_as_wide), "patches")
+    # --8<-- [end:patches]
+vit_per_side = 224 // 16
+assert patches.shape == (vit_per_side**2, 16 * 16 * 3), "14 x 14 patches of 768 numbers"
+assert np.array_equal(patches[1], image[:16, 16:32].reshape(-1)), "reading order: left to right"
+report.value("vit_side", image.shape[0], "d")
+report.value("vit_patch", 16, "d")
+report.value("vit_per_side", vit_per_side, "d")
+report.value("vit_patches", len(patches), "d")
+report.value("vit_patch_numbers", patches.shape[1], "d")
+report.value("vit_tokens", len(patches) + 1, "d")
+report.value("big_side", 448, "d")
+report.value("big_patches", len(twice_as_wide), "d")
+report.value("big_weight_ratio", (len(twice_as_wide) / len(patches)) ** 2, ".0f")
+
+# %%
+# Retrieval-augmented generation: retrieved passages lengthen the prompt, and every head's
+# weight matrix grows with the square of the prompt's length.
+rag_question, rag_passages, rag_passage_len = 20, 5, 100  # tokens; an illustrative prompt
+rag_prompt = rag_question + rag_passages * rag_passage_len
+report.value("rag_question", rag_question, "d")
+report.value("rag_passages", rag_passages, "d")
+report.value("rag_passage_len", rag_passage_len, "d")
+report.value("rag_prompt", rag_prompt, "d")
+report.value("rag_ratio", (rag_prompt / rag_question) ** 2, ",.0f")

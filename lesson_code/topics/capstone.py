@@ -1,22 +1,25 @@
-"""The capstone block: a hand-built two-head causal attention layer on a five-token sentence.
+"""The capstone stack: two pre-LN Transformer blocks, causal, on a five-token sentence.
 
-Everything is chosen by hand so each head does one readable job:
+Lesson 26 runs "the dog chased the ball" (word vectors plus sinusoidal positions,
+``(5, 8)``) through two blocks of :mod:`lesson_code.block`, each with two heads and a
+causal mask, and asks the learner to predict what the wiring forces before it traces the
+arrays.
 
-- head 1 (columns 0-3 of every projection) is a **previous-token head**: it reads the
-  fast sinusoidal position columns 0 and 1 and rotates the query by one position, so
-  the query of token i matches the key of token i - 1 best;
-- head 2 (columns 4-7) is a **subject head**: every query is the same (it reads column 7,
-  a slow cosine that stays close to 1 over five positions) and asks for animate words,
-  whose keys carry the "animate" feature of column 6.
+The weights are **seeded random** (:func:`lesson_code.block.init_block_params`, one seed
+per block). Nothing has been trained, so the attention patterns carry no meaning; what the
+lesson predicts follows from the wiring alone (shapes, the mask, the residual sums,
+LayerNorm) and holds for any weights.
 
-Word meaning lives in the slow sine columns 4 and 6, where the position signal barely
-moves over five tokens (it stays below 0.05), so meaning and position do not collide.
-The value projections copy those two word features, and ``w_o`` is the identity, so the
-output row of a token reads [features the previous token brought, 0, 0, features the
-subject brought, 0, 0].
+- ``block_input(tokens)``: the input stream ``(n, D_MODEL)`` (also lesson 17's example).
+- ``stack_params()``: the two blocks' parameter dicts.
+- ``trace_block(x, params)``: every intermediate of one block, computed step by step.
+- ``trace_stack(tokens)``: the traces of both blocks, block 1's output feeding block 2.
+- ``changed_rows(...)`` / ``changed_entries(...)``: which outputs move when one token is
+  replaced.
+- ``parameter_count(...)``: how many numbers the blocks hold.
 
-Shapes: ``x`` is (n, D_MODEL); projections are (D_MODEL, D_MODEL); weights come back as
-(N_HEADS, n, n), one causal pattern per head.
+Shapes: ``n`` tokens, ``d = D_MODEL``, ``h = N_HEADS`` heads of ``d_head = d // h``
+columns, MLP width ``D_FF``.
 """
 
 from __future__ import annotations
@@ -26,10 +29,16 @@ import numpy as np
 from lesson_code.attention import (
     causal_mask,
     merge_heads,
-    multi_head_attention,
     scaled_dot_product_attention,
     sinusoidal_positions,
     split_heads,
+)
+from lesson_code.block import (
+    PARAM_SHAPES,
+    gelu,
+    init_block_params,
+    layer_norm,
+    stack_blocks,
 )
 
 # --8<-- [start:setup]
@@ -48,8 +57,6 @@ WORDS = {
     "chased": (-1.0, 0.0),
     "saw": (-1.0, 0.0),
 }
-PREV_SHARPNESS = 12.0  # query length of the previous-token head
-SUBJECT_SHARPNESS = 8.0  # query length of the subject head
 
 
 def embed(tokens):
@@ -61,86 +68,117 @@ def embed(tokens):
 
 
 def block_input(tokens):
-    """(n, D_MODEL): word vectors plus sinusoidal position encodings."""
+    """(n, D_MODEL): word vectors plus sinusoidal position encodings (lesson 13)."""
     return embed(tokens) + sinusoidal_positions(len(tokens), D_MODEL)
 
 
 # --8<-- [end:setup]
 
 
-# --8<-- [start:weights]
-def block_weights():
-    """The four (D_MODEL, D_MODEL) projections (w_q, w_k, w_v, w_o) of the capstone block."""
-    w_q, w_k, w_v = (np.zeros((D_MODEL, D_MODEL)) for _ in range(3))
-    # Head 1, columns 0-3: previous token. Columns 0, 1 of x hold (sin p, cos p);
-    # this rotation turns them into (sin(p - 1), cos(p - 1)) for the query.
-    c, s = np.cos(1.0), np.sin(1.0)
-    w_q[0:2, 0:2] = PREV_SHARPNESS * np.array([[c, s], [-s, c]])
-    w_k[0:2, 0:2] = np.eye(2)  # keys: the position itself
-    # Head 2, columns 4-7: subject. Every query reads the near-constant column 7,
-    # every key reads the "animate" column.
-    w_q[7, 4] = SUBJECT_SHARPNESS
-    w_k[ANIMATE, 4] = 1.0
-    # Values: both heads copy the two word features into their first two columns.
-    for head_start in (0, 4):
-        w_v[POS_OF_SPEECH, head_start] = 1.0
-        w_v[ANIMATE, head_start + 1] = 1.0
-    w_o = np.eye(D_MODEL)  # keep each head's output in its own columns
-    return w_q, w_k, w_v, w_o
+# --8<-- [start:stack]
+D_FF = 4 * D_MODEL  # the MLP's hidden width, 32
+SEEDS = (26, 27)  # one seed per block: random weights, nothing trained
+N_BLOCKS = len(SEEDS)
 
 
-# --8<-- [end:weights]
+def stack_params(seeds=SEEDS):
+    """One parameter dict per block (the dict transformer_block takes), from fixed seeds."""
+    return [init_block_params(D_MODEL, D_FF, seed=seed) for seed in seeds]
 
 
-def run_block(tokens=TOKENS):
-    """Causal two-head attention on ``tokens`` with lesson_code.attention.multi_head_attention.
+def run_stack(tokens=TOKENS, causal=True, blocks=None):
+    """The stream after the whole stack: (n, D_MODEL). causal=False drops the mask."""
+    x = block_input(tokens)  # (n, d)
+    mask = causal_mask(len(tokens)) if causal else None  # (n, n), True = may attend
+    blocks = stack_params() if blocks is None else blocks
+    return stack_blocks(x, blocks, N_HEADS, mask)  # block 1's output is block 2's input
 
-    Returns (output, weights): (n, D_MODEL) and (N_HEADS, n, n).
-    """
-    x = block_input(tokens)
-    w_q, w_k, w_v, w_o = block_weights()
-    return multi_head_attention(x, w_q, w_k, w_v, w_o, N_HEADS, mask=causal_mask(len(tokens)))
+
+# --8<-- [end:stack]
 
 
 # --8<-- [start:trace]
-def trace(tokens=TOKENS):
-    """Every intermediate of ``run_block``, computed one step at a time.
+def trace_block(x, params, n_heads=N_HEADS, mask=None):
+    """One pre-LN block, one step at a time, keeping every intermediate array.
 
-    Returns a dict: x (n, d), q/k/v (h, n, d_head), scores (h, n, n) scaled and unmasked,
-    weights (h, n, n), heads (h, n, d_head), concat (n, d), output (n, d).
+    x: (n, d); params: as for lesson_code.block.transformer_block; mask: (n, n) or None.
+    Returns a dict of arrays: ln1 (n, d); q, k, v (h, n, d_head); weights (h, n, n);
+    heads (h, n, d_head); attn_added (n, d); h (n, d); ln2 (n, d); hidden (n, d_ff);
+    mlp_added (n, d); out (n, d). out equals transformer_block(x, params, n_heads, mask).
     """
-    x = block_input(tokens)
-    w_q, w_k, w_v, w_o = block_weights()
-    q = split_heads(x @ w_q, N_HEADS)  # (h, n, d_head)
-    k = split_heads(x @ w_k, N_HEADS)
-    v = split_heads(x @ w_v, N_HEADS)
-    d_head = D_MODEL // N_HEADS
-    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(d_head)  # (h, n, n)
-    heads, weights = scaled_dot_product_attention(q, k, v, mask=causal_mask(len(tokens)))
-    concat = merge_heads(heads)  # (n, d)
+    p = params
+    ln1 = layer_norm(x, p["ln1_gain"], p["ln1_bias"])  # (n, d) each row: mean 0, var 1
+    q = split_heads(ln1 @ p["w_q"], n_heads)  # (h, n, d_head)
+    k = split_heads(ln1 @ p["w_k"], n_heads)  # (h, n, d_head)
+    v = split_heads(ln1 @ p["w_v"], n_heads)  # (h, n, d_head)
+    heads, weights = scaled_dot_product_attention(q, k, v, mask)  # (h, n, d_head), (h, n, n)
+    attn_added = merge_heads(heads) @ p["w_o"]  # (n, d): what attention adds to the stream
+    h = x + attn_added  # (n, d) the stream halfway through the block
+    ln2 = layer_norm(h, p["ln2_gain"], p["ln2_bias"])  # (n, d)
+    hidden = gelu(ln2 @ p["w_1"] + p["b_1"])  # (n, d_ff): each token on its own
+    mlp_added = hidden @ p["w_2"] + p["b_2"]  # (n, d): what the MLP adds
+    out = h + mlp_added  # (n, d) the stream leaving the block
     return {
-        "x": x,
+        "ln1": ln1,
         "q": q,
         "k": k,
         "v": v,
-        "scores": scores,
         "weights": weights,
         "heads": heads,
-        "concat": concat,
-        "output": concat @ w_o,
+        "attn_added": attn_added,
+        "h": h,
+        "ln2": ln2,
+        "hidden": hidden,
+        "mlp_added": mlp_added,
+        "out": out,
     }
+
+
+def trace_stack(tokens=TOKENS, causal=True, blocks=None):
+    """The traces of every block in order: block l reads the "out" of block l - 1."""
+    x = block_input(tokens)  # (n, d) the stream entering block 1
+    mask = causal_mask(len(tokens)) if causal else None
+    traces = []
+    for params in stack_params() if blocks is None else blocks:
+        traces.append(trace_block(x, params, N_HEADS, mask))
+        x = traces[-1]["out"]  # the output of this block is the input of the next
+    return traces
 
 
 # --8<-- [end:trace]
 
 
-def weight(head, query, key, tokens=TOKENS):
-    """One attention weight: head index (0-based), query position, key position."""
-    _, weights = run_block(tokens)
-    return float(weights[head, query, key])
+def replace(tokens, position, word):
+    """A copy of ``tokens`` with the word at ``position`` replaced by ``word``."""
+    if not 0 <= position < len(tokens):
+        raise ValueError(f"position must lie in [0, {len(tokens)}), got {position}")
+    if word not in WORDS:
+        raise ValueError(f"unknown word {word!r}; known words: {', '.join(WORDS)}")
+    changed = list(tokens)
+    changed[position] = word
+    return tuple(changed)
 
 
-def output_value(row, column, tokens=TOKENS):
-    """One entry of the block's (n, D_MODEL) output."""
-    output, _ = run_block(tokens)
-    return float(output[row, column])
+def changed_rows(position, word="cat", tokens=TOKENS, causal=True):
+    """Rows of the stack's output that differ at all when token ``position`` becomes ``word``.
+
+    Returns a sorted list of row indices. "Differ" means not bit-for-bit equal: with a
+    causal mask the rows before ``position`` come out exactly the same.
+    """
+    before = run_stack(tokens, causal)
+    after = run_stack(replace(tokens, position, word), causal)
+    return [i for i in range(len(tokens)) if not np.array_equal(before[i], after[i])]
+
+
+def changed_entries(position, word="cat", tokens=TOKENS, causal=True):
+    """How many of the n * D_MODEL numbers of the stack's output change (see changed_rows)."""
+    before = run_stack(tokens, causal)
+    after = run_stack(replace(tokens, position, word), causal)
+    return int(np.count_nonzero(before != after))
+
+
+def parameter_count(d_model=D_MODEL, d_ff=D_FF, n_blocks=N_BLOCKS):
+    """How many numbers ``n_blocks`` blocks of lesson_code.block hold (every key counted)."""
+    sizes = {"d": d_model, "d_ff": d_ff}
+    per_block = sum(int(np.prod([sizes[dim] for dim in dims])) for dims in PARAM_SHAPES.values())
+    return n_blocks * per_block

@@ -143,3 +143,35 @@ def mixing_macs(n, d):
     Attention: Q Kᵀ and weights @ V, each n·n·d. Recurrent: n steps of h @ W_h, each d·d.
     """
     return 2 * n * n * d, n * d * d
+
+
+# --8<-- [start:patches]
+def image_to_patches(image, patch_side=16):
+    """Cut an image into square patches, one token each, as a vision transformer does.
+
+    image: (height, width, channels), both sides multiples of ``patch_side``.
+    Returns (n_patches, patch_side * patch_side * channels): the patches in reading order
+    (left to right, then top to bottom), each flattened into one row. A learned linear
+    layer then maps every row to d_model numbers, and attention treats the rows as tokens.
+    """
+    image = np.asarray(image)
+    if image.ndim != 3:
+        raise ValueError(f"image must be (height, width, channels), got shape {image.shape}")
+    height, width, channels = image.shape
+    if height % patch_side or width % patch_side:
+        raise ValueError(
+            f"image sides {height} x {width} must be multiples of patch_side={patch_side}"
+        )
+    rows, cols = height // patch_side, width // patch_side
+    grid = image.reshape(rows, patch_side, cols, patch_side, channels)  # split both sides
+    grid = grid.transpose(0, 2, 1, 3, 4)  # (rows, cols, patch_side, patch_side, channels)
+    return grid.reshape(rows * cols, patch_side * patch_side * channels)
+
+
+# --8<-- [end:patches]
+
+
+def patch_count(image_side, patch_side=16, channels=3):
+    """How many patch tokens a square ``image_side`` x ``image_side`` image gives."""
+    image = np.zeros((image_side, image_side, channels))
+    return len(image_to_patches(image, patch_side))

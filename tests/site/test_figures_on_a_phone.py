@@ -102,7 +102,10 @@ WIDGET_LESSONS = [
     "lessons/14-heads-vs-one/",
     "lessons/17-the-block/",
     "lessons/19-train-one-head/",
+    "lessons/21-kv-cache/",
+    "lessons/22-grouped-query/",
     "lessons/23-flash-attention/",
+    "lessons/24-linear-attention/",
     "lessons/25-cost-and-scale/",
 ]
 

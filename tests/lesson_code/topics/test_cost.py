@@ -11,9 +11,11 @@ from lesson_code.topics.cost import (
     attention_loop,
     attention_matrix,
     hop_counts,
+    image_to_patches,
     loglog_slope,
     median_times,
     mixing_macs,
+    patch_count,
     rnn_links,
     rnn_parallel_sweep,
     rnn_sweeps_needed,
@@ -100,3 +102,20 @@ def test_mixing_macs_cross_over_at_half_d():
     assert att == rnn  # 2 n^2 d = n d^2 when n = d / 2
     att, rnn = mixing_macs(4096, 512)
     assert att == 16 * rnn
+
+
+def test_image_to_patches_matches_a_loop():
+    image = np.random.default_rng(0).random((32, 48, 3))
+    patches = image_to_patches(image, 16)
+    expected = [
+        image[r : r + 16, c : c + 16, :].reshape(-1)
+        for r in range(0, 32, 16)
+        for c in range(0, 48, 16)
+    ]
+    assert np.array_equal(patches, np.array(expected))
+    assert patch_count(224, 16) == 14 * 14 == 196
+    assert patch_count(384, 16) == 24 * 24
+    with pytest.raises(ValueError, match="multiples"):
+        image_to_patches(np.zeros((30, 32, 3)), 16)
+    with pytest.raises(ValueError, match="height, width, channels"):
+        image_to_patches(np.zeros((32, 32)), 16)
