@@ -15,6 +15,9 @@ Conventions
 
 from __future__ import annotations
 
+import numbers
+from collections import namedtuple
+
 import numpy as np
 
 
@@ -94,6 +97,119 @@ def scaled_dot_product_attention(q, k, v, mask=None):
 
 
 # --8<-- [end:sdpa]
+
+
+# --8<-- [start:flash]
+# --8<-- [start:flash_loop]
+# The state of flash_attention after one block of keys (see flash_attention_steps).
+FlashStep = namedtuple("FlashStep", "start stop scores row_max row_sum acc")
+
+
+def flash_attention_steps(q, k, v, block_size=64, mask=None):
+    """Run ``flash_attention`` one key block at a time, yielding its state after each block.
+
+    Same arguments as ``flash_attention``. For every block of at most ``block_size`` keys,
+    the scores of all queries against that block are computed, folded into three running
+    quantities, and thrown away:
+
+      row_max (..., n_q, 1)    m: the largest score seen so far in each row
+      row_sum (..., n_q, 1)    l: the sum of exp(score - m) over the keys seen so far
+      acc     (..., n_q, d_v)  the sum of exp(score - m) * value over the keys seen so far
+
+    When a block raises a row's maximum from m_old to m_new, every term already in l and
+    acc was exponentiated against m_old; multiplying them by exp(m_old - m_new) restates
+    them against m_new (e^(s - m_old) * e^(m_old - m_new) = e^(s - m_new)). After the last
+    block, acc / l is the attention output.
+
+    Yields one ``FlashStep`` per block: (start, stop, scores, row_max, row_sum, acc), with
+    ``scores`` (..., n_q, stop - start) the only scores alive at that moment.
+    """
+    q, k, v = (np.asarray(a, dtype=float) for a in (q, k, v))
+    batch, n_q, n_k, d_k = _check_flash_inputs(q, k, v, block_size)
+    if mask is not None:
+        mask = _broadcast_flash_mask(mask, batch + (n_q, n_k))  # a view: nothing copied
+    row_max = np.full(batch + (n_q, 1), -np.inf)  # no key seen yet
+    row_sum = np.zeros(batch + (n_q, 1))
+    acc = np.zeros(batch + (n_q, v.shape[-1]))
+    for start in range(0, n_k, block_size):
+        stop = min(start + block_size, n_k)
+        k_block, v_block = k[..., start:stop, :], v[..., start:stop, :]  # (..., b, d)
+        scores = q @ np.swapaxes(k_block, -1, -2) / np.sqrt(d_k)  # (..., n_q, b)
+        if mask is not None:
+            scores = np.where(mask[..., start:stop], scores, -np.inf)  # blocked: e^-inf = 0
+        new_max = np.maximum(row_max, np.max(scores, axis=-1, keepdims=True))  # (..., n_q, 1)
+        # A row with every key so far blocked still has max -inf: measure it against 0
+        # instead, so that no -inf - (-inf) = nan appears (its sums stay exactly 0).
+        reference = np.where(np.isfinite(new_max), new_max, 0.0)
+        rescale = np.exp(row_max - reference)  # exp(m_old - m_new) <= 1; 0 if nothing seen
+        p = np.exp(scores - reference)  # (..., n_q, b), every value in [0, 1]
+        row_sum = row_sum * rescale + np.sum(p, axis=-1, keepdims=True)
+        acc = acc * rescale + p @ v_block  # (..., n_q, d_v)
+        row_max = new_max
+        yield FlashStep(start, stop, scores, row_max, row_sum, acc)
+
+
+def flash_attention(q, k, v, block_size=64, mask=None):
+    """Exact attention computed in blocks of keys, never holding the whole score matrix.
+
+    q: (..., n_q, d_k), k: (..., n_k, d_k), v: (..., n_k, d_v); leading batch axes
+    broadcast as in ``scaled_dot_product_attention``.
+    block_size: keys per block (an int >= 1); at most (..., n_q, block_size) scores exist
+        at any moment, against (..., n_q, n_k) for the plain computation.
+    mask: optional bool broadcastable to (..., n_q, n_k); True = may attend. A query whose
+        keys are all blocked gets a zero output row, as ``masked_softmax`` gives it.
+
+    Returns output (..., n_q, d_v), equal to ``scaled_dot_product_attention(q, k, v,
+    mask)[0]`` up to floating-point rounding. The weights are never formed, so none are
+    returned.
+    """
+    for step in flash_attention_steps(q, k, v, block_size, mask):
+        acc, row_sum = step.acc, step.row_sum  # the running state after the latest block
+    # l = 0 only where every key was blocked: that row's output is 0, not 0/0
+    return np.divide(acc, row_sum, out=np.zeros_like(acc), where=row_sum > 0)
+
+
+# --8<-- [end:flash_loop]
+
+
+def _check_flash_inputs(q, k, v, block_size):
+    """Raise ValueError/TypeError for inputs flash_attention cannot use; return the shapes."""
+    if isinstance(block_size, bool) or not isinstance(block_size, numbers.Integral):
+        raise TypeError(f"block_size must be a whole number, got {block_size!r}")
+    if block_size < 1:
+        raise ValueError(f"block_size must be at least 1, got {block_size}")
+    for name, a in (("q", q), ("k", k), ("v", v)):
+        if a.ndim < 2:
+            raise ValueError(f"{name} must have at least 2 axes (rows, features), got {a.shape}")
+    if k.shape[-1] != q.shape[-1]:
+        raise ValueError(f"queries have d_k={q.shape[-1]} but keys have {k.shape[-1]}")
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(
+            f"keys and values need one row per token: {k.shape[-2]} keys vs {v.shape[-2]} values"
+        )
+    if k.shape[-2] < 1:
+        raise ValueError("flash_attention needs at least one key")
+    try:
+        batch = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"batch axes do not broadcast: q {q.shape}, k {k.shape}, v {v.shape}"
+        ) from None
+    return batch, q.shape[-2], k.shape[-2], q.shape[-1]
+
+
+def _broadcast_flash_mask(mask, shape):
+    """The bool mask as a read-only view of ``shape`` (..., n_q, n_k), or ValueError."""
+    mask = np.asarray(mask, dtype=bool)
+    if mask.ndim < 2:
+        raise ValueError(f"mask must be at least 2-D (n_q, n_k), got {mask.shape}")
+    try:
+        return np.broadcast_to(mask, shape)
+    except ValueError:
+        raise ValueError(f"mask of shape {mask.shape} does not broadcast to {shape}") from None
+
+
+# --8<-- [end:flash]
 
 
 # --8<-- [start:backward]

@@ -104,6 +104,7 @@ WIDGET_LESSONS = [
     "lessons/19-train-one-head/",
     "lessons/21-kv-cache/",
     "lessons/22-grouped-query/",
+    "lessons/23-flash-attention/",
     "lessons/24-linear-attention/",
     "lessons/25-cost-and-scale/",
 ]
