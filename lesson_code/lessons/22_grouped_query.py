@@ -188,9 +188,16 @@ with report.output("shapes"):
     wide_k = repeat_kv_columns(w_k, n_heads, n_kv_heads)  # (8, 8)
     wide_v = repeat_kv_columns(w_v, n_heads, n_kv_heads)
     same, _ = multi_head_attention(x, w_q, wide_k, wide_v, w_o, n_heads, causal_mask(n))
-    print("same as multi-head, copied columns:", np.allclose(out, same))
+    print(f"vs multi-head with copied columns: max diff {np.abs(out - same).max():.1e}")
+    # with one key/value head per query head it is multi-head attention itself
+    full_k, full_v = (rng.normal(0, 0.5, (d_model, d_model)) for _ in range(2))
+    gqa_full, _ = grouped_query_attention(
+        x, w_q, full_k, full_v, w_o, n_heads, n_heads, causal_mask(n)
+    )
+    mha, _ = multi_head_attention(x, w_q, full_k, full_v, w_o, n_heads, causal_mask(n))
+    print(f"n_kv_heads = n_heads vs multi-head: max diff {np.abs(gqa_full - mha).max():.1e}")
     # --8<-- [end:shapes]
-assert np.allclose(out, same)
+assert np.abs(out - same).max() < 1e-12 and np.abs(gqa_full - mha).max() < 1e-12
 report.value("demo_heads", n_heads, "d")
 report.value("demo_kv", n_kv_heads, "d")
 report.value("demo_dmodel", d_model, "d")

@@ -18,15 +18,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from lesson_code.learned import copying_accuracy, repeated_sequences, trained_model
-from lesson_code.topics.grouped_query import (
-    divisors,
-    kv_cache_bytes,
-    kv_head_of,
-    model_cache_bytes,
-    pooled_model,
-)
+from lesson_code.topics.grouped_query import divisors, kv_head_of, pooled_model
+from lesson_code.topics.kv_cache import kv_cache_bytes, model_cache_bytes
 from lesson_code.topics.published_models import model
-from tests.widgets.test_widgets_browser import close, instant_go, lesson, number
+from tests.widgets.test_widgets_browser import assert_fits, close, instant_go, lesson, number
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -153,26 +148,7 @@ def test_no_axe_violations_and_fits_a_phone(browser, served_site, scheme, width)
                 assert result.violations_count == 0, result.generate_report()
                 page.locator(f"{widget} input[type=range]").focus()
                 page.keyboard.press("Home")
-            sizes = page.evaluate(
-                """s => {
-                const fig = document.querySelector(s);
-                const inner = [...fig.querySelectorAll('*')]
-                  .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
-                  .map(e => e.className || e.tagName);
-                return {page: document.documentElement.scrollWidth,
-                        right: fig.getBoundingClientRect().right, inner};
-            }""",
-                widget,
-            )
-            assert sizes["page"] <= width and sizes["right"] <= width, sizes
-            assert sizes["inner"] == [], f"something scrolls sideways: {sizes['inner']}"
-            font = page.evaluate(
-                """s => Math.min(...[...document.querySelectorAll(s + ' *')]
-                .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.data.trim()))
-                .map(e => parseFloat(getComputedStyle(e).fontSize)))""",
-                widget,
-            )
-            assert font >= 11.5, f"text too small ({font}px)"
+            assert_fits(page, width, widget, widget)
 
 
 def test_fallback_without_javascript(browser, served_site):

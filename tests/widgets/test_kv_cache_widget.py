@@ -21,6 +21,7 @@ from lesson_code.topics.published_models import MODELS
 from tests.widgets.test_widgets_browser import (
     READY,
     WIDGET,
+    assert_fits,
     bar_values,
     instant_go,
     lesson,
@@ -137,26 +138,7 @@ def test_no_axe_violations_and_fits_a_phone(browser, served_site, scheme, width)
             page.locator(f"{WIDGET} .lw-toggle").nth(1).click()
             page.locator(f"{WIDGET} input[type=range]").focus()
             page.keyboard.press("End")
-        sizes = page.evaluate(
-            """s => {
-            const fig = document.querySelector(s);
-            const inner = [...fig.querySelectorAll('*')]
-              .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
-              .map(e => e.className || e.tagName);
-            return {page: document.documentElement.scrollWidth,
-                    right: fig.getBoundingClientRect().right, inner};
-        }""",
-            WIDGET,
-        )
-        assert sizes["page"] <= width and sizes["right"] <= width, sizes
-        assert sizes["inner"] == [], f"something scrolls sideways: {sizes['inner']}"
-        font = page.evaluate(
-            """s => Math.min(...[...document.querySelectorAll(s + ' *')]
-            .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.data.trim()))
-            .map(e => parseFloat(getComputedStyle(e).fontSize)))""",
-            WIDGET,
-        )
-        assert font >= 11.5, f"text too small ({font}px)"
+        assert_fits(page, width)
 
 
 def test_fallback_without_javascript(browser, served_site):

@@ -112,6 +112,9 @@ def lesson(browser, base, path, scheme="light", width=1100, javascript=True):
         if javascript:
             with page.expect_response(lambda r: r.url.endswith("sitemap.xml")):
                 page.goto(base + path)
+            # instant navigation handles clicks only once it has read the sitemap: on a
+            # busy machine a click right after the response reloads the page instead
+            page.wait_for_load_state("networkidle")
             if path in LESSONS:
                 page.wait_for_selector(READY)
         else:
@@ -158,6 +161,33 @@ def tab_to(page, selector: str) -> None:
             assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
             return
     raise AssertionError(f"Tab never reached {selector}")
+
+
+def assert_fits(page, width: int, where: str = "", selector: str = WIDGET) -> None:
+    """The widget ``selector`` (by default the first on ``page``) fits a ``width``-px
+    screen: nothing wider than the page or the figure, nothing inside scrolling sideways,
+    no text under 11.5 px."""
+    sizes = page.evaluate(
+        """s => {
+        const fig = document.querySelector(s);
+        const inner = [...fig.querySelectorAll('*')]
+          .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+          .map(e => e.className || e.tagName);
+        return {page: document.documentElement.scrollWidth, fig: fig.scrollWidth,
+                figClient: fig.clientWidth, right: fig.getBoundingClientRect().right, inner};
+    }""",
+        selector,
+    )
+    assert sizes["page"] <= width and sizes["right"] <= width, (where, sizes)
+    assert sizes["fig"] <= sizes["figClient"], (where, sizes)
+    assert sizes["inner"] == [], f"{where}: something scrolls sideways: {sizes['inner']}"
+    font = page.evaluate(
+        """s => Math.min(...[...document.querySelectorAll(s + ' *')]
+        .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.data.trim()))
+        .map(e => parseFloat(getComputedStyle(e).fontSize)))""",
+        selector,
+    )
+    assert font >= 11.5, f"{where}: text too small ({font}px)"
 
 
 def close(got, expected, tol=TOL) -> float:
@@ -514,28 +544,7 @@ def test_widgets_on_a_375px_phone_in_dark_mode_fit_and_have_no_axe_violations(br
     for path, kind in LESSONS.items():
         with lesson(browser, base, path, scheme="dark", width=375) as page:
             assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
-            sizes = page.evaluate(
-                """s => {
-                const fig = document.querySelector(s);
-                const inner = [...fig.querySelectorAll('*')]
-                  .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
-                  .map(e => e.className || e.tagName);
-                return {page: document.documentElement.scrollWidth, fig: fig.scrollWidth,
-                        figClient: fig.clientWidth, right: fig.getBoundingClientRect().right,
-                        inner};
-            }""",
-                WIDGET,
-            )
-            assert sizes["page"] <= 375, (path, sizes)
-            assert sizes["fig"] <= sizes["figClient"] and sizes["right"] <= 375, (path, sizes)
-            assert sizes["inner"] == [], f"{path}: something scrolls sideways: {sizes['inner']}"
-            font = page.evaluate(
-                """s => Math.min(...[...document.querySelectorAll(s + ' *')]
-                .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.data.trim()))
-                .map(e => parseFloat(getComputedStyle(e).fontSize)))""",
-                WIDGET,
-            )
-            assert font >= 11.5, f"{path}: text too small ({font}px)"
+            assert_fits(page, 375, path)
             check_axe(page, path, kind)
 
 
