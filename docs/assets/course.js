@@ -242,7 +242,7 @@
     note.textContent = text;
   }
   const NO_SPEECH = "Listen: this browser cannot read pages aloud.";
-  const NO_VOICES = "Listen: this browser has no voice installed to read the page aloud.";
+  const NO_VOICES = "Listen: no voice is installed to read aloud.";
   const VOICE_WAIT_MS = 2000; /* voices load asynchronously: wait this long before saying none */
 
   function setupListen(frame) {

@@ -87,8 +87,8 @@ def main(site: str) -> None:  # pragma: no cover - a by-hand report
     from playwright.sync_api import sync_playwright
 
     from tests.chromium import CHROMIUM, CHROMIUM_ARGS
-    from tests.support import QuietHandler, free_port
     from tests.site.pages import page_paths
+    from tests.support import QuietHandler, free_port
 
     port = free_port()
     handler = functools.partial(QuietHandler, directory=site)

@@ -562,7 +562,7 @@ def test_no_listen_button_without_voices_a_note_instead_until_voices_arrive(
     expect(slot.locator("button")).to_have_count(0)
     # still none after a while: the frame says so, instead of silently nothing
     note = slot.locator("[data-listen-none]")
-    expect(note).to_have_text("Listen: this browser has no voice installed to read the page aloud.")
+    expect(note).to_have_text("Listen: no voice is installed to read aloud.")
     expect(note).to_be_visible()
     page.evaluate("""() => { window.__speech.voices = true;
                              speechSynthesis.dispatchEvent(new Event('voiceschanged'));
