@@ -42,6 +42,35 @@ def test_a_corrupt_stored_palette_never_breaks_the_toggle(served_site, browser, 
         context.close()
 
 
+@pytest.mark.parametrize("stored", ["[]", '{"index":99}'])
+def test_a_corrupt_palette_stored_after_the_page_checked_is_read_as_none(
+    served_site, browser, stored
+):
+    """Another tab (or a storage write still on its way from the page before a reload) may
+    store a value after the head script removed the corrupt one: Material's bundle reads
+    the palette once when it starts, and must read such a value as "nothing stored"."""
+    base, _ = served_site
+    context = browser.new_context(color_scheme="light")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def bundle_that_first_stores(route):
+        body = route.fetch().text()
+        write = "localStorage.setItem(__md_scope.pathname+'.__palette'," + repr(stored) + ");"
+        route.fulfill(body=write + body, content_type="application/javascript")
+
+    try:
+        page.route("**/assets/javascripts/bundle.*.min.js", bundle_that_first_stores)
+        page.goto(base + LESSON, wait_until="networkidle")
+        expect(page.locator(TOGGLE)).to_have_count(1)
+        assert page.evaluate(STORED) != stored, "the bundle did not start: nothing was written"
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 def test_a_valid_stored_palette_is_kept(served_site, browser):
     base, _ = served_site
     context = browser.new_context(color_scheme="light")
