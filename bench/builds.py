@@ -51,7 +51,8 @@ SKIP = shutil.ignore_patterns(
 
 
 def copy_project(dest: Path) -> Path:
-    """Copy the checkout without caches, outputs, or sockets/FIFOs (e.g. kernel IPC files)."""
+    """Copy the checkout without caches, outputs, or sockets/FIFOs (e.g. kernel IPC files),
+    and byte-compile our packages in the copy."""
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         skipped = set(SKIP(folder, names))
@@ -62,6 +63,12 @@ def copy_project(dest: Path) -> Path:
         return skipped
 
     shutil.copytree(ROOT, dest, ignore=ignore)
+    # byte-compiled as `make build` leaves a checkout (Makefile, target bytecode)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "plugins", "lesson_code"],
+        cwd=dest,
+        capture_output=True,
+    )
     return dest
 
 

@@ -16,16 +16,47 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
 def _module_file(root: Path, module: str) -> Path | None:
-    """Path of ``module`` (dotted, e.g. ``lesson_code.attention``) under ``root``, if any."""
-    base = root.joinpath(*module.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
+    """Path of ``module`` (dotted, e.g. ``lesson_code.attention``) under ``root``, if any.
+
+    Strings and ``os.path`` rather than ``pathlib``: a warm build asks this a few thousand
+    times (every lesson, notebook and quiz key follows its imports), and pathlib's object
+    building was most of the time its keys took."""
+    base = os.path.join(root, *module.split("."))
+    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+        if os.path.isfile(candidate):
+            return Path(candidate)
     return None
+
+
+# Module texts by path, with the modification time and size they had when read and when
+# that was: the keys of one build read each module of the course package once, not once per
+# lesson importing it. As git does for its index, a text read less than a second after its
+# file was modified is read again next time (a second write within the file system's
+# timestamp step would leave the time and perhaps the size unchanged).
+_texts: dict[str, tuple[int, int, int, str]] = {}
+_RACY_NS = 1_000_000_000
+
+
+def _read(path: Path) -> str:
+    """The text of ``path``; read again when its modification time or size changed."""
+    name = str(path)
+    stat = os.stat(name)
+    kept = _texts.get(name)
+    if (
+        kept is not None
+        and kept[:2] == (stat.st_mtime_ns, stat.st_size)
+        and kept[2] - stat.st_mtime_ns > _RACY_NS
+    ):
+        return kept[3]
+    read_at = time.time_ns()
+    text = path.read_text(encoding="utf-8")
+    _texts[name] = (stat.st_mtime_ns, stat.st_size, read_at, text)
+    return text
 
 
 def _statements(tree: ast.AST):
@@ -129,7 +160,7 @@ def dependencies(
     pending: list[tuple[Path, str, str | None]] = [(script, current, source)]
     while pending:
         path, current, text = pending.pop()
-        source = text if text is not None else path.read_text(encoding="utf-8")
+        source = text if text is not None else _read(path)
         for module in _imported_modules(source, str(path), package, current):
             parts = module.split(".")
             for i in range(1, len(parts) + 1):
@@ -195,4 +226,4 @@ def code_digest(path: Path) -> str:
     blank lines, formatting or line numbers); of the bytes for anything else."""
     if path.suffix != ".py":
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    return _digest_of_text(path.read_text(encoding="utf-8"), str(path))
+    return _digest_of_text(_read(path), str(path))

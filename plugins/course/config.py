@@ -31,3 +31,7 @@ class CourseConfig(base.Config):
     # the first use of each term on a lesson page becomes a focusable tooltip.
     glossary_page = c.Type(str, default="glossary.md")
     glossary_in_pages = c.Type(list, default=["lessons/", "faq.md"])
+
+    # Reading times and glossary marks kept for the next build, per page, keyed by the
+    # page's Markdown, the glossary and this package's code ("" keeps nothing)
+    cache_dir = c.Type(str, default="")

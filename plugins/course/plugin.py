@@ -6,7 +6,8 @@
   (``config.plugins["course"].lessons``) instead of scanning pages again.
 - ``on_files``: read the glossary.
 - ``on_page_markdown``: syllabus on the home page; reading time, prerequisite links and
-  glossary tooltips on lesson pages.
+  glossary tooltips on lesson pages. Reading times and marked pages are kept in
+  ``cache_dir`` for the next build (a warm build reads them instead of scanning the prose).
 
 What is about the whole site (one stylesheet, the content security policy, theme patches,
 the staged output) belongs to the site plugin (:mod:`plugins.site`).
@@ -17,6 +18,7 @@ you left off", prerequisite notes and the Listen button in the browser.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
+from ..common import store
 from ..common.pages import where
 from ..common.suggest import did_you_mean
 from . import links, phases, renamed, syllabus, text
@@ -38,6 +41,13 @@ from .frontmatter import (
 )
 
 log = get_plugin_logger(__name__.removeprefix("plugins."))
+HERE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def code_version() -> str:
+    """What reads the prose: this package and the shared page helpers it uses."""
+    return store.digest(sorted(HERE.glob("*.py")), sorted((HERE.parent / "common").glob("*.py")))
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
@@ -47,12 +57,20 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.glossary: dict[str, str] = {}
         self.pages: set[str] = set()  # every Markdown page of the site (src_uri)
         self.moved = ""  # renamed lessons, "old=new ..." (templates put it in a <meta>)
+        self.store = store.Store(None)
+        self.serving = False
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
 
     @event_priority(100)  # first: the lessons plugin's on_pre_build reads self.lessons
     def on_pre_build(self, config):
         self.lessons = {}
         if not self.config.enabled:
             return
+        folder = self.config.cache_dir.strip()
+        root = Path(config.config_file_path).resolve().parent
+        self.store = store.Store((root / folder).resolve() if folder else None)
         docs = Path(config.docs_dir)
         rels = self._lesson_pages(docs)
         self.phases = phases.from_nav(config.nav, set(rels))
@@ -120,10 +138,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if src.startswith(self.config.pages_dir + "/")
             else None
         )
+        marked = bool(self.glossary) and self._wants_glossary(src)
+        skip = set(page.meta.get("glossary_skip") or ())  # terms used in another sense
+        glossary = {t: d for t, d in self.glossary.items() if t not in skip} if marked else {}
+        if lesson is not None or marked:
+            minutes, markdown = self._prose(markdown, glossary, lesson is not None, marked)
         if lesson is not None:
-            page.meta["reading_time"] = text.reading_minutes(
-                markdown, self.config.reading_words_per_minute
-            )
+            page.meta["reading_time"] = minutes
             page.meta["lesson_slug"] = lesson.slug
             page.meta["phase"] = lesson.phase
             page.meta["prerequisite_links"] = [
@@ -136,11 +157,32 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 }
                 for slug in lesson.prerequisites
             ]
-        if self.glossary and self._wants_glossary(src):
-            skip = set(page.meta.get("glossary_skip") or ())  # terms used in another sense
-            glossary = {t: d for t, d in self.glossary.items() if t not in skip}
-            markdown = text.mark_first_uses(markdown, glossary, _slug)
         return markdown
+
+    def _prose(
+        self, markdown: str, glossary: dict[str, str], timed: bool, marked: bool
+    ) -> tuple[int | None, str]:
+        """The page's reading time (when ``timed``) and its Markdown with the first use of
+        each ``glossary`` term marked (when ``marked``): kept from a build that read the
+        same Markdown with the same glossary and code, else read now and kept."""
+        wpm = self.config.reading_words_per_minute
+        key = store.digest(code_version(), markdown, glossary, wpm, timed, marked)
+        kept = self.store.get("prose", key)
+        if (
+            isinstance(kept, dict)
+            and isinstance(kept.get("markdown"), str)
+            and (isinstance(kept.get("minutes"), int) or not timed)
+        ):
+            return kept.get("minutes"), kept["markdown"]
+        minutes = text.reading_minutes(markdown, wpm) if timed else None
+        if marked:
+            markdown = text.mark_first_uses(markdown, glossary, _slug)
+        self.store.put("prose", key, {"minutes": minutes, "markdown": markdown})
+        return minutes, markdown
+
+    def on_post_build(self, config):
+        if self.config.enabled and not self.serving:  # serve's edits come and go: keep all
+            self.store.prune()
 
     def _lesson_pages(self, docs: Path) -> dict[str, Path]:
         """Lesson pages (``lessons/04-softmax.md`` -> file), in file order."""

@@ -87,6 +87,7 @@ class Library:
         self.quizzes: dict[str, Shown] = {}  # "quizzes/04-softmax.yaml" -> Shown
         self.complete = False  # every file under quizzes_dir is loaded
         self._renderer: tuple[Page | None, MarkdownRenderer | None] = (None, None)
+        self._extension_files: list[Path] | None = None  # found once per load_all (build)
 
     # -- loading -----------------------------------------------------------------------
     def files(self) -> list[Path]:
@@ -100,6 +101,7 @@ class Library:
         """Load, validate and compute the answers of every quiz file; the problems."""
         self.quizzes = {}
         self.complete = True
+        self._extension_files = None
         return self._load(self.files())
 
     def _load(self, files: list[Path]) -> list[Problem]:
@@ -183,7 +185,7 @@ class Library:
                 [(q.answer, q.computed) for q in quiz.questions if hasattr(q, "computed")],
                 {k: dataclasses.asdict(v) if k == "strings" else v for k, v in options.items()},
                 [self.extensions, self.extension_configs],
-                extension_files(self.extensions, self.root),
+                self._our_extension_files(),
                 page.key,
                 page.values if quiz is not shown.quiz else None,
                 page.search_views is not None,
@@ -192,6 +194,13 @@ class Library:
             # A quiz that includes files (snippets) depends on more than the key holds.
             keep="--8<--" not in source.read_text(encoding="utf-8"),
         )
+
+    def _our_extension_files(self) -> list[Path]:
+        """:func:`extension_files` of the library's extensions: looked up once a build
+        (``importlib`` finds each module again on every call), read by every key."""
+        if self._extension_files is None:
+            self._extension_files = extension_files(self.extensions, self.root)
+        return self._extension_files
 
     def _markdown(self, page: Page) -> MarkdownRenderer:
         """Quiz text's Markdown: the library's extensions and the page's (one per page)."""

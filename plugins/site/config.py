@@ -20,3 +20,7 @@ class SiteConfig(base.Config):
     # Build into a folder beside site_dir and swap it in only when the build succeeded
     # (off under `mkdocs serve` and `--dirty`, which keep MkDocs' own behaviour)
     staging = c.Type(bool, default=True)
+
+    # The dark rules for pages without JavaScript, kept for the next build, keyed by the
+    # stylesheets they come from and the code that writes them ("" keeps nothing)
+    cache_dir = c.Type(str, default="")

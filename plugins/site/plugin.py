@@ -6,7 +6,7 @@
 - ``on_files`` (after the other plugins', so their stylesheets are there): writes that
   file, and serves Material's palette CSS and bundle without their start-up restyles
   (:mod:`.theme_patches`); the dark-scheme rules are repeated for pages without
-  JavaScript (:mod:`.no_js_dark`).
+  JavaScript (:mod:`.no_js_dark`; kept in ``cache_dir`` while the stylesheets are unchanged).
 - ``on_env``: Material's templates are read with the patches of :mod:`.theme_patches`
   (no attribute the HTML standard does not allow).
 - ``on_post_build`` (last): the content security policy of every page (:mod:`.csp`), then
@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from ..common import store
 from ..common.assets import ship_base
 from . import csp, no_js_dark, output, stylesheets, theme_patches
 from .config import SiteConfig
@@ -37,6 +38,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.dirty = False
         self.staging: output.Staging | None = None
         self.stylesheet_sources: list[str] = []
+        self.store = store.Store(None)
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -48,6 +50,9 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.stylesheet_sources = []
         if not self.config.enabled:
             return config
+        folder = self.config.cache_dir.strip()
+        root = Path(config.config_file_path).resolve().parent
+        self.store = store.Store((root / folder).resolve() if folder else None)
         ship_base(config)  # the site's own scripts (course.js, widgets.js) need window.AFP
         if self.config.staging and not (self.serving or self.dirty):
             # the site is written beside site_dir and replaces it only when all went well
@@ -75,10 +80,21 @@ class SitePlugin(BasePlugin[SiteConfig]):
             theme = [
                 f.content_string for f in files if theme_patches.PALETTE_CSS_RE.match(f.src_uri)
             ]
-            content += no_js_dark.rules("\n".join([*theme, content]))
+            content += self._no_js_dark("\n".join([*theme, content]))
             files.append(File.generated(config, self.config.stylesheet, content=content))
         self._patch_theme(files, config)
         return files
+
+    def _no_js_dark(self, css: str) -> str:
+        """:func:`no_js_dark.rules` of ``css``, kept from a build with the same stylesheets
+        and code (parsing them is a tenth of a second of every build)."""
+        key = store.digest(store.digest(Path(no_js_dark.__file__)), store.versions("tinycss2"), css)
+        kept = self.store.get("no-js-dark", key)
+        if isinstance(kept, str):
+            return kept
+        rules = no_js_dark.rules(css)
+        self.store.put("no-js-dark", key, rules)
+        return rules
 
     def _patch_theme(self, files: Files, config) -> None:
         """Serve Material's palette stylesheet and bundle without their start-up restyles."""
@@ -123,6 +139,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
+        if not self.serving:  # serve's edits come and go: keep what they made
+            self.store.prune()
         if self.config.csp and not self.serving:
             pages = csp.apply(Path(config.site_dir))
             log.debug("content security policy added to %d pages", pages)

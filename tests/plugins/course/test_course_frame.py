@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -427,3 +428,45 @@ def test_the_phases_are_the_nav_sections_that_list_lessons_in_nav_order():
         "By hand": ["lessons/03-c.md"],
     }
     assert phases.phase_of(found)["lessons/03-c.md"] == "By hand"
+
+
+# -- what a build keeps for the next: reading times and glossary marks -------------------
+
+
+def test_reading_time_and_marks_are_kept_and_follow_the_page_and_the_glossary(tmp_path):
+    from plugins.common.store import Store
+
+    def build(glossary_note=""):
+        plugin, page = skip_plugin(tmp_path, "[]")
+        plugin.store = Store(tmp_path / "cache")
+        plugin.glossary["Score"] += glossary_note
+        page.meta = {}
+        return plugin, page
+
+    prose = "The score of each key decides its weight.\n"
+    plugin, page = build()
+    first = plugin.on_page_markdown(prose, page, None, None)
+    assert 'data-glossary="score"' in first and page.meta["reading_time"] == 1
+    (entry,) = (tmp_path / "cache" / "prose").glob("*.json")
+    kept = json.loads(entry.read_text())
+    assert kept == {"minutes": 1, "markdown": first}
+
+    # the next build reads the entry instead of marking the page again
+    entry.write_text(json.dumps({"minutes": 7, "markdown": "from the cache"}))
+    plugin, page = build()
+    assert plugin.on_page_markdown(prose, page, None, None) == "from the cache"
+    assert page.meta["reading_time"] == 7
+
+    # a new definition, or new prose, is a new key
+    plugin, page = build(" Divided by the square root of d_k.")
+    assert "square root" in plugin.on_page_markdown(prose, page, None, None)
+    plugin, page = build()
+    assert "weights" in plugin.on_page_markdown(prose + "Then the weights.\n", page, None, None)
+
+    # a damaged entry is made again, and what this build did not use is pruned after it
+    entry.write_text("{")
+    plugin, page = build()
+    assert plugin.on_page_markdown(prose, page, None, None) == first
+    assert json.loads(entry.read_text()) == kept
+    plugin.on_post_build(None)
+    assert [p.name for p in (tmp_path / "cache" / "prose").glob("*.json")] == [entry.name]

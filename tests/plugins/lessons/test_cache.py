@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -63,6 +64,37 @@ def test_editing_a_transitive_import_changes_only_the_lessons_that_import_it(pro
     after = (key(project, "01_demo.py"), key(project, "02_other.py"))
     assert after[0] != before[0]
     assert after[1] == before[1]
+
+
+def test_an_edit_within_one_timestamp_step_and_of_the_same_size_is_still_seen(project):
+    """Module texts are kept between keys by modification time and size; a rewrite that
+    keeps both (two saves within the file system's timestamp step) must not be missed."""
+    script = project / "demo_code" / "lessons" / "01_demo.py"
+    deep = project / "demo_code" / "deep.py"
+    deep.write_text("import demo_code.sub_a\n")
+    for name in ("sub_a", "sub_b"):
+        (project / "demo_code" / f"{name}.py").write_text("")
+    first = codekey.dependencies(script, project, "demo_code")
+    stamp = deep.stat().st_mtime_ns
+    deep.write_text("import demo_code.sub_b\n")  # same size
+    os.utime(deep, ns=(stamp, stamp))  # and the same time
+    second = codekey.dependencies(script, project, "demo_code")
+    assert project / "demo_code" / "sub_a.py" in first
+    assert project / "demo_code" / "sub_b.py" in second
+    assert project / "demo_code" / "sub_a.py" not in second
+
+
+def test_an_older_edit_of_the_same_size_is_seen(project):
+    script = project / "demo_code" / "lessons" / "01_demo.py"
+    deep = project / "demo_code" / "deep.py"
+    (project / "demo_code" / "sub_a.py").write_text("")
+    (project / "demo_code" / "sub_b.py").write_text("")
+    deep.write_text("import demo_code.sub_a\n")
+    os.utime(deep, ns=(10**18, 10**18))
+    assert project / "demo_code" / "sub_a.py" in codekey.dependencies(script, project, "demo_code")
+    deep.write_text("import demo_code.sub_b\n")
+    os.utime(deep, ns=(10**18 + 5 * 10**9, 10**18 + 5 * 10**9))  # five seconds later
+    assert project / "demo_code" / "sub_b.py" in codekey.dependencies(script, project, "demo_code")
 
 
 def test_a_comment_or_formatting_edit_of_an_import_changes_no_key(project):

@@ -117,3 +117,24 @@ def test_the_bundles_own_colour_scheme_meta_stays_out_of_the_document():
         'a();let o=x("meta",{name:"color-scheme"});let n=1;o.content=s;'
     )
     assert bundle_without_scheme_meta("a();document.head.appendChild(o);") is None
+
+
+def test_the_no_javascript_dark_rules_are_kept_while_the_stylesheets_are_unchanged(tmp_path):
+    from plugins.common.store import Store
+    from plugins.site.plugin import SitePlugin
+
+    def plugin():
+        site = SitePlugin()
+        site.store = Store(tmp_path / "cache")
+        return site
+
+    css = "[data-md-color-scheme=slate] .a{color:#fff}"
+    first = plugin()._no_js_dark(css)
+    assert "prefers-color-scheme: dark" in first and ".a" in first
+    (entry,) = (tmp_path / "cache" / "no-js-dark").glob("*.json")
+    entry.write_text('"from the cache"')
+    assert plugin()._no_js_dark(css) == "from the cache"
+    changed = plugin()._no_js_dark(css + "[data-md-color-scheme=slate] .b{color:#eee}")
+    assert ".b" in changed
+    entry.write_text("[1]")  # damaged: parsed again
+    assert plugin()._no_js_dark(css) == first
