@@ -17,13 +17,15 @@ from axe_playwright_python.sync_playwright import Axe
 
 from lesson_code.topics.residual_stream import nudge_effects, sentence_example, toggled_block
 from tests.widgets.test_widgets_browser import (
+    OFF,
     READY,
     WIDGET,
+    assert_fallback_without_javascript,
     bar_values,
     close,
-    instant_go,
     lesson,
     number,
+    round_trip,
     state,
     tab_to,
 )
@@ -116,27 +118,14 @@ def test_every_combination_and_token_matches_numpy(browser, served_site):
 
 def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, served_site):
     base, _ = served_site
-    with lesson(browser, base, "lessons/02-soft-lookup/") as page:
-        page.evaluate("window.__stillHere = true")
 
-        def go(path):
-            instant_go(page, base, path)
-
-        for _ in range(2):
-            go(PATH)
-            ready(page)
-            assert page.evaluate("AFP.widgets.count()") == 1
-            go("lessons/02-soft-lookup/")
-            page.wait_for_selector(WIDGET, state="detached")
-        go(PATH)
-        ready(page)
-        page.evaluate("AFP.widgets.scan()")
-        assert page.locator(f"{WIDGET} .lw-body").count() == 1
-        before = state(page)
+    def press(page):
         part_button(page, "MLP").focus()
         page.keyboard.press("Enter")
-        after = state(page)
-        assert after["renders"] == 1 and after["combo"] == 5 and before["combo"] == 7
+
+    with lesson(browser, base, OFF) as page:
+        before, after = round_trip(page, base, PATH, press)
+    assert after["combo"] == 5 and before["combo"] == 7
 
 
 @pytest.mark.parametrize(("scheme", "width"), [("light", 1100), ("dark", 375)])
@@ -167,8 +156,4 @@ def test_no_axe_violations_and_it_fits_a_phone(browser, served_site, scheme, wid
 
 def test_without_javascript_the_fallback_says_so(browser, served_site):
     base, site = served_site
-    html = (site / PATH / "index.html").read_text("utf-8")
-    assert html.count('data-widget="block-toggles"') == 1
-    with lesson(browser, base, PATH, javascript=False) as page:
-        fallback = page.locator(f"{WIDGET} .lesson-widget__fallback")
-        assert fallback.is_visible() and "needs JavaScript" in fallback.text_content()
+    assert_fallback_without_javascript(browser, base, site, PATH, "block-toggles")

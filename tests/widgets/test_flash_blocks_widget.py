@@ -20,14 +20,16 @@ from axe_playwright_python.sync_playwright import Axe
 from lesson_code.attention import softmax
 from lesson_code.topics.flash import EXAMPLE_SCORES, EXAMPLE_VALUES, one_query_trace
 from tests.widgets.test_widgets_browser import (
+    OFF,
     READY,
     WIDGET,
+    assert_fallback_without_javascript,
     assert_fits,
     bar_values,
     close,
-    instant_go,
     lesson,
     number,
+    round_trip,
     state,
     tab_to,
     table_values,
@@ -121,27 +123,13 @@ def test_a_new_block_size_starts_from_the_first_block(browser, served_site):
 
 def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, served_site):
     base, _ = served_site
-    with lesson(browser, base, "lessons/02-soft-lookup/") as page:
-        page.evaluate("window.__stillHere = true")
 
-        def go(path):
-            instant_go(page, base, path)
-
-        for _ in range(2):
-            go(PAGE)
-            page.wait_for_selector(READY)
-            assert page.evaluate("AFP.widgets.count()") == 1
-            go("lessons/02-soft-lookup/")
-            page.wait_for_selector(WIDGET, state="detached")
-            assert page.evaluate("AFP.widgets.count()") == 0
-        go(PAGE)
-        page.wait_for_selector(READY)
-        page.evaluate("AFP.widgets.scan()")
-        assert page.locator(f"{WIDGET} .lw-body").count() == 1
+    def press(page):
         page.get_by_role("button", name="Next block").click()
-        after = state(page)
-        assert after["renders"] == 1, f"handlers stacked ({after['renders']} redraws)"
-        assert after["block"] == 1
+
+    with lesson(browser, base, OFF) as page:
+        _, after = round_trip(page, base, PAGE, press)
+    assert after["block"] == 1
 
 
 @pytest.mark.parametrize(("scheme", "width"), [("light", 1100), ("dark", 375)])
@@ -163,8 +151,4 @@ def test_no_axe_violations_and_fits_a_phone(browser, served_site, scheme, width)
 
 def test_fallback_without_javascript(browser, served_site):
     base, site = served_site
-    html = (site / PAGE / "index.html").read_text("utf-8")
-    assert html.count('class="lesson-widget"') == 1 and f'data-widget="{KIND}"' in html
-    with opened(browser, base, javascript=False) as page:
-        fallback = page.locator(f"{WIDGET} .lesson-widget__fallback")
-        assert fallback.is_visible() and "needs JavaScript" in fallback.text_content()
+    assert_fallback_without_javascript(browser, base, site, PAGE, KIND)

@@ -21,7 +21,16 @@ from lesson_code.learned import copying_accuracy, repeated_sequences, trained_mo
 from lesson_code.topics.grouped_query import divisors, kv_head_of, pooled_model
 from lesson_code.topics.kv_cache import kv_cache_bytes, model_cache_bytes
 from lesson_code.topics.published_models import model
-from tests.widgets.test_widgets_browser import assert_fits, close, instant_go, lesson, number
+from tests.widgets.test_widgets_browser import (
+    OFF,
+    assert_fallback_without_javascript,
+    assert_fits,
+    close,
+    lesson,
+    number,
+    round_trip,
+    state,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -35,10 +44,6 @@ BOTH = (LLAMA, TINY)
 def ready(page):
     for widget in BOTH:
         page.wait_for_selector(f"{widget}[data-widget-ready='true']")
-
-
-def state(page, widget):
-    return page.evaluate("s => AFP.widgets.state(document.querySelector(s))", widget)
 
 
 @pytest.fixture(scope="module")
@@ -116,25 +121,14 @@ def test_each_slider_over_every_divisor_matches_numpy(browser, served_site, expe
 
 def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, served_site):
     base, _ = served_site
-    with lesson(browser, base, "lessons/02-soft-lookup/") as page:
-        page.evaluate("window.__stillHere = true")
-        for _ in range(2):
-            instant_go(page, base, PAGE)
-            ready(page)
-            assert page.evaluate("AFP.widgets.count()") == 2
-            instant_go(page, base, "lessons/02-soft-lookup/")
-            page.wait_for_selector(LLAMA, state="detached")
-            assert page.evaluate("AFP.widgets.count()") == 0
-        instant_go(page, base, PAGE)
-        ready(page)
-        page.evaluate("AFP.widgets.scan()")
-        assert page.locator(f"{TINY} .lw-body").count() == 1
-        before = state(page, TINY)
+
+    def press(page):
         page.locator(f"{TINY} input[type=range]").focus()
         page.keyboard.press("ArrowLeft")
-        after = state(page, TINY)
-        assert after["renders"] == 1, f"handlers stacked ({after['renders']} redraws)"
-        assert before["n_kv"] == 4 and after["n_kv"] == 2
+
+    with lesson(browser, base, OFF) as page:
+        before, after = round_trip(page, base, PAGE, press, widgets=2, widget=TINY, ready=ready)
+    assert before["n_kv"] == 4 and after["n_kv"] == 2
 
 
 @pytest.mark.parametrize(("scheme", "width"), [("light", 1100), ("dark", 375)])
@@ -153,9 +147,4 @@ def test_no_axe_violations_and_fits_a_phone(browser, served_site, scheme, width)
 
 def test_fallback_without_javascript(browser, served_site):
     base, site = served_site
-    html = (site / PAGE / "index.html").read_text("utf-8")
-    assert html.count('class="lesson-widget"') == 2 and html.count(f'data-widget="{KIND}"') == 2
-    with lesson(browser, base, PAGE, javascript=False) as page:
-        for widget in BOTH:
-            fallback = page.locator(f"{widget} .lesson-widget__fallback")
-            assert fallback.is_visible() and "needs JavaScript" in fallback.text_content()
+    assert_fallback_without_javascript(browser, base, site, PAGE, KIND, widgets=BOTH)

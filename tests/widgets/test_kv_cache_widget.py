@@ -19,12 +19,15 @@ from axe_playwright_python.sync_playwright import Axe
 from lesson_code.topics.kv_cache import format_bytes, model_cache_bytes, step_multiply_adds
 from lesson_code.topics.published_models import MODELS
 from tests.widgets.test_widgets_browser import (
+    OFF,
     READY,
     WIDGET,
+    assert_fallback_without_javascript,
     assert_fits,
     bar_values,
-    instant_go,
     lesson,
+    press_right,
+    round_trip,
     state,
     tab_to,
 )
@@ -105,24 +108,9 @@ def test_every_model_and_length_matches_lesson_code(browser, served_site):
 
 def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, served_site):
     base, _ = served_site
-    with lesson(browser, base, "lessons/02-soft-lookup/") as page:
-        page.evaluate("window.__stillHere = true")
-        for _ in range(2):
-            instant_go(page, base, PAGE)
-            page.wait_for_selector(READY)
-            assert page.evaluate("AFP.widgets.count()") == 1
-            instant_go(page, base, "lessons/02-soft-lookup/")
-            page.wait_for_selector(WIDGET, state="detached")
-            assert page.evaluate("AFP.widgets.count()") == 0
-        instant_go(page, base, PAGE)
-        page.wait_for_selector(READY)
-        page.evaluate("AFP.widgets.scan()")
-        assert page.locator(f"{WIDGET} .lw-body").count() == 1
-        page.locator(f"{WIDGET} input[type=range]").focus()
-        page.keyboard.press("ArrowRight")
-        after = state(page)
-        assert after["renders"] == 1, f"handlers stacked ({after['renders']} redraws)"
-        assert after["tokens"] == 2 * START_LENGTH
+    with lesson(browser, base, OFF) as page:
+        _, after = round_trip(page, base, PAGE, press_right)
+    assert after["tokens"] == 2 * START_LENGTH
 
 
 @pytest.mark.parametrize(("scheme", "width"), [("light", 1100), ("dark", 375)])
@@ -143,8 +131,4 @@ def test_no_axe_violations_and_fits_a_phone(browser, served_site, scheme, width)
 
 def test_fallback_without_javascript(browser, served_site):
     base, site = served_site
-    html = (site / PAGE / "index.html").read_text("utf-8")
-    assert html.count('class="lesson-widget"') == 1 and f'data-widget="{KIND}"' in html
-    with opened(browser, base, javascript=False) as page:
-        fallback = page.locator(f"{WIDGET} .lesson-widget__fallback")
-        assert fallback.is_visible() and "needs JavaScript" in fallback.text_content()
+    assert_fallback_without_javascript(browser, base, site, PAGE, KIND)

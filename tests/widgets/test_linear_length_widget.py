@@ -23,14 +23,17 @@ from lesson_code.topics.linear_attention import (
 )
 from lesson_code.topics.published_models import model
 from tests.widgets.test_widgets_browser import (
+    OFF,
     READY,
     WIDGET,
+    assert_fallback_without_javascript,
     assert_fits,
     bar_values,
     close,
-    instant_go,
     lesson,
     number,
+    press_right,
+    round_trip,
     state,
     tab_to,
 )
@@ -98,29 +101,9 @@ def test_slider_over_every_length_matches_numpy(browser, served_site, recall):
 
 def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, served_site):
     base, _ = served_site
-    with lesson(browser, base, "lessons/02-soft-lookup/") as page:
-        page.evaluate("window.__stillHere = true")
-
-        def go(path):
-            instant_go(page, base, path)
-
-        for _ in range(2):
-            go(PAGE)
-            page.wait_for_selector(READY)
-            assert page.evaluate("AFP.widgets.count()") == 1
-            go("lessons/02-soft-lookup/")
-            page.wait_for_selector(WIDGET, state="detached")
-            assert page.evaluate("AFP.widgets.count()") == 0
-        go(PAGE)
-        page.wait_for_selector(READY)
-        page.evaluate("AFP.widgets.scan()")
-        assert page.locator(f"{WIDGET} .lw-body").count() == 1
-        before = state(page)
-        page.locator(f"{WIDGET} input[type=range]").focus()
-        page.keyboard.press("ArrowRight")
-        after = state(page)
-        assert after["renders"] == 1, f"handlers stacked ({after['renders']} redraws)"
-        assert after["n"] == 2 * before["n"]
+    with lesson(browser, base, OFF) as page:
+        before, after = round_trip(page, base, PAGE, press_right)
+    assert after["n"] == 2 * before["n"]
 
 
 @pytest.mark.parametrize(("scheme", "width"), [("light", 1100), ("dark", 375)])
@@ -139,10 +122,5 @@ def test_no_axe_violations_and_fits_a_phone(browser, served_site, scheme, width)
 
 
 def test_fallback_without_javascript(browser, served_site):
-    _, site = served_site
-    html = (site / PAGE / "index.html").read_text("utf-8")
-    assert html.count('class="lesson-widget"') == 1 and f'data-widget="{KIND}"' in html
-    base, _ = served_site
-    with opened(browser, base, javascript=False) as page:
-        fallback = page.locator(f"{WIDGET} .lesson-widget__fallback")
-        assert fallback.is_visible() and "needs JavaScript" in fallback.text_content()
+    base, site = served_site
+    assert_fallback_without_javascript(browser, base, site, PAGE, KIND)

@@ -29,14 +29,17 @@ from lesson_code.topics.train_head import (
     weight_on_previous,
 )
 from tests.widgets.test_widgets_browser import (
+    OFF,
     READY,
     WIDGET,
+    assert_fallback_without_javascript,
     assert_fits,
     bar_values,
     close,
-    instant_go,
     lesson,
     number,
+    press_right,
+    round_trip,
     state,
     tab_to,
     table_values,
@@ -110,29 +113,9 @@ def test_slider_over_every_step_matches_numpy(browser, served_site, expected):
 
 def test_instant_navigation_there_and_back_does_not_stack_handlers(browser, served_site):
     base, _ = served_site
-    with lesson(browser, base, "lessons/02-soft-lookup/") as page:
-        page.evaluate("window.__stillHere = true")
-
-        def go(path):
-            instant_go(page, base, path)
-
-        for _ in range(2):
-            go(PAGE)
-            page.wait_for_selector(READY)
-            assert page.evaluate("AFP.widgets.count()") == 1
-            go("lessons/02-soft-lookup/")
-            page.wait_for_selector(WIDGET, state="detached")
-            assert page.evaluate("AFP.widgets.count()") == 0
-        go(PAGE)
-        page.wait_for_selector(READY)
-        page.evaluate("AFP.widgets.scan()")
-        assert page.locator(f"{WIDGET} .lw-body").count() == 1
-        before = state(page)
-        page.locator(f"{WIDGET} input[type=range]").focus()
-        page.keyboard.press("ArrowRight")
-        after = state(page)
-        assert after["renders"] == 1, f"handlers stacked ({after['renders']} redraws)"
-        assert after["step"] == SNAPSHOT_EVERY and before["step"] == 0
+    with lesson(browser, base, OFF) as page:
+        before, after = round_trip(page, base, PAGE, press_right)
+    assert after["step"] == SNAPSHOT_EVERY and before["step"] == 0
 
 
 @pytest.mark.parametrize(("scheme", "width"), [("light", 1100), ("dark", 375)])
@@ -160,8 +143,4 @@ def test_heat_cells_follow_the_colour_scheme_and_fallback_without_javascript(bro
         page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
         assert cell.evaluate(colours) != light, "the heat colours must follow light and dark"
         assert state(page)["renders"] == 0, "a re-colour is not a redraw"
-    html = (site / PAGE / "index.html").read_text("utf-8")
-    assert html.count('class="lesson-widget"') == 1 and f'data-widget="{KIND}"' in html
-    with opened(browser, base, javascript=False) as page:
-        fallback = page.locator(f"{WIDGET} .lesson-widget__fallback")
-        assert fallback.is_visible() and "needs JavaScript" in fallback.text_content()
+    assert_fallback_without_javascript(browser, base, site, PAGE, KIND)

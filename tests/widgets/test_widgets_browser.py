@@ -125,8 +125,55 @@ def lesson(browser, base, path, scheme="light", width=1100, javascript=True):
         context.close()
 
 
-def state(page):
-    return page.evaluate("s => AFP.widgets.state(document.querySelector(s))", WIDGET)
+def state(page, widget: str = WIDGET):
+    return page.evaluate("s => AFP.widgets.state(document.querySelector(s))", widget)
+
+
+OFF = "lessons/02-soft-lookup/"  # a page without widgets
+
+
+def round_trip(page, base, path, press, *, widgets=1, widget=WIDGET, ready=None):
+    """On ``page`` (opened on OFF): instant navigation to ``path`` and back, twice
+    (``widgets`` live there, none here), then to ``path`` once more and a second scan,
+    which must add nothing to ``widget``. Then ``press(page)`` works one of its controls:
+    it must redraw once (a handler left from an earlier visit would draw again). The
+    widget's state before and after the press, for the caller's own checks."""
+    wait = ready or (lambda p: p.wait_for_selector(READY))
+    page.evaluate("window.__stillHere = true")
+    for _ in range(2):
+        instant_go(page, base, path)
+        wait(page)
+        assert page.evaluate("AFP.widgets.count()") == widgets
+        instant_go(page, base, OFF)
+        page.wait_for_selector(widget, state="detached")
+        assert page.evaluate("AFP.widgets.count()") == 0
+    instant_go(page, base, path)
+    wait(page)
+    page.evaluate("AFP.widgets.scan()")
+    assert page.locator(f"{widget} .lw-body").count() == 1
+    before = state(page, widget)
+    press(page)
+    after = state(page, widget)
+    assert after["renders"] == 1, f"handlers stacked ({after['renders']} redraws)"
+    return before, after
+
+
+def press_right(page, widget: str = WIDGET) -> None:
+    """One step of the widget's slider, from the keyboard."""
+    page.locator(f"{widget} input[type=range]").focus()
+    page.keyboard.press("ArrowRight")
+
+
+def assert_fallback_without_javascript(browser, base, site, path, kind, widgets=(WIDGET,)):
+    """The built ``path`` holds one figure of ``kind`` per selector in ``widgets``; without
+    JavaScript each shows its fallback, which says what it needs."""
+    html = (site / path / "index.html").read_text("utf-8")
+    assert html.count('class="lesson-widget"') == len(widgets)
+    assert html.count(f'data-widget="{kind}"') == len(widgets)
+    with lesson(browser, base, path, javascript=False) as page:
+        for widget in widgets:
+            fallback = page.locator(f"{widget} .lesson-widget__fallback")
+            assert fallback.is_visible() and "needs JavaScript" in fallback.text_content()
 
 
 def number(text: str) -> float:
