@@ -147,3 +147,14 @@ def course_phases() -> dict[str, list[str]]:
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     return config.plugins["course"].phases_in(config)
+
+
+STORAGE_SETTLE_MS = 150
+
+
+def storage_settled(page) -> None:
+    """Let ``localStorage`` writes the page just made reach the browser process before the
+    next document loads. Chromium commits them asynchronously: a page loaded at once (a
+    reload) may not see them yet, or may for a moment see a removal undone (CI's Chromium
+    156 did, once). There is no event to wait for, so wait a little."""
+    page.wait_for_timeout(STORAGE_SETTLE_MS)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests import support
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
 LESSON = "lessons/04-softmax/"
@@ -27,6 +29,7 @@ def test_a_corrupt_stored_palette_never_breaks_the_toggle(served_site, browser, 
     try:
         page.goto(base + LESSON, wait_until="networkidle")
         page.evaluate(STORE, stored)
+        support.storage_settled(page)
         page.reload(wait_until="networkidle")
         toggle = page.locator(TOGGLE)
         expect(toggle).to_have_count(1)
@@ -83,6 +86,7 @@ def test_a_valid_stored_palette_is_kept(served_site, browser):
             " primary: i.dataset.mdColorPrimary, accent: i.dataset.mdColorAccent}}) }"
         )
         page.evaluate(STORE, stored)
+        support.storage_settled(page)
         page.reload(wait_until="networkidle")
         expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
         assert page.evaluate(STORED) == stored

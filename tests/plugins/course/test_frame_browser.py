@@ -631,6 +631,7 @@ def test_progress_stored_by_earlier_versions_is_kept(page: Page, served_site):
         }""",
         [OLD_QUIZ_KEY, QUIZ_KEY, json.dumps(record), json.dumps({PREREQ: 1, QUIZ_LESSON: 2})],
     )
+    support.storage_settled(page)
     visit(page, base)
     expect(page.locator(f"[data-progress-for='{QUIZ_LESSON}']")).to_have_text(
         f"✓ quiz passed ({total} / {total})"
@@ -674,6 +675,7 @@ def test_progress_of_a_renamed_lesson_follows_it(page: Page, served_site):
         }""",
         [old, answers, mine],
     )
+    support.storage_settled(page)
     visit(page, base)
     expect(page.locator(f"[data-progress-for='{new}']")).to_have_text("○ opened")
     expect(page.locator("[data-course-continue] a")).to_have_attribute(
@@ -704,6 +706,7 @@ def test_corrupted_storage_is_ignored(page: Page, served_site, garbage):
     visit(page, base)
     keys = [*AFP_KEYS, QUIZ_KEY, "afp:quiz:GARBAGE", OLD_QUIZ_KEY, "attention-quiz:v1:GARBAGE"]
     page.evaluate("([keys, v]) => keys.forEach(k => localStorage.setItem(k, v))", [keys, garbage])
+    support.storage_settled(page)
     visit(page, base)
     expect(page.locator(".syllabus a[data-lesson]")).to_have_count(len(LESSONS))
     allowed = {"", "○ opened"}  # a record that is an object marks lessons as opened at most

@@ -15,6 +15,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests import support
+
 pytestmark = pytest.mark.browser
 
 LESSON = "lessons/01-demo/"
@@ -485,6 +487,7 @@ def test_an_edited_question_drops_its_stale_answer(page: Page, fixture_site):
         "q": {"0" * 16: {"a": 1, "r": "correct"}, fps[2]: {"a": False, "r": "incorrect"}},
     }
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [KEY, json.dumps(record)])
+    support.storage_settled(page)
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert status(page, 0).inner_text() == ""  # the old version of question 1: dropped
@@ -600,6 +603,7 @@ def test_garbage_in_storage_is_ignored(page: Page, fixture_site, value, key):
     errors = watch_errors(page)
     visit(page, url + LESSON)
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, value])
+    support.storage_settled(page)
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert statuses(page) == [""] * 8
@@ -635,6 +639,7 @@ def test_progress_stored_under_the_old_key_moves_to_the_new_one(page: Page, fixt
         "([old, k, v]) => { localStorage.removeItem(k); localStorage.setItem(old, v); }",
         [OLD_KEY, KEY, json.dumps(record)],
     )
+    support.storage_settled(page)
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert statuses(page) == before
@@ -654,6 +659,7 @@ def test_a_newer_value_is_never_overwritten_by_an_old_key(page: Page, fixture_si
     newer = stored(page)
     older = {**newer, "q": {}, "best": 0}
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [OLD_KEY, json.dumps(older)])
+    support.storage_settled(page)
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert status(page, 0).inner_text() == "Correct."
@@ -663,6 +669,7 @@ def test_a_newer_value_is_never_overwritten_by_an_old_key(page: Page, fixture_si
         "([old, k, v]) => { localStorage.setItem(k, '{not json'); localStorage.setItem(old, v); }",
         [OLD_KEY, KEY, json.dumps(newer)],
     )
+    support.storage_settled(page)
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert status(page, 0).inner_text() == "Correct."
@@ -694,6 +701,7 @@ def test_hostile_values_in_storage_are_never_rendered(page: Page, fixture_site):
         },
     }
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [KEY, json.dumps(record)])
+    support.storage_settled(page)
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert statuses(page) == [""] * 8
