@@ -402,6 +402,7 @@ def test_reload_restores_answers_and_results(page: Page, fixture_site):
     question(page, 2).get_by_label("False").check()
     check(page, 2)
     before = statuses(page)
+    support.storage_settled(page)  # what the quiz stored, for the next page
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert statuses(page) == before
@@ -443,6 +444,7 @@ def test_reset_clears_the_quiz_and_its_stored_answers(page: Page, fixture_site):
     expect(question(page, 5).locator("[data-quiz-self]")).to_be_hidden()
     record = stored(page)
     assert record["q"] == {} and record["best"] == 8  # the best score is history
+    support.storage_settled(page)  # what the quiz stored, for the next page
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert statuses(page) == [""] * 8
@@ -745,6 +747,7 @@ def test_storage_that_is_full(browser, fixture_site):
     visit(page, url + LESSON)
     answer_all_right(page)
     assert score(page) == "Score: 8 / 8"
+    support.storage_settled(page)  # what the quiz stored, for the next page
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert statuses(page) == [""] * 8  # nothing could be saved, nothing is restored
@@ -877,6 +880,7 @@ def test_a_wrong_number_shows_neither_the_answer_nor_the_explanation(page: Page,
         "Correct. It does not count toward the score: the answer had been shown."
     )
     assert score(page) == "Score: 0 / 8"
+    support.storage_settled(page)  # what the quiz stored, for the next page
     page.reload()  # the history is kept: a reload does not make it score
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert status(page, 3).inner_text().startswith("Correct. It does not count")
@@ -896,6 +900,7 @@ def test_show_answer_before_answering_means_the_question_does_not_score(page: Pa
     assert status(page, 4).inner_text() == (
         "Correct. It does not count toward the score: the answer had been shown."
     )
+    support.storage_settled(page)  # what the quiz stored, for the next page
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert score(page) == "Score: 0 / 8"
@@ -904,6 +909,7 @@ def test_show_answer_before_answering_means_the_question_does_not_score(page: Pa
     expect(status(page, 1)).to_have_text(
         "Answer shown: this question no longer counts toward the score."
     )
+    support.storage_settled(page)  # what the quiz stored, for the next page
     page.reload()
     expect(page.locator("form.quiz[data-quiz-ready]")).to_be_attached()
     assert status(page, 1).inner_text().startswith("Answer shown")
