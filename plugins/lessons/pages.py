@@ -65,10 +65,8 @@ def check_snippets(markdown: str, base_paths: Sequence[Path], lesson: bool = Fal
     found_at: dict[str, Path | None] = {}
     sections_in: dict[Path, tuple[list[str], set[str]]] = {}
     lines = markdown.split("\n")
-    code: set[int] | None = None  # the lines inside fences, found when first needed
+    code = code_lines(lines)
     for i, line in enumerate(lines):
-        if "8" not in line:
-            continue  # every snippet line, escaped or mistyped, has "8" in it
         if lesson and ESCAPED_SNIPPET_RE.match(line):
             raise PageProblem(
                 i + 1,
@@ -88,7 +86,7 @@ def check_snippets(markdown: str, base_paths: Sequence[Path], lesson: bool = Fal
         if not m:
             continue
         target = m.group("path")
-        if MARKUP_SNIPPET_RE.search(target) and i in (code := code or code_lines(lines)):
+        if i in code and MARKUP_SNIPPET_RE.search(target):
             raise PageProblem(
                 i + 1,
                 f'snippet "{target}" is inside a code block, so its markup would be shown as '
